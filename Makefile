@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both create .venv themselves.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO := demo
+
+.PHONY: venv demo test lint bench docs clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/aimline synth --students 20000 --seed 7 --out $(DEMO)/district
+	$(BIN)/aimline load $(DEMO)/district --warehouse $(DEMO)/aimline.duckdb
+	$(BIN)/aimline info --warehouse $(DEMO)/aimline.duckdb
+	$(BIN)/python -m aimline.improve.demo $(DEMO)/aimline.duckdb $(DEMO)/charts
+	@echo "Charts: $(DEMO)/charts/*.html  Warehouse: $(DEMO)/aimline.duckdb"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+docs: $(STAMP)
+	$(BIN)/python -m aimline.data.docs > docs/data-format.md
+
+bench: $(STAMP)
+	$(BIN)/python bench/synth_load.py
+	$(BIN)/python bench/spc.py
+
+clean:
+	rm -rf $(DEMO) .pytest_cache .ruff_cache

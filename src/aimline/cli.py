@@ -1,0 +1,193 @@
+"""The `aimline` command. Each command parses options, makes one library call, prints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from aimline import data
+from aimline.data import warehouse as wh
+
+app = typer.Typer(help="Aimline: data, indicators and improvement science for school partnerships.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+console = Console()
+err = Console(stderr=True)
+
+WarehouseOpt = Annotated[Path | None, typer.Option(
+    "--warehouse", "-w",
+    help="DuckDB warehouse file [default: $AIMLINE_WAREHOUSE or ./aimline.duckdb]")]
+
+
+def fail(message: str | Table) -> NoReturn:
+    """Print to stderr and exit 1: the one way a command reports a domain error."""
+    err.print(message if isinstance(message, Table) else f"[bold red]error:[/] {message}")
+    raise typer.Exit(1)
+
+
+def bar() -> Progress:
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=False)
+
+
+def problems_table(report: data.Report, show: int) -> Table:
+    t = Table(title=f"{report.total} problem(s); nothing was loaded", title_style="bold red",
+              show_lines=False)
+    for col in ("file", "row", "column", "value", "rule"):
+        t.add_column(col, overflow="fold")
+    for p in report.sorted_problems()[:show]:
+        t.add_row(p.file, "" if p.row is None else str(p.row), p.column or "",
+                  "" if p.value is None else p.value, p.rule)
+    return t
+
+
+def summary_table(report: data.Report) -> Table:
+    t = Table(title="Problems by rule", show_lines=False)
+    for col in ("file", "column", "rule", "count"):
+        t.add_column(col, justify="right" if col == "count" else "left", overflow="fold")
+    for (f, c, r), n in sorted(report.counts.items(), key=lambda kv: -kv[1]):
+        t.add_row(f, c or "", r, f"{n:,}")
+    return t
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the extract to")],
+    students: Annotated[int, typer.Option(help="Students enrolled in a year")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same files")] = 7,
+    years: Annotated[int, typer.Option(help="School years to generate")] = 3,
+    end_year: Annotated[int, typer.Option(help="Last school year (2026 = 2025-26)")] = 2026,
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+) -> None:
+    """Write a synthetic district extract.
+
+    Example: aimline synth --students 20000 --seed 7 --out district/
+    """
+    from aimline.data import synth as synth_mod
+
+    if fmt not in ("csv", "parquet"):
+        fail(f"--format must be csv or parquet (got {fmt!r})")
+    with bar() as progress:
+        task = progress.add_task("Generating school-years", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            rows = synth_mod.generate(out, students=students, seed=seed, years=years,
+                                      end_year=end_year, fmt=fmt, progress=advance)  # type: ignore[arg-type]
+        except ValueError as e:
+            fail(str(e))
+    t = Table(title=f"Synthetic district written to {out}")
+    t.add_column("table")
+    t.add_column("rows", justify="right")
+    for name, n in rows.items():
+        t.add_row(name, f"{n:,}")
+    console.print(t)
+
+
+@app.command()
+def check(
+    folder: Annotated[Path, typer.Argument(help="Extract folder (one file per table)")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+    show: Annotated[int, typer.Option(help="Problems to list (all are counted)")] = 50,
+) -> None:
+    """Validate an extract and report every problem; loads nothing.
+
+    Example: aimline check district/ --json
+    """
+    try:
+        report = data.check(folder, limit=max(show, 1000))
+    except FileNotFoundError as e:
+        fail(str(e))
+    if as_json:
+        print(report.as_json())
+        raise typer.Exit(0 if report.ok else 1)
+    _print_report(report, show)
+    if not report.ok:
+        raise typer.Exit(1)
+    console.print(f"[green]OK[/]: {sum(report.rows.values()):,} rows in {len(report.rows)} tables "
+                  "broke no rule.")
+
+
+def _print_report(report: data.Report, show: int) -> None:
+    for note in report.notes:
+        err.print(f"[yellow]note:[/] {note}")
+    if not report.ok:
+        err.print(problems_table(report, show))
+        if report.total > show:
+            err.print(f"… {report.total - show:,} more; --show N lists more, --json gives all "
+                      f"(up to {report.limit:,})")
+        err.print(summary_table(report))
+
+
+@app.command()
+def load(
+    folder: Annotated[Path, typer.Argument(help="Extract folder (one file per table)")],
+    warehouse: WarehouseOpt = None,
+    show: Annotated[int, typer.Option(help="Problems to list when invalid")] = 50,
+) -> None:
+    """Validate, then load all tables in one transaction (all rows or none).
+
+    School years in the extract replace the same years in the warehouse.
+    Example: aimline load district/ --warehouse aimline.duckdb
+    """
+    path = wh.resolve(warehouse)
+    with bar() as progress:
+        task = progress.add_task("Validating", total=None)
+
+        def step(table: str) -> None:
+            progress.update(task, description=f"Loading {table}", advance=1)
+
+        try:
+            _, result = data.load(folder, path, progress=step)
+        except data.ValidationFailed as e:
+            progress.stop()
+            _print_report(e.report, show)
+            fail(f"{e.report.total:,} problem(s); the warehouse {path} was not changed.")
+        except (FileNotFoundError, data.DataError) as e:
+            fail(str(e))
+    t = Table(title=f"Loaded into {path} (school years {', '.join(map(str, result.school_years))})")
+    for col in ("table", "rows loaded", "rows replaced"):
+        t.add_column(col, justify="left" if col == "table" else "right")
+    for name, n in result.rows.items():
+        t.add_row(name, f"{n:,}", f"{result.replaced.get(name, 0):,}")
+    console.print(t)
+
+
+@app.command()
+def info(warehouse: WarehouseOpt = None,
+         as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """What is loaded: tables, rows, school years, recent loads. Example: aimline info"""
+    path = wh.resolve(warehouse)
+    try:
+        tables, log = wh.summary(path)
+    except wh.WarehouseError as e:
+        fail(str(e))
+    if as_json:
+        print(json.dumps({"warehouse": str(path), "tables": [t.__dict__ for t in tables],
+                          "loads": [{"loaded_at": str(r[0]), "source": r[1], "school_years": r[2]}
+                                    for r in log]}, indent=2))
+        return
+    t = Table(title=f"Warehouse {path}")
+    for col in ("table", "rows", "school years"):
+        t.add_column(col, justify="right" if col == "rows" else "left")
+    for s in tables:
+        t.add_row(s.name, f"{s.rows:,}", ", ".join(map(str, s.school_years)))
+    console.print(t)
+    if log:
+        lt = Table(title="Recent loads")
+        for col in ("loaded at (UTC)", "source", "school years"):
+            lt.add_column(col)
+        for loaded_at, source, years, _ in log:
+            lt.add_row(f"{loaded_at:%Y-%m-%d %H:%M:%S}", source, ", ".join(map(str, years)))
+        console.print(lt)
+
+
+if __name__ == "__main__":
+    app()

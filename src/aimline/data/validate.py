@@ -1,0 +1,299 @@
+"""Validate a district extract: every value, key, reference and date rule, all reported.
+
+    report, con = validate(Path("district"))   # con holds typed tables stg_<table>
+
+Three passes, each in DuckDB: (1) files and headers (`staging`), (2) each value against
+its column's type, code list and range, (3) the rules across rows and tables: unique keys,
+references, dates inside the school year, no overlapping enrollment spans, absences only
+on instructional days inside a span. A bad value is reported in pass 2 and becomes NULL
+for pass 3, where NULL breaks no rule: a typo in a grade code is one problem, not also a
+missing enrollment span for every absence of that student.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from aimline.data import extract
+from aimline.data.problems import Problem, Report
+from aimline.data.schema import (
+    ABSENCE_CATEGORIES,
+    FAILING_MARKS,
+    GRADE_LEVELS,
+    TABLES,
+    Column,
+    Table,
+)
+from aimline.data.staging import ROW, sql_str, stage
+
+TRUE = ("true", "t", "1", "yes", "y")
+FALSE = ("false", "f", "0", "no", "n")
+YEAR_DATES = {"enrollments": ("entry_date", "exit_date"), "calendar_days": ("date",),
+              "attendance_events": ("date",), "discipline_actions": ("date",)}
+SPAN_END = "coalesce(e.exit_date, make_date(e.school_year, 6, 30))"
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(sql_str(v) for v in values) + ")"
+
+
+def _value_rule(c: Column) -> str:
+    """A SQL CASE that names the first rule a raw text value breaks, or NULL."""
+    v = f'trim("{c.name}")'
+    whens = []
+    if c.required:
+        whens.append(f"WHEN {v} IS NULL OR {v} = '' THEN 'required value is missing'")
+    else:
+        whens.append(f"WHEN {v} IS NULL OR {v} = '' THEN NULL")
+    num = None
+    if c.type == "integer":
+        # a pattern, not just TRY_CAST: DuckDB casts '2025.5' to the integer 2026
+        whens.append(f"WHEN NOT regexp_full_match({v}, '[+-]?[0-9]+') "
+                     f"OR TRY_CAST({v} AS INTEGER) IS NULL THEN 'must be a whole number'")
+        num = f"TRY_CAST({v} AS INTEGER)"
+    elif c.type == "decimal":
+        whens.append(f"WHEN TRY_CAST({v} AS DOUBLE) IS NULL "
+                     f"OR NOT isfinite(TRY_CAST({v} AS DOUBLE)) THEN 'must be a number'")
+        num = f"TRY_CAST({v} AS DOUBLE)"
+    elif c.type == "boolean":
+        whens.append(f"WHEN lower({v}) NOT IN {_in(TRUE + FALSE)} THEN 'must be true or false'")
+    elif c.type == "date":
+        whens.append(f"WHEN NOT regexp_full_match({v}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
+                     f"OR TRY_CAST({v} AS DATE) IS NULL THEN 'date must be YYYY-MM-DD'")
+    if c.allowed:
+        shown = ", ".join(c.allowed)
+        whens.append(f"WHEN {v} NOT IN {_in(c.allowed)} THEN {sql_str('must be one of: ' + shown)}")
+    if num and (rule := c.range_rule()):
+        cond = []
+        if c.minimum is not None:
+            cond.append(f"{num} {'<=' if c.min_exclusive else '<'} {c.minimum}")
+        if c.maximum is not None:
+            cond.append(f"{num} > {c.maximum}")
+        whens.append(f"WHEN {' OR '.join(cond)} THEN {sql_str(rule)}")
+    return "CASE " + " ".join(whens) + " END"
+
+
+def _typed(c: Column) -> str:
+    v = f'NULLIF(trim("{c.name}"), \'\')'
+    cast = {
+        "string": v,
+        "integer": f"CASE WHEN regexp_full_match({v}, '[+-]?[0-9]+') "
+                   f"THEN TRY_CAST({v} AS INTEGER) END",
+        "decimal": f"TRY_CAST({v} AS DOUBLE)",
+        "date": f"TRY_CAST({v} AS DATE)",
+        "boolean": f"CASE WHEN lower({v}) IN {_in(TRUE)} THEN true "
+                   f"WHEN lower({v}) IN {_in(FALSE)} THEN false END",
+    }[c.type]
+    return f'{cast} AS "{c.name}"'
+
+
+class Validator:
+    def __init__(self, folder: Path, con: duckdb.DuckDBPyConnection, limit: int) -> None:
+        self.folder = folder
+        self.con = con
+        self.report = Report(limit=limit)
+        self.files: dict[str, str] = {}  # table -> file name as the user named it
+        self.staged: set[str] = set()
+
+    # -- running a check -------------------------------------------------------------------
+    def check(self, table: str, sql: str) -> None:
+        """Run `sql` (columns: _row, col, val, rule) and record what it finds."""
+        file = self.files[table]
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _found AS {sql}")
+        counts = self.con.execute(
+            "SELECT col, rule, count(*) FROM _found GROUP BY ALL ORDER BY min(_row)").fetchall()
+        if not counts:
+            return
+        rows = self.con.execute(
+            f"SELECT _row, col, val, rule FROM _found ORDER BY _row LIMIT {self.report.limit}"
+        ).fetchall()
+        self.report.add([Problem(file, r, c, v, rule) for r, c, v, rule in rows],
+                        [(c, rule, n) for c, rule, n in counts])
+
+    # -- pass 1 and 2 ------------------------------------------------------------------------
+    def stage_all(self) -> None:
+        found = extract.find_files(self.folder)
+        for t in TABLES:
+            csv, pq = self.folder / f"{t.name}.csv", self.folder / f"{t.name}.parquet"
+            if csv.exists() and pq.exists():
+                self.report.add([Problem(csv.name, None, None, None, f"both {csv.name} and "
+                                         f"{pq.name} exist: keep one file per table")])
+                continue
+            if t.name not in found:
+                if t.required:
+                    self.report.add([Problem(f"{t.name}.csv", None, None, None,
+                                             f"required table is missing: add {t.name}.csv "
+                                             f"or {t.name}.parquet")])
+                continue
+            path = found[t.name]
+            self.files[t.name] = path.name
+            problems, extra = stage(self.con, t, path, f"raw_{t.name}")
+            if problems:
+                self.report.add(problems)
+                continue
+            if extra:
+                self.report.notes.append(f"{path.name}: ignored columns not in the canonical "
+                                         f"schema: {', '.join(extra)}")
+            self.report.rows[t.name] = self.con.execute(
+                f"SELECT count(*) FROM raw_{t.name}").fetchone()[0]
+            self._check_values(t)
+
+    def _check_values(self, t: Table) -> None:
+        parts = [f"SELECT {ROW} AS _row, '{c.name}' AS col, "
+                 f"CAST(\"{c.name}\" AS VARCHAR) AS val, {_value_rule(c)} AS rule "
+                 f"FROM raw_{t.name}" for c in t.columns]
+        sql = "SELECT * FROM (" + " UNION ALL ".join(parts) + ") WHERE rule IS NOT NULL"
+        self.check(t.name, sql)
+        self.con.execute(
+            f"CREATE OR REPLACE TABLE stg_{t.name} AS SELECT {ROW}, "
+            + ", ".join(_typed(c) for c in t.columns)
+            + f" FROM raw_{t.name}")
+        self.staged.add(t.name)
+
+    # -- pass 3 --------------------------------------------------------------------------------
+    def check_relations(self) -> None:
+        for t in TABLES:
+            if t.name not in self.staged:
+                continue
+            self._check_key(t)
+            for ref in t.references:
+                if ref.target in self.files and f"raw_{ref.target}" in self._tables():
+                    self._check_reference(t, ref.columns, ref.target, ref.target_columns)
+            for col in YEAR_DATES.get(t.name, ()):
+                self.check(t.name, f"""
+                    SELECT {ROW} AS _row, '{col}' AS col,
+                           {col} || ' (school_year ' || school_year || ')' AS val,
+                           'date must fall inside its school year (1 July to 30 June)' AS rule
+                    FROM stg_{t.name}
+                    WHERE {col} NOT BETWEEN make_date(school_year - 1, 7, 1)
+                                        AND make_date(school_year, 6, 30)""")
+        for name, rule in RULES:
+            if name in self.staged:
+                rule(self)
+
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+    def _check_key(self, t: Table) -> None:
+        pk = ", ".join(t.primary_key)
+        shown = " || ', ' || ".join(f'CAST("{c}" AS VARCHAR)' for c in t.primary_key)
+        self.check(t.name, f"""
+            SELECT _row, '{pk}' AS col, '(' || {shown} || ') first on row ' || first AS val,
+                   'duplicate key: ({pk}) must be unique' AS rule
+            FROM (SELECT *, min({ROW}) OVER (PARTITION BY {pk}) AS first FROM stg_{t.name})
+            WHERE _row > first""")
+
+    def _check_reference(self, t: Table, cols: tuple[str, ...], target: str,
+                         target_cols: tuple[str, ...]) -> None:
+        # compare with every key in the target file, bad rows included, so a typo in the
+        # target row is reported once, there, not again as a dangling reference here
+        on = " AND ".join(f's."{a}" = trim(r."{b}")' for a, b in zip(cols, target_cols))
+        shown = " || ', ' || ".join(f's."{c}"' for c in cols)
+        self.check(t.name, f"""
+            SELECT s.{ROW} AS _row, '{", ".join(cols)}' AS col, {shown} AS val,
+                   'unknown {", ".join(cols)}: not in {self.files[target]}' AS rule
+            FROM stg_{t.name} s ANTI JOIN raw_{target} r ON {on}""")
+
+
+def _enrollment_dates(v: Validator) -> None:
+    v.check("enrollments", f"""
+        SELECT {ROW} AS _row, 'exit_date' AS col,
+               exit_date || ' (entry ' || entry_date || ')' AS val,
+               'exit_date must be on or after entry_date' AS rule
+        FROM stg_enrollments WHERE exit_date < entry_date""")
+    # a span overlaps when it starts on or before the latest end of any earlier span
+    v.check("enrollments", f"""
+        SELECT _row, 'entry_date' AS col,
+               entry_date || ' (an earlier span runs to ' || prev_end || ')' AS val,
+               'enrollment spans of one student must not overlap' AS rule
+        FROM (SELECT {ROW} AS _row, entry_date,
+                     max(coalesce(exit_date, make_date(school_year, 6, 30))) OVER (
+                        PARTITION BY student_id ORDER BY entry_date, {ROW}
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
+              FROM stg_enrollments)
+        WHERE entry_date <= prev_end""")
+    if "calendar_days" in v.staged:
+        v.check("calendar_days", """
+            SELECT NULL::BIGINT AS _row, 'school_id, school_year' AS col,
+                   e.school_id || ', ' || e.school_year AS val,
+                   'no calendar for a school and year that has enrollments' AS rule
+            FROM (SELECT DISTINCT school_id, school_year FROM stg_enrollments) e
+            ANTI JOIN stg_calendar_days c
+              ON c.school_id = e.school_id AND c.school_year = e.school_year""")
+
+
+def _attendance_days(v: Validator) -> None:
+    if "calendar_days" in v.staged:
+        v.check("attendance_events", f"""
+            SELECT a.{ROW} AS _row, 'date' AS col, CAST(a.date AS VARCHAR) AS val,
+                   CASE WHEN c.instructional IS NULL
+                        THEN 'date is not in the school''s calendar (calendar_days)'
+                        ELSE 'not an instructional day (weekend, holiday or PD day)' END AS rule
+            FROM stg_attendance_events a LEFT JOIN stg_calendar_days c
+              ON c.school_id = a.school_id AND c.date = a.date
+            WHERE c.instructional IS NOT true""")
+    if "enrollments" in v.staged:
+        v.check("attendance_events", f"""
+            SELECT a.{ROW} AS _row, 'date' AS col, CAST(a.date AS VARCHAR) AS val,
+                   'no enrollment span of this student at this school covers this date' AS rule
+            FROM stg_attendance_events a ANTI JOIN stg_enrollments e
+              ON e.student_id = a.student_id AND e.school_id = a.school_id
+             AND a.date BETWEEN e.entry_date AND {SPAN_END}""")
+    v.check("attendance_events", f"""
+        SELECT max({ROW}) AS _row, 'day_fraction' AS col, CAST(sum(day_fraction) AS VARCHAR) AS val,
+               'absences on one day add up to more than a whole day' AS rule
+        FROM stg_attendance_events WHERE category IN {_in(ABSENCE_CATEGORIES)}
+        GROUP BY student_id, school_id, date HAVING sum(day_fraction) > 1""")
+
+
+def _course_marks(v: Validator) -> None:
+    v.check("course_marks", f"""
+        SELECT {ROW} AS _row, 'credits_earned' AS col,
+               credits_earned || ' > ' || credits_attempted AS val,
+               'credits_earned must not exceed credits_attempted' AS rule
+        FROM stg_course_marks WHERE credits_earned > credits_attempted""")
+    v.check("course_marks", f"""
+        SELECT {ROW} AS _row, 'passed' AS col, mark || ', passed=true' AS val,
+               'a failing mark cannot be passed' AS rule
+        FROM stg_course_marks WHERE passed AND mark IN {_in(FAILING_MARKS)}""")
+
+
+def _school_grades(v: Validator) -> None:
+    order = "list_position(" + "[" + ", ".join(sql_str(g) for g in GRADE_LEVELS) + "], {})"
+    v.check("schools", f"""
+        SELECT {ROW} AS _row, 'high_grade' AS col, low_grade || '-' || high_grade AS val,
+               'low_grade must not be above high_grade' AS rule
+        FROM stg_schools WHERE {order.format('low_grade')} > {order.format('high_grade')}""")
+
+
+RULES: list[tuple[str, Callable[[Validator], None]]] = [
+    ("enrollments", _enrollment_dates),
+    ("attendance_events", _attendance_days),
+    ("course_marks", _course_marks),
+    ("schools", _school_grades),
+]
+
+
+def connect(memory_limit: str = "4GB") -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for staging; it spills to a temp folder past `memory_limit`."""
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET preserve_insertion_order = true")  # row numbers follow the file
+    return con
+
+
+def validate(folder: Path, con: duckdb.DuckDBPyConnection | None = None, *, limit: int = 1000
+             ) -> tuple[Report, duckdb.DuckDBPyConnection]:
+    """Check every file in `folder`; returns the report and the connection holding the typed
+    staging tables (stg_<table>), ready for `warehouse.load_staged`."""
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: no such folder (an extract is a folder with one "
+                                "file per table, e.g. schools.csv)")
+    con = con or connect()
+    v = Validator(folder, con, limit)
+    v.stage_all()
+    v.check_relations()
+    return v.report, con

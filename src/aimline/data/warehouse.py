@@ -1,0 +1,150 @@
+"""The warehouse: one DuckDB file holding the canonical tables for many school years.
+
+A load is one transaction. Tables with a school year are replaced year by year: every
+school year in the extract is deleted from each of the extract's year tables, then
+inserted again (so a re-load is idempotent). Tables without a year (schools, students,
+courses, ...) are upserted by primary key. DuckDB's write-ahead log makes the commit
+atomic: a process killed at any moment leaves the file as it was before the load.
+
+Keys are enforced by validation, not by index: DuckDB's primary-key indexes cost memory
+and time on tens of millions of attendance rows, and every write goes through `load`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from aimline.data.problems import DataError
+from aimline.data.schema import TABLES, Table
+
+DEFAULT_PATH = Path("aimline.duckdb")
+LOG_TABLE = "load_log"
+
+
+def resolve(path: Path | None) -> Path:
+    """--warehouse, else $AIMLINE_WAREHOUSE, else ./aimline.duckdb."""
+    if path is not None:
+        return path
+    env = os.environ.get("AIMLINE_WAREHOUSE")
+    return Path(env) if env else DEFAULT_PATH
+
+
+class WarehouseError(DataError):
+    """The warehouse is missing, empty or unreadable."""
+
+
+def _ddl(t: Table, schema: str) -> str:
+    cols = ", ".join(f'"{c.name}" {c.duckdb_type}' for c in t.columns)
+    return f'CREATE TABLE IF NOT EXISTS {schema}."{t.name}" ({cols})'
+
+
+def _log_ddl(schema: str) -> str:
+    return (f"CREATE TABLE IF NOT EXISTS {schema}.{LOG_TABLE} (loaded_at TIMESTAMP, "
+            "source VARCHAR, school_years INTEGER[], rows_by_table JSON)")
+
+
+@dataclass
+class LoadResult:
+    school_years: list[int]
+    rows: dict[str, int]  # rows inserted per table
+    replaced: dict[str, int]  # rows deleted per table (earlier copies of these years/keys)
+
+
+def load_staged(con: duckdb.DuckDBPyConnection, staged: list[str], path: Path, *,
+                source: str = "", progress: Callable[[str], None] | None = None) -> LoadResult:
+    """Copy the validated stg_<table> tables from `con` into the warehouse at `path`."""
+    tables = [t for t in TABLES if t.name in staged]
+    years = sorted({
+        y for t in tables if t.year_column
+        for (y,) in con.execute(f"SELECT DISTINCT {t.year_column} FROM stg_{t.name}").fetchall()
+    })
+    con.execute(f"ATTACH {_quote(path)} AS wh")
+    rows: dict[str, int] = {}
+    replaced: dict[str, int] = {}
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for t in TABLES:
+            con.execute(_ddl(t, "wh"))
+        con.execute(_log_ddl("wh"))
+        for t in tables:
+            if progress:
+                progress(t.name)
+            cols = ", ".join(f'"{c}"' for c in t.column_names)
+            if t.year_column:
+                in_years = ", ".join(map(str, years)) or "NULL"
+                where = f"{t.year_column} IN ({in_years})"
+            else:
+                keys = ", ".join(t.primary_key)
+                where = f"({keys}) IN (SELECT ({keys}) FROM stg_{t.name})"
+            replaced[t.name] = con.execute(f'DELETE FROM wh."{t.name}" WHERE {where}').fetchone()[0]
+            # rows sorted by school and student keep DuckDB's zone maps useful for filters
+            order = ", ".join(c for c in ("school_id", "student_id") if c in t.column_names)
+            rows[t.name] = con.execute(
+                f'INSERT INTO wh."{t.name}" SELECT {cols} FROM stg_{t.name}'
+                + (f" ORDER BY {order}" if order else "")).fetchone()[0]
+        con.execute(f"INSERT INTO wh.{LOG_TABLE} VALUES (?, ?, ?, ?)",
+                    [dt.datetime.now(dt.UTC).replace(tzinfo=None), source, years, json.dumps(rows)])
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):  # a failed statement may have ended it already
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("DETACH wh")
+    return LoadResult(years, rows, replaced)
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def connect(path: Path, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a clear error when it does not exist or holds no data."""
+    if read_only and not path.exists():
+        raise WarehouseError(f"no warehouse at {path}: load an extract first "
+                             f"(aimline load district/ --warehouse {path})")
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as err:
+        raise WarehouseError(f"cannot open the warehouse {path}: {err}") from err
+
+
+@dataclass
+class TableSummary:
+    name: str
+    rows: int
+    school_years: list[int]
+
+
+def summary(path: Path) -> tuple[list[TableSummary], list[tuple]]:
+    """Rows and school years per canonical table, and the load log (newest first)."""
+    con = connect(path)
+    try:
+        present = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+        if not present & {t.name for t in TABLES}:
+            raise WarehouseError(f"the warehouse {path} is empty: load an extract first")
+        out = []
+        for t in TABLES:
+            if t.name not in present:
+                continue
+            n = con.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0]
+            years = ([y for (y,) in con.execute(
+                f'SELECT DISTINCT {t.year_column} FROM "{t.name}" ORDER BY 1').fetchall()]
+                if t.year_column else [])
+            out.append(TableSummary(t.name, n, years))
+        log = (con.execute(f"SELECT loaded_at, source, school_years, rows_by_table FROM "
+                           f"{LOG_TABLE} ORDER BY loaded_at DESC LIMIT 10").fetchall()
+               if LOG_TABLE in present else [])
+        return out, log
+    finally:
+        con.close()
