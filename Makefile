@@ -19,8 +19,8 @@ demo: $(STAMP)
 	$(BIN)/aimline synth --students 20000 --seed 7 --out $(DEMO)/district
 	$(BIN)/aimline load $(DEMO)/district --warehouse $(DEMO)/aimline.duckdb
 	$(BIN)/aimline info --warehouse $(DEMO)/aimline.duckdb
-	$(BIN)/python -m aimline.improve.demo $(DEMO)/aimline.duckdb $(DEMO)/charts
-	@echo "Charts: $(DEMO)/charts/*.html  Warehouse: $(DEMO)/aimline.duckdb"
+	$(BIN)/python -m aimline.improve.gallery $(DEMO)/charts
+	@echo "Warehouse: $(DEMO)/aimline.duckdb  Charts: $(DEMO)/charts/*.svg"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m aimline.data.docs > docs/data-format.md
+	$(BIN)/python -m aimline.improve.gallery docs/charts
 
 bench: $(STAMP)
 	$(BIN)/python bench/synth_load.py

@@ -18,6 +18,7 @@ from math import comb
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from aimline.improve import mdc
 from aimline.improve.runs import Runs
@@ -138,11 +139,15 @@ def zone_count(v: PartView, k: int, m: int, zone: float, same_side_window: bool 
     side = _side(v)
     idx = np.flatnonzero(v.use)
     out = np.zeros(len(v.y), dtype=bool)
+    if len(idx) < m:
+        return out
+    sides = sliding_window_view(side[idx], m)
     for s, beyond in ((1, up[idx]), (-1, down[idx])):
-        for start in range(len(idx) - m + 1):
-            w = slice(start, start + m)
-            if beyond[w].sum() >= k and (not same_side_window or np.all(side[idx][w] == s)):
-                out[idx[w][beyond[w]]] = True
+        hit = sliding_window_view(beyond, m).sum(axis=1) >= k
+        if same_side_window:
+            hit &= np.all(sides == s, axis=1)
+        covered = mdc.spread(np.concatenate([np.zeros(m - 1, dtype=int), hit]), m)
+        out[idx[(covered > 0) & beyond]] = True
     return out
 
 
@@ -159,23 +164,25 @@ def nhs_two_in_three(v: PartView) -> Array:
 def alternating(v: PartView, length: int = 14) -> Array:
     """`length` points in a row alternating up and down (Nelson rule 4)."""
     def flag(y: Array) -> Array:
+        if len(y) < length:
+            return np.zeros(len(y), dtype=bool)
         step = np.sign(np.diff(y))
-        out = np.zeros(len(y), dtype=bool)
-        for k in range(length - 1, len(y)):
-            s = step[k - length + 1: k]
-            if np.all(s != 0) and np.all(s[1:] == -s[:-1]):
-                out[k - length + 1: k + 1] = True
-        return out
+        flips = (step[1:] == -step[:-1]) & (step[1:] != 0)  # step k+1 reverses step k
+        # `length` points need length - 2 reversals in a row among their length - 1 steps
+        hit = np.all(sliding_window_view(flips, length - 2), axis=1)
+        return mdc.spread(np.concatenate([np.zeros(length - 1, dtype=int), hit]),
+                          length).astype(bool)
     return _on_used(v, flag, v.y)
 
 
 def _consecutive(cond: Array, use: Array, length: int) -> Array:
     idx = np.flatnonzero(use)
-    c = cond[idx]
     out = np.zeros(len(cond), dtype=bool)
-    for k in range(length - 1, len(c)):
-        if np.all(c[k - length + 1: k + 1]):
-            out[idx[k - length + 1: k + 1]] = True
+    if len(idx) < length:
+        return out
+    hit = np.all(sliding_window_view(cond[idx], length), axis=1)
+    covered = mdc.spread(np.concatenate([np.zeros(length - 1, dtype=int), hit]), length)
+    out[idx[covered > 0]] = True
     return out
 
 

@@ -56,8 +56,8 @@ def spec(res: ChartResult, *, width: int = 640, height: int = 300, y_title: str 
     d["fired"] = [", ".join(r.label or r.name for r in res.rule_set.rules if row[r.name])
                   or "none" for _, row in d.iterrows()]
     xt = _x_type(d["x"])
-    x = alt.X("x", type=xt, title=x_title or "x")  # type: ignore[arg-type]
-    y_enc = alt.Y("y:Q", title=y_title or "y", scale=alt.Scale(zero=False))
+    x = alt.X("x", type=xt, title=x_title or None)  # type: ignore[arg-type]
+    y_enc = alt.Y("y:Q", title=y_title or None, scale=alt.Scale(zero=False))
     base = alt.Chart(d)
     labels = [NO_SIGNAL] + [r.label or r.name for r in res.rule_set.rules]
     colours = [LINE, *SIGNAL_COLOURS[:len(labels) - 1]]
@@ -98,7 +98,7 @@ def spec(res: ChartResult, *, width: int = 640, height: int = 300, y_title: str 
         layers.append(ann.mark_text(align="left", dx=3, dy=-4, angle=0, fontSize=10,
                                     color="#566573").encode(
             x=alt.X("x", type=xt), y=alt.value(8), text="label:N"))  # type: ignore[arg-type]
-    subtitle = [s for s in (res.rule_set.label + " rules", _runs_line(res), *res.notes) if s]
+    subtitle = [s for s in (f"Rules: {res.rule_set.label}", _runs_line(res), *res.notes) if s]
     chart = alt.layer(*layers, data=d).properties(
         width=width, height=height,
         title=alt.TitleParams(res.title, subtitle=subtitle, anchor="start"))
