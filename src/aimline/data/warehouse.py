@@ -8,6 +8,11 @@ atomic: a process killed at any moment leaves the file as it was before the load
 
 Keys are enforced by validation, not by index: DuckDB's primary-key indexes cost memory
 and time on tens of millions of attendance rows, and every write goes through `load`.
+
+Derived in the same transaction: `calendar_index`, one row per school and date of each
+school year (1 July to 30 June) with `instr_through`, the number of instructional days up
+to and including that date. Days enrolled in a span are then two lookups,
+instr_through(exit) - instr_through(entry - 1 day), instead of one row per student-day.
 """
 
 from __future__ import annotations
@@ -27,6 +32,24 @@ from aimline.data.schema import TABLES, Table
 
 DEFAULT_PATH = Path("aimline.duckdb")
 LOG_TABLE = "load_log"
+INDEX_TABLE = "calendar_index"
+INDEX_DDL = (f"CREATE TABLE IF NOT EXISTS wh.{INDEX_TABLE} (school_id VARCHAR, "
+             "school_year INTEGER, date DATE, instructional BOOLEAN, instr_through INTEGER)")
+# every date of the school year, with the running count of instructional days
+INDEX_SQL = f"""
+INSERT INTO wh.{INDEX_TABLE}
+WITH days AS (
+  SELECT s.school_id, s.school_year,
+         CAST(unnest(generate_series(make_date(s.school_year - 1, 7, 1),
+                                     make_date(s.school_year, 6, 30), INTERVAL 1 DAY)) AS DATE)
+           AS date
+  FROM (SELECT DISTINCT school_id, school_year FROM wh.calendar_days
+        WHERE school_year IN ({{years}})) s)
+SELECT d.school_id, d.school_year, d.date, coalesce(c.instructional, false),
+       CAST(sum(CAST(coalesce(c.instructional, false) AS INTEGER)) OVER (
+         PARTITION BY d.school_id, d.school_year ORDER BY d.date) AS INTEGER)
+FROM days d LEFT JOIN wh.calendar_days c ON c.school_id = d.school_id AND c.date = d.date
+"""
 
 
 def resolve(path: Path | None) -> Path:
@@ -90,6 +113,11 @@ def load_staged(con: duckdb.DuckDBPyConnection, staged: list[str], path: Path, *
             rows[t.name] = con.execute(
                 f'INSERT INTO wh."{t.name}" SELECT {cols} FROM stg_{t.name}'
                 + (f" ORDER BY {order}" if order else "")).fetchone()[0]
+        if "calendar_days" in staged and years:
+            in_years = ", ".join(map(str, years))
+            con.execute(INDEX_DDL)
+            con.execute(f"DELETE FROM wh.{INDEX_TABLE} WHERE school_year IN ({in_years})")
+            con.execute(INDEX_SQL.format(years=in_years))
         con.execute(f"INSERT INTO wh.{LOG_TABLE} VALUES (?, ?, ?, ?)",
                     [dt.datetime.now(dt.UTC).replace(tzinfo=None), source, years, json.dumps(rows)])
         con.execute("COMMIT")

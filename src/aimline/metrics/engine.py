@@ -1,0 +1,179 @@
+"""Run the catalog on an engine and return (and store) the tidy indicator table.
+
+    df = compute(Path("aimline.duckdb"), 2026, metrics=["chronic_absence"], period="month")
+
+The same Ibis definitions run on DuckDB (the warehouse file, default) or on Spark (the
+warehouse's tables exported to Parquet; `pip install aimline[spark]`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import pandas as pd
+
+from aimline.data.warehouse import WarehouseError
+from aimline.metrics import catalog, groups, tables
+from aimline.metrics.periods import Period, period_table
+from aimline.metrics.suppression import suppress as apply_suppression
+
+ENGINES = ("duckdb", "spark")
+READS = ("schools", "students", "enrollments", "calendar_index", "attendance_events",
+         "course_marks", "discipline_actions", "assessment_results", "cohort_outcomes")
+COLUMNS = ["metric", "scope", "lea_id", "school_id", "school_year", "period", "period_start",
+           "period_end", "group_type", "group_value", "numerator", "denominator", "value",
+           "unit", "suppressed", "suppression_reason", "display"]
+
+
+class MetricsError(ValueError):
+    """Bad request to the metric engine: unknown metric, year, engine or empty warehouse."""
+
+
+def years_in(warehouse: Path) -> list[int]:
+    if not warehouse.exists():
+        raise MetricsError(f"no warehouse at {warehouse}: load an extract first "
+                           f"(aimline load district/ --warehouse {warehouse})")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        missing = [t for t in READS if t not in have]
+        if missing:
+            raise MetricsError(f"the warehouse {warehouse} is empty or incomplete (no "
+                               f"{missing[0]} table): load an extract first")
+        return [y for (y,) in con.execute(
+            "SELECT DISTINCT school_year FROM enrollments ORDER BY 1").fetchall()]
+    finally:
+        con.close()
+
+
+@contextlib.contextmanager
+def connect(engine: str, warehouse: Path) -> Iterator[Any]:
+    """An Ibis backend on which the canonical tables resolve by name."""
+    if engine == "duckdb":
+        con = ibis.duckdb.connect(str(warehouse), read_only=True)
+        try:
+            yield con
+        finally:
+            con.disconnect()
+        return
+    if engine != "spark":
+        raise MetricsError(f"unknown engine {engine!r}; engines are: {', '.join(ENGINES)}")
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise MetricsError("the spark engine is not installed: pip install 'aimline[spark]' "
+                           "(and a Java 17+ runtime)") from None
+    with tempfile.TemporaryDirectory(prefix="aimline-spark-") as tmp:
+        src = duckdb.connect(str(warehouse), read_only=True)
+        for name in READS:  # Spark reads the warehouse as Parquet, one file per table
+            src.execute(f"COPY (SELECT * FROM {name}) TO '{tmp}/{name}.parquet' (FORMAT parquet)")
+        src.close()
+        session = (SparkSession.builder.master("local[2]").appName("aimline")
+                   .config("spark.sql.shuffle.partitions", "4")
+                   .config("spark.ui.enabled", "false")
+                   .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+        for name in READS:
+            session.read.parquet(f"{tmp}/{name}.parquet").createOrReplaceTempView(name)
+        try:
+            yield ibis.pyspark.connect(session)
+        finally:
+            session.stop()
+
+
+def _expression(metric: catalog.Metric, t: tables.Tables, period: Period,
+                options: dict[str, Any]) -> ibis.Table:
+    parts = []
+    for grain in ("school", "district"):
+        units = metric.build(t, grain, period, **options)  # type: ignore[arg-type]
+        agg = groups.aggregate(units, t)
+        parts.append(agg.mutate(metric=ibis.literal(metric.id), scope=ibis.literal(grain)))
+    return ibis.union(*parts)
+
+
+def compute(warehouse: Path, year: int, *, metrics: Sequence[str] | None = None,
+            period: Period = "year", engine: str = "duckdb", min_n: int = 10,
+            suppress: bool = True, coding: str | None = None,
+            options: dict[str, dict[str, Any]] | None = None,
+            progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """Every requested metric x school (and district) x period x student group.
+
+    Unsuppressed rows (`suppress=False`) are for internal use only.
+    """
+    chosen = [catalog.get(m) for m in metrics] if metrics else catalog.all_metrics()
+    if period not in ("year", "month", "week"):
+        raise MetricsError(f"unknown period {period!r}; periods are: year, month, week")
+    if engine not in ENGINES:
+        raise MetricsError(f"unknown engine {engine!r}; engines are: {', '.join(ENGINES)}")
+    years = years_in(warehouse)
+    if year not in years:
+        raise MetricsError(f"school year {year} is not in the warehouse; it holds: "
+                           f"{', '.join(map(str, years)) or 'no years'}")
+    unsupported = [m.id for m in chosen if period not in m.periods]
+    if metrics and unsupported:
+        raise MetricsError(f"{unsupported[0]} is reported by school year only, not by "
+                           f"{period}; drop --period or the metric")
+    chosen = [m for m in chosen if period in m.periods]
+    t = tables.for_year(year)
+    frames = []
+    with connect(engine, warehouse) as con:
+        for m in chosen:
+            if progress:
+                progress(m.id)
+            frames.append(con.execute(_expression(m, t, period, (options or {}).get(m.id, {}))))
+        leas = con.execute(tables.unbound("schools").select("school_id", "lea_id"))
+    return finish(pd.concat(frames, ignore_index=True), year, period, leas, chosen,
+                  min_n=min_n, suppress=suppress, coding=coding)
+
+
+def finish(raw: pd.DataFrame, year: int, period: Period, leas: pd.DataFrame,
+           chosen: list[catalog.Metric], *, min_n: int, suppress: bool,
+           coding: str | None) -> pd.DataFrame:
+    """From engine rows to the published table: ids, dates, rates, then suppression."""
+    df = raw.copy()
+    school = df.scope == "school"
+    lea_of = dict(zip(leas.school_id, leas.lea_id))
+    df["school_id"] = df.unit_id.where(school)
+    df["lea_id"] = df.unit_id.where(~school, df.unit_id.map(lea_of))
+    periods = period_table(year, period).set_index("period_no")
+    df["period_start"] = df.period_no.map(periods.period_start)
+    df["period_end"] = df.period_no.map(periods.period_end)
+    df["school_year"] = year
+    df["period"] = period
+    df["unit"] = df.metric.map({m.id: m.unit for m in chosen})
+    df["value"] = 100 * df.numerator / df.denominator
+    order = {m.id: i for i, m in enumerate(chosen)}
+    group_order = {g: i for i, g in enumerate(groups.GROUP_TYPES)}
+    df = df.assign(_m=df.metric.map(order), _g=df.group_type.map(group_order),
+                   _s=~school).sort_values(["_m", "_s", "school_id", "period_no", "_g",
+                                            "group_value"]).reset_index(drop=True)
+    if suppress:
+        df = apply_suppression(df, min_n=min_n, coding=coding)
+    else:
+        df["suppressed"] = False
+        df["suppression_reason"] = None
+        df["display"] = [f"{v:.1f}" for v in df["value"]]
+    return df[COLUMNS]
+
+
+def store(df: pd.DataFrame, warehouse: Path) -> int:
+    """Replace the same metrics, year and period in the warehouse table `indicators`."""
+    if not df["suppressed"].dtype == bool:
+        raise WarehouseError("indicators must carry a suppressed column")
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.register("incoming", df)
+        con.execute("BEGIN TRANSACTION")
+        con.execute("CREATE TABLE IF NOT EXISTS indicators AS SELECT * FROM incoming LIMIT 0")
+        con.execute("""DELETE FROM indicators WHERE (metric, school_year, period) IN
+                       (SELECT DISTINCT metric, school_year, period FROM incoming)""")
+        con.execute("INSERT INTO indicators BY NAME SELECT * FROM incoming")
+        con.execute("COMMIT")
+        return len(df)
+    finally:
+        con.close()

@@ -1,0 +1,78 @@
+"""Small-cell suppression: nothing leaves as an aggregate without passing through here.
+
+1. Primary: a cell whose denominator is below `min_n` is suppressed.
+2. Complementary: when exactly one cell of a group dimension (e.g. the race/ethnicity cells
+   of one school, metric and period) is suppressed, the next-smallest cell of that
+   dimension is suppressed too, so the first cannot be recovered by subtracting the others
+   from the `all` row (NYSED; TEA 2015 masking rules).
+3. Optional top/bottom coding (`coding="nm"`): New Mexico PED's tiers, which replace rates
+   near 0% or 100% by a bound (e.g. "<=5", ">=95") depending on the group size.
+
+A suppressed row keeps its reason; its numerator, denominator and value are emptied.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+DIMENSION = ["metric", "scope", "lea_id", "school_id", "school_year", "period_end", "group_type"]
+# New Mexico PED ESSA technical manual, "Masking": (largest N of the tier, low, high)
+NM_TIERS = ((20, 20, 80), (40, 10, 90), (100, 5, 95), (300, 2, 98), (math.inf, 1, 99))
+
+
+def nm_display(numerator: float, denominator: float, min_n: int = 10) -> str:
+    """A rate as New Mexico publishes it: masked below `min_n`, bounded near 0 and 100,
+    else a whole-number percent."""
+    if denominator < min_n:
+        return "suppressed"
+    low, high = next((lo, hi) for top, lo, hi in NM_TIERS if denominator <= top)
+    pct = 100 * numerator / denominator
+    if pct <= low:
+        return f"<={low}"
+    if pct >= high:
+        return f">={high}"
+    return str(round(pct))
+
+
+def complementary(sizes: dict[str, float], primary: set[str]) -> set[str]:
+    """The cells to suppress in one dimension: the primary ones and, when exactly one is
+    primary, the next-smallest other cell. Cells of size 0 are not reported at all."""
+    cells = {k: v for k, v in sizes.items() if v > 0}
+    out = {k for k in primary if k in cells}
+    if len(out) == 1:
+        rest = sorted((v, k) for k, v in cells.items() if k not in out)
+        if rest:
+            out.add(rest[0][1])
+    return out
+
+
+def suppress(df: pd.DataFrame, *, min_n: int = 10, coding: str | None = None) -> pd.DataFrame:
+    """Add suppressed, suppression_reason and display; empty the numbers of suppressed rows."""
+    out = df.copy()
+    primary = out["denominator"] < min_n
+    reason = pd.Series(np.where(primary, f"n < {min_n}", None), index=out.index, dtype=object)
+    groups = out[out.group_type != "all"]
+    for _, dim in groups.groupby(DIMENSION, dropna=False, sort=False):
+        hit = set(dim.index[primary[dim.index]])
+        if len(hit) == 1:
+            extra = complementary(dict(zip(dim.index, dim.denominator)), hit) - hit
+            reason[list(extra)] = "complementary: protects a suppressed cell"
+    display = [f"{v:.1f}" if pd.notna(v) else "" for v in out["value"]]
+    if coding == "nm":
+        for i, (num, den, r) in enumerate(zip(out.numerator, out.denominator, reason)):
+            if r is None and out["unit"].iat[i] == "percent":
+                shown = nm_display(num, den, min_n)
+                if shown.startswith(("<=", ">=")):
+                    reason.iat[i] = "top/bottom coded"
+                display[i] = shown
+    elif coding is not None:
+        raise ValueError(f"unknown coding {coding!r}; use 'nm' or none")
+    out["suppressed"] = reason.notna()
+    out["suppression_reason"] = reason
+    out["display"] = np.where(out["suppressed"] & (reason != "top/bottom coded"), "*", display)
+    for col in ("numerator", "denominator", "value"):
+        out[col] = out[col].astype(float).where(~out["suppressed"])
+    return out

@@ -1,0 +1,74 @@
+"""Disclosure avoidance: the published examples in shared/spec/equity_vectors.json, and
+properties every suppressed table must keep."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aimline.metrics.suppression import complementary, nm_display, suppress
+from tests.conftest import SPEC
+
+VECTORS: dict[str, Any] = {c["id"]: c for c in json.loads(
+    (SPEC / "equity_vectors.json").read_text())["disclosure_avoidance"]}
+
+
+@pytest.mark.parametrize("case", VECTORS["nm_tiered_top_bottom_coding"]["cases"],
+                         ids=lambda c: f"{c['numerator']}of{c['denominator']}")
+def test_new_mexico_tiered_top_bottom_coding(case: dict[str, Any]) -> None:
+    assert nm_display(case["numerator"], case["denominator"]) == case["expected_display"]
+
+
+def test_complementary_suppression_of_the_next_smallest_group() -> None:
+    case = VECTORS["complementary_suppression_next_smallest"]
+    sizes, min_n = case["inputs"]["tested_by_group"], case["inputs"]["min_n"]
+    primary = {g for g, n in sizes.items() if 0 < n < min_n}
+    assert sorted(primary) == sorted(case["expected"]["primary_suppressed"])
+    assert sorted(complementary(sizes, primary)) == sorted(case["expected"]["all_suppressed"])
+
+
+def _table(sizes: dict[str, int], rate: float = 0.3) -> pd.DataFrame:
+    rows = [{"metric": "m", "scope": "school", "lea_id": "L", "school_id": "S",
+             "school_year": 2026, "period_end": "2026-06-30", "group_type": "race_ethnicity",
+             "group_value": g, "denominator": float(n), "numerator": round(n * rate),
+             "unit": "percent"} for g, n in sizes.items()]
+    total = sum(sizes.values())
+    rows.append({**rows[0], "group_type": "all", "group_value": "all",
+                 "denominator": float(total), "numerator": round(total * rate)})
+    df = pd.DataFrame(rows)
+    return df.assign(value=100 * df.numerator / df.denominator)
+
+
+@settings(max_examples=200, deadline=None)
+@given(sizes=st.dictionaries(st.sampled_from(["a", "b", "c", "d", "e", "f"]),
+                             st.integers(1, 60), min_size=2, max_size=6),
+       min_n=st.integers(5, 20))
+def test_no_dimension_ever_has_exactly_one_hidden_cell(sizes: dict[str, int],
+                                                       min_n: int) -> None:
+    out = suppress(_table(sizes), min_n=min_n)
+    groups = out[out.group_type != "all"]
+    hidden = groups[groups.suppressed]
+    assert len(hidden) != 1
+    assert (groups[groups.denominator.notna()].denominator >= min_n).all()
+    assert hidden[["numerator", "denominator", "value"]].isna().all().all()
+    assert (hidden.display == "*").all()
+
+
+def test_the_reason_is_recorded_per_row() -> None:
+    out = suppress(_table({"a": 120, "b": 85, "c": 3, "d": 9}), min_n=5)
+    reasons = dict(zip(out.group_value, out.suppression_reason))
+    assert reasons["c"] == "n < 5"
+    assert reasons["d"].startswith("complementary")
+    assert reasons["a"] is None and reasons["all"] is None
+
+
+def test_nm_coding_hides_rates_near_the_bounds() -> None:
+    df = _table({"a": 50, "b": 60}, rate=0.02)
+    out = suppress(df, min_n=10, coding="nm")
+    assert set(out.display) == {"<=5", "<=2"}  # groups of 50 and 60; the all row has 110
+    assert out.suppressed.all() and out.value.isna().all()
