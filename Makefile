@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m aimline.data.docs > docs/data-format.md
+	$(BIN)/python -m aimline.metrics.docs > docs/metrics.md
 	$(BIN)/python -m aimline.improve.gallery docs/charts
 
 bench: $(STAMP)

@@ -8,6 +8,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -26,7 +27,8 @@ WarehouseOpt = Annotated[Path | None, typer.Option(
 
 def fail(message: str | Table) -> NoReturn:
     """Print to stderr and exit 1: the one way a command reports a domain error."""
-    err.print(message if isinstance(message, Table) else f"[bold red]error:[/] {message}")
+    # escape: messages carry user values and names like aimline[spark] that are not markup
+    err.print(message if isinstance(message, Table) else f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(1)
 
 
@@ -41,8 +43,9 @@ def problems_table(report: data.Report, show: int) -> Table:
     for col in ("file", "row", "column", "value", "rule"):
         t.add_column(col, overflow="fold")
     for p in report.sorted_problems()[:show]:
-        t.add_row(p.file, "" if p.row is None else str(p.row), p.column or "",
-                  "" if p.value is None else p.value, p.rule)
+        t.add_row(*(escape(s) for s in (p.file, "" if p.row is None else str(p.row),
+                                        p.column or "", "" if p.value is None else p.value,
+                                        p.rule)))
     return t
 
 
@@ -51,7 +54,7 @@ def summary_table(report: data.Report) -> Table:
     for col in ("file", "column", "rule", "count"):
         t.add_column(col, justify="right" if col == "count" else "left", overflow="fold")
     for (f, c, r), n in sorted(report.counts.items(), key=lambda kv: -kv[1]):
-        t.add_row(f, c or "", r, f"{n:,}")
+        t.add_row(escape(f), escape(c or ""), escape(r), f"{n:,}")
     return t
 
 
@@ -117,7 +120,7 @@ def check(
 
 def _print_report(report: data.Report, show: int) -> None:
     for note in report.notes:
-        err.print(f"[yellow]note:[/] {note}")
+        err.print(f"[yellow]note:[/] {escape(note)}")
     if not report.ok:
         err.print(problems_table(report, show))
         if report.total > show:
@@ -256,5 +259,12 @@ def chart_cmd(
         console.print(f"[dim]{note}[/]")
 
 
-if __name__ == "__main__":
+def main() -> None:
     app()
+
+
+# the metric catalog's commands live in their own module and register themselves on `app`
+from aimline import cli_metrics  # noqa: E402, F401
+
+if __name__ == "__main__":
+    main()

@@ -310,3 +310,10 @@ def test_check_on_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert "no such folder" in " ".join(result.stderr.split())
+
+
+def test_values_that_look_like_markup_are_shown_verbatim(district_copy: Path) -> None:
+    set_field(district_copy, "students", 2, "sex", "[bold]")
+    result = CliRunner().invoke(app, ["check", str(district_copy)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "[bold]" in result.stderr

@@ -3,8 +3,6 @@ school, period), on a synthetic district."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 

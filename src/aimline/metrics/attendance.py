@@ -89,7 +89,7 @@ TIERS = {  # Attendance Works: share of days absent, in percent
 }
 
 
-def _tier(tier: str):  # noqa: ANN202 - returns a units function
+def _tier(tier: str):
     lo, hi = TIERS[tier]
 
     def units(t: Tables, grain: Grain, period: Period, min_days: int,

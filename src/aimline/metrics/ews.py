@@ -44,7 +44,7 @@ def student_flags(t: Tables, grain: Grain = "school", *, attendance_below_pct: f
         flags=a.cast("int8") + b.cast("int8") + cf.cast("int8"))
 
 
-def _flag_count(k: int):  # noqa: ANN202 - returns a units function
+def _flag_count(k: int):
     def units(t: Tables, grain: Grain, period: Period, attendance_below_pct: float) -> ir.Table:
         f = student_flags(t, grain, attendance_below_pct=attendance_below_pct)
         return f.select("unit_id", "student_id", "grade_level", period_no=ibis.literal(1),

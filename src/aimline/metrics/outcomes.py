@@ -82,7 +82,7 @@ def _suspension(t: Tables, grain: Grain, period: Period, per_100: bool = False) 
     return _one(j, n if per_100 else n > 0)
 
 
-def _proficiency(subject: str):  # noqa: ANN202 - returns a units function
+def _proficiency(subject: str):
     def units(t: Tables, grain: Grain, period: Period, assessment: str | None) -> ir.Table:
         a = t.assessment_results
         a = a.filter(a.subject == subject)

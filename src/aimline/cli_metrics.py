@@ -1,0 +1,168 @@
+"""`aimline metrics`, `aimline compute` and `aimline students`: the metric catalog's commands."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from aimline.cli import WarehouseOpt, app, bar, console, fail
+from aimline.data import warehouse as wh
+from aimline.metrics import catalog, engine, tables
+from aimline.metrics.ews import student_flags
+
+metrics_app = typer.Typer(help="The metric catalog: what each indicator means.",
+                          no_args_is_help=True)
+students_app = typer.Typer(help="Student-level lists (private: handle as student records).",
+                           no_args_is_help=True)
+app.add_typer(metrics_app, name="metrics")
+app.add_typer(students_app, name="students")
+FORMATS = (".csv", ".parquet", ".xlsx")
+
+
+@metrics_app.command("list")
+def metrics_list() -> None:
+    """Every metric: id, title, unit, which direction is better, source. Example:
+    aimline metrics list"""
+    t = Table(title="Aimline metric catalog")
+    for col in ("id", "title", "unit", "better", "periods", "source"):
+        t.add_column(col, overflow="fold")
+    for m in catalog.all_metrics():
+        t.add_row(m.id, m.title, m.unit, "higher" if m.higher_is_better else "lower",
+                  ", ".join(m.periods), m.source)
+    console.print(t)
+
+
+@metrics_app.command("show")
+def metrics_show(metric: Annotated[str, typer.Argument(help="Metric id")]) -> None:
+    """Definition in words, numerator, denominator, source and options. Example:
+    aimline metrics show chronic_absence"""
+    try:
+        m = catalog.get(metric)
+    except ValueError as e:
+        fail(str(e))
+    console.print(f"[bold]{m.id}[/]: {m.title}\n\n{m.definition}\n")
+    t = Table(show_header=False)
+    t.add_column(style="bold")
+    t.add_column(overflow="fold")
+    for k, v in (("numerator", m.numerator), ("denominator", m.denominator),
+                 ("rate", "numerator / denominator x 100" + (" (per 100)" if m.unit == "per_100"
+                                                            else " (%)")),
+                 ("better", "higher" if m.higher_is_better else "lower"),
+                 ("periods", ", ".join(m.periods)), ("source", m.source),
+                 ("options", ", ".join(f"{k}={v!r}" for k, v in m.options.items()) or "none")):
+        t.add_row(k, v)
+    console.print(t)
+
+
+def _check_out(out: Path) -> None:
+    if out.suffix not in FORMATS:
+        fail(f"--out must end in {', '.join(FORMATS)} (got {out.name!r})")
+
+
+def _write(df, out: Path) -> None:
+    # write next to the target, then move: a failed write leaves no half file behind
+    with tempfile.NamedTemporaryFile(dir=out.parent or Path("."), suffix=out.suffix,
+                                     delete=False) as tmp:
+        path = Path(tmp.name)
+    try:
+        if out.suffix == ".csv":
+            df.to_csv(path, index=False)
+        elif out.suffix == ".parquet":
+            df.to_parquet(path, index=False)
+        else:
+            df.to_excel(path, index=False, sheet_name="indicators")
+        path.replace(out)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+@app.command()
+def compute(
+    year: Annotated[int, typer.Option(help="School year (2026 = 2025-26)")],
+    warehouse: WarehouseOpt = None,
+    metric: Annotated[list[str] | None, typer.Option(help="Metric id; repeat. Default: all")
+                      ] = None,
+    period: Annotated[str, typer.Option(help="year, or cumulative month or week")] = "year",
+    engine_name: Annotated[str, typer.Option("--engine", help="duckdb or spark")] = "duckdb",
+    min_n: Annotated[int, typer.Option(help="Suppress cells with fewer students")] = 10,
+    top_bottom: Annotated[str | None, typer.Option(help="Top/bottom coding: nm")] = None,
+    no_suppress: Annotated[bool, typer.Option("--no-suppress", help="Internal use only: "
+                                              "unsuppressed output, not stored")] = False,
+    out: Annotated[Path | None, typer.Option(help="indicators.csv | .parquet | .xlsx")] = None,
+) -> None:
+    """Compute indicators by school and district x student group x period, suppress small
+    cells, store them in the warehouse (table indicators) and optionally write a file.
+
+    Example: aimline compute --year 2026 --metric chronic_absence --period month --out ca.csv
+    """
+    path = wh.resolve(warehouse)
+    if out is not None:
+        _check_out(out)
+    with bar() as progress:
+        task = progress.add_task("Computing", total=len(metric or catalog.all_metrics()))
+
+        def step(metric_id: str) -> None:
+            progress.update(task, description=f"Computing {metric_id}", advance=1)
+
+        try:
+            df = engine.compute(path, year, metrics=metric, period=period,  # type: ignore[arg-type]
+                                engine=engine_name, min_n=min_n, suppress=not no_suppress,
+                                coding=top_bottom, progress=step)
+        except ValueError as e:
+            progress.stop()
+            fail(str(e))
+    if not no_suppress:
+        engine.store(df, path)
+    if out is not None:
+        _write(df, out)
+    shown = df[(df.group_type == "all")]
+    t = Table(title=f"{len(df):,} indicator rows for {year} ({period}); "
+                    f"{int(df.suppressed.sum()):,} suppressed"
+                    + ("" if no_suppress else f"; stored in {path}"))
+    for col in ("metric", "district", "schools", "min", "max"):
+        t.add_column(col, justify="left" if col == "metric" else "right")
+    for m, rows in shown.groupby("metric", sort=False):
+        last = rows[rows.period_end == rows.period_end.max()]
+        dist = last[last.scope == "district"].display
+        sch = last[last.scope == "school"].value
+        t.add_row(str(m), dist.iloc[0] if len(dist) else "", str(len(sch)),
+                  f"{sch.min():.1f}" if sch.notna().any() else "",
+                  f"{sch.max():.1f}" if sch.notna().any() else "")
+    console.print(t)
+
+
+@students_app.command("flags")
+def students_flags(
+    year: Annotated[int, typer.Option(help="School year")],
+    out: Annotated[Path, typer.Option(help="students.csv | .parquet | .xlsx")],
+    warehouse: WarehouseOpt = None,
+    school: Annotated[str | None, typer.Option(help="One school's students")] = None,
+    attendance_below: Annotated[float, typer.Option(help="Attendance flag below this %")] = 90,
+) -> None:
+    """Early-warning ABC flags per student (attendance, behaviour, course performance).
+
+    Student-level and private: write it only where student records may be kept.
+    Example: aimline students flags --year 2026 --school 3001 --out watch.csv
+    """
+    path = wh.resolve(warehouse)
+    _check_out(out)
+    try:
+        years = engine.years_in(path)
+        if year not in years:
+            fail(f"school year {year} is not in the warehouse; it holds: "
+                 f"{', '.join(map(str, years))}")
+        expr = student_flags(tables.for_year(year), attendance_below_pct=attendance_below)
+        if school is not None:
+            expr = expr.filter(expr.unit_id == school)
+        with engine.connect("duckdb", path) as con:
+            df = con.execute(expr.order_by(["unit_id", "student_id"]))
+    except ValueError as e:
+        fail(str(e))
+    df = df.rename(columns={"unit_id": "school_id"})
+    _write(df, out)
+    console.print(f"{len(df):,} students written to {out}; "
+                  f"{int((df['flags'] > 0).sum()):,} with at least one flag.")

@@ -1,0 +1,69 @@
+"""Generate docs/metrics.md from the catalog (`make docs`); a test keeps them equal."""
+
+from __future__ import annotations
+
+from aimline.metrics import catalog
+from aimline.metrics.groups import GROUP_TYPES
+
+HEAD = """\
+# Metrics
+
+<!-- Generated from src/aimline/metrics/ by `make docs`; do not edit by hand. -->
+
+Every number Aimline shows comes from this catalog. Each metric is defined once, as an Ibis
+expression over the canonical tables (`src/aimline/metrics/`), and runs unchanged on DuckDB
+or Spark. For every metric, school (and the district), period and student group:
+
+`rate = 100 x sum(numerator) / sum(denominator)` — counts are summed first and the rate is
+taken last; rates are never averaged.
+
+**Student groups** (`group_type`): {groups}. Group flags come from `students`; grade is
+the student's grade in their latest enrollment span at the school.
+
+**Periods**: `year` (1 July to 30 June), or cumulative `month` / `week` (1 July to the end of
+each month or week), where a metric supports them.
+
+**Suppression** (before anything leaves): cells with a denominator below `--min-n`
+(default 10) are suppressed; when exactly one cell of a group dimension is suppressed, the
+next-smallest is too (complementary suppression); `--top-bottom nm` applies New Mexico's
+tiered top/bottom coding. The reason is recorded per row, and a suppressed row's numbers
+are emptied. `--no-suppress` is for internal use and is never stored.
+
+```
+aimline metrics list
+aimline metrics show chronic_absence
+aimline compute --year 2026 [--metric ID ...] [--period year|month|week] \\
+                [--engine duckdb|spark] [--min-n 10] [--top-bottom nm] --out indicators.csv
+```
+
+Output columns: `metric, scope (school | district), lea_id, school_id, school_year, period,
+period_start, period_end, group_type, group_value, numerator, denominator, value, unit,
+suppressed, suppression_reason, display`; the same rows are stored in the warehouse table
+`indicators`.
+"""
+
+
+def render() -> str:
+    out = [HEAD.format(groups=", ".join(f"`{g}`" for g in GROUP_TYPES))]
+    for m in catalog.all_metrics():
+        unit = "per 100 students" if m.unit == "per_100" else "percent"
+        opts = ", ".join(f"`{k}={v!r}`" for k, v in m.options.items()) or "none"
+        out.append(f"""
+## `{m.id}` — {m.title}
+
+{m.definition}
+
+| | |
+| --- | --- |
+| numerator | {m.numerator} |
+| denominator | {m.denominator} |
+| unit | {unit}; {'higher' if m.higher_is_better else 'lower'} is better |
+| periods | {', '.join(m.periods)} |
+| options | {opts} |
+| source | {m.source} |
+""")
+    return "".join(out)
+
+
+if __name__ == "__main__":
+    print(render(), end="")
