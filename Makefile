@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.test-installed-stamp
 DEMO := demo
 
 .PHONY: venv demo test lint bench docs clean
@@ -13,6 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# the test suite also runs every metric on Spark (needs Java 17+; .ci/run installs it)
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,spark]'
+	touch $(TEST_STAMP)
+
 venv: $(STAMP)
 
 demo: $(STAMP)
@@ -22,7 +28,7 @@ demo: $(STAMP)
 	$(BIN)/python -m aimline.improve.gallery $(DEMO)/charts
 	@echo "Warehouse: $(DEMO)/aimline.duckdb  Charts: $(DEMO)/charts/*.svg"
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -36,6 +42,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/synth_load.py
 	$(BIN)/python bench/spc.py
+	$(BIN)/python bench/metrics.py
 
 clean:
 	rm -rf $(DEMO) .pytest_cache .ruff_cache

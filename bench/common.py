@@ -37,9 +37,12 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
 
 def in_subprocess(code: str) -> tuple[float, float, str]:
     """Run Python `code` in a fresh process: (wall seconds, peak RSS MiB, its stdout)."""
-    wrapper = (f"import resource, time\nt0 = time.perf_counter()\n{code}\n"
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork+exec, so a child would report
+    # at least its parent's peak; VmHWM belongs to the new address space
+    wrapper = (f"import time\nt0 = time.perf_counter()\n{code}\n"
                "print('__wall__', time.perf_counter() - t0)\n"
-               "print('__rss__', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+               "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+               "print('__rss__', int(hwm.split()[1]))")
     done = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True,
                           check=True)
     lines = done.stdout.splitlines()

@@ -77,7 +77,9 @@ def connect(engine: str, warehouse: Path) -> Iterator[Any]:
         session = (SparkSession.builder.master("local[2]").appName("aimline")
                    .config("spark.sql.shuffle.partitions", "4")
                    .config("spark.ui.enabled", "false")
+                   .config("spark.ui.showConsoleProgress", "false")
                    .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+        session.sparkContext.setLogLevel("ERROR")
         for name in READS:
             session.read.parquet(f"{tmp}/{name}.parquet").createOrReplaceTempView(name)
         try:
