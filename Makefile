@@ -25,8 +25,9 @@ demo: $(STAMP)
 	$(BIN)/aimline synth --students 20000 --seed 7 --out $(DEMO)/district
 	$(BIN)/aimline load $(DEMO)/district --warehouse $(DEMO)/aimline.duckdb
 	$(BIN)/aimline info --warehouse $(DEMO)/aimline.duckdb
+	$(BIN)/aimline compute --year 2026 --warehouse $(DEMO)/aimline.duckdb --out $(DEMO)/indicators.csv
 	$(BIN)/python -m aimline.improve.gallery $(DEMO)/charts
-	@echo "Warehouse: $(DEMO)/aimline.duckdb  Charts: $(DEMO)/charts/*.svg"
+	@echo "Warehouse: $(DEMO)/aimline.duckdb  Indicators: $(DEMO)/indicators.csv  Charts: $(DEMO)/charts/*.svg"
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q

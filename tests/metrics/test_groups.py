@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aimline import data
 from aimline.data import synth
@@ -39,3 +41,22 @@ def test_every_metric_has_school_and_district_rows(indicators: pd.DataFrame) -> 
     for m in catalog.all_metrics():
         rows = indicators[indicators.metric == m.id]
         assert set(rows.scope) == {"school", "district"}, m.id
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**31 - 1), students=st.integers(120, 400))
+def test_all_is_the_sum_of_every_dimension_for_any_district(seed: int, students: int,
+                                                            tmp_path_factory: pytest.TempPathFactory
+                                                            ) -> None:
+    tmp = tmp_path_factory.mktemp("prop")
+    synth.generate(tmp / "d", students=students, seed=seed, years=1)
+    data.load(tmp / "d", tmp / "w.duckdb")
+    df = engine.compute(tmp / "w.duckdb", 2026, suppress=False,
+                        metrics=["chronic_absence", "attendance_rate", "course_failure"])
+    keys = ["metric", "scope", "school_id", "period_end"]
+    total = df[df.group_type == "all"].groupby(keys, dropna=False)[
+        ["numerator", "denominator"]].sum()
+    for dim in GROUP_TYPES[1:]:
+        parts = df[df.group_type == dim].groupby(keys, dropna=False)[
+            ["numerator", "denominator"]].sum()
+        pd.testing.assert_frame_equal(parts, total, check_dtype=False, obj=dim)

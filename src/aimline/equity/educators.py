@@ -1,0 +1,78 @@
+"""Educator equity: inexperienced, out-of-field and ineffective teachers in high- vs
+low-poverty schools (ESSA 1111(g)(1)(B); 34 CFR 200.37), and one-year retention (OpenSDP)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+
+def xtile_cutpoints(values: Sequence[float], nq: int = 4) -> list[float]:
+    """Stata `_pctile`/`xtile` cut points (equal weight per school): for the p-th
+    percentile with n values, position n*p/100; a whole position averages that value and
+    the next, otherwise the value at the next whole position."""
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    cuts = []
+    for q in range(1, nq):
+        pos = n * q / nq
+        if math.isclose(pos, round(pos)):
+            k = round(pos)
+            cuts.append(float((x[k - 1] + x[k]) / 2))
+        else:
+            cuts.append(float(x[math.ceil(pos) - 1]))
+    return cuts
+
+
+def quartiles(values: pd.Series, nq: int = 4) -> pd.Series:
+    """xtile: group 1 holds values <= the first cut point, and so on."""
+    cuts = xtile_cutpoints(values.to_numpy(), nq)
+    return pd.Series(np.searchsorted(cuts, values.to_numpy(), side="left") + 1,
+                     index=values.index)
+
+
+def gaps(schools: pd.DataFrame, *, poverty: str = "pct_frl", teachers: str = "teachers",
+         measures: Sequence[str] = ("inexperienced", "out_of_field")) -> pd.DataFrame:
+    """One row per measure: the rate in the highest- and lowest-poverty quartile of schools,
+    pooled (teacher-weighted: sum of counts / sum of teachers, as ED's Educator Equity
+    Profiles compute it) and as the mean of school rates; the gap in percentage points and
+    the ratio. `schools` has one row per school with counts of teachers per measure."""
+    q = quartiles(schools[poverty])
+    high, low = schools[q == q.max()], schools[q == 1]
+    rows = []
+    for m in measures:
+        hp = high[m].sum() / high[teachers].sum()
+        lp = low[m].sum() / low[teachers].sum()
+        hm = (high[m] / high[teachers]).mean()
+        lm = (low[m] / low[teachers]).mean()
+        rows.append({"measure": m, "high_poverty_rate": hp, "low_poverty_rate": lp,
+                     "gap_pp": 100 * (hp - lp), "ratio": hp / lp if lp else np.nan,
+                     "high_mean_of_schools": hm, "low_mean_of_schools": lm,
+                     "gap_pp_mean_of_schools": 100 * (hm - lm),
+                     "high_schools": len(high), "low_schools": len(low),
+                     "method": "pooled = teacher-weighted; mean_of_schools = school-averaged"})
+    return pd.DataFrame(rows)
+
+
+def retention(teacher_years: pd.DataFrame) -> pd.DataFrame:
+    """One-year status per teacher-year (OpenSDP Connect.do 3.8): stay (same school, still
+    teaching), transfer (another school, still teaching), leave (not teaching next year,
+    in any role or none). Columns in: tid, year, school, next_year_school,
+    next_year_is_teacher."""
+    t = teacher_years
+    teaching = t.next_year_is_teacher.astype(bool)
+    stay = teaching & (t.next_year_school == t.school)
+    transfer = teaching & t.next_year_school.notna() & (t.next_year_school != t.school)
+    return t.assign(stay=stay.astype(int), transfer=transfer.astype(int),
+                    leave=(~stay & ~transfer).astype(int))
+
+
+def retention_by(status: pd.DataFrame, group: pd.Series | str) -> pd.DataFrame:
+    """Shares who stay, transfer and leave per group (e.g. school poverty quartile)."""
+    g = status[group] if isinstance(group, str) else group
+    out = status.groupby(g)[["stay", "transfer", "leave"]].mean()
+    out["n"] = status.groupby(g).size()
+    return out
