@@ -61,7 +61,7 @@ def test_nearest_peers_by_standardised_distance() -> None:
     assert list(raw.school_id) == ["d", "b", "a"]  # enrolment dominates an unscaled distance
     assert raw.distance.iloc[0] == pytest.approx(np.hypot(2, 10))
     std = peers.nearest(target, cands, features=["pct_ed", "enrolled"], k=3, standardise=True)
-    assert list(std.school_id)[0] == "d" and "c" not in set(std.school_id)  # other level
+    assert std.school_id.iloc[0] == "d" and "c" not in set(std.school_id)  # other level
     assert list(std["rank"]) == [1, 2, 3]
 
 
