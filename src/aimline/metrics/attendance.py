@@ -31,11 +31,17 @@ def membership(t: Tables, grain: Grain, period: Period,
 
     `partial_day_threshold`: None counts the share of the day missed (0.5 for half a day);
     a number (e.g. 0.5) counts an absence of at least that share as a whole day and
-    anything less as none, as some states' half-day rules do.
+    anything less as none, as some states' half-day rules do. District rows sum a
+    student's days and absences over the district's schools.
     """
     e = unit_of(t, t.enrollments, grain)
-    periods = ibis.memtable(period_table(t.year, period))
-    spans = e.cross_join(periods).filter(e.entry_date <= periods.period_end)
+    periods = period_table(t.year, period)
+    single = len(periods) == 1  # the school year: no period grid, no running total
+    if single:
+        spans = e.mutate(period_no=ibis.literal(1), period_end=ibis.literal(t.year_end))
+    else:
+        grid = ibis.memtable(periods)
+        spans = e.cross_join(grid).filter(e.entry_date <= grid.period_end)
     spans = spans.mutate(
         cut=ibis.least(ibis.coalesce(spans.exit_date, ibis.literal(t.year_end)),
                        spans.period_end),
@@ -55,15 +61,17 @@ def membership(t: Tables, grain: Grain, period: Period,
     missed = (ev.day_fraction if partial_day_threshold is None
               else ibis.ifelse(ev.day_fraction >= partial_day_threshold, 1.0, 0.0))
     absent = ev.mutate(b=bucket(ev.date, t.year, period), missed=missed).group_by(
-        ["unit_id", "student_id", "b"]).aggregate(absent_in=ibis._.missed.sum())
-    absent = absent.rename(a_unit="unit_id", a_student="student_id")
+        a_unit=ibis._.unit_id, a_student=ibis._.student_id, b=ibis._.b).aggregate(
+        absent_in=ibis._.missed.sum())
     joined = member.left_join(absent, [member.unit_id == absent.a_unit,
                                        member.student_id == absent.a_student,
                                        member.period_no == absent.b])
-    to_date = ibis.cumulative_window(group_by=[joined.unit_id, joined.student_id],
-                                     order_by=joined.period_no)
+    absent_in = joined.absent_in.fill_null(0.0)
+    if not single:  # cumulative to date: add up the periods so far
+        absent_in = absent_in.sum().over(ibis.cumulative_window(
+            group_by=[joined.unit_id, joined.student_id], order_by=joined.period_no))
     return joined.select("unit_id", "student_id", "period_no", "grade_level", "days",
-                         absent=joined.absent_in.fill_null(0.0).sum().over(to_date))
+                         absent=absent_in)
 
 
 def _attendance_rate(t: Tables, grain: Grain, period: Period,
