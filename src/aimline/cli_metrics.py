@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from aimline.cli import WarehouseOpt, app, bar, console, fail
@@ -166,3 +167,59 @@ def students_flags(
     _write(df, out)
     console.print(f"{len(df):,} students written to {out}; "
                   f"{int((df['flags'] > 0).sum()):,} with at least one flag.")
+
+
+@app.command()
+def audit(
+    year: Annotated[int, typer.Option(help="School year of the audit")],
+    out: Annotated[Path, typer.Option(help="audit.pdf | audit.html | audit.xlsx")],
+    warehouse: WarehouseOpt = None,
+    schools: Annotated[list[str] | None, typer.Option("--schools", help="Only these schools; "
+                                                      "repeat")] = None,
+    state_reference: Annotated[Path | None, typer.Option(
+        help="CSV of state averages: metric, group_type, group_value, value")] = None,
+    min_n: Annotated[int, typer.Option(help="Suppress cells with fewer students")] = 10,
+) -> None:
+    """Equity & Excellence Audit of every school: gaps by group, similar schools, beating
+    the odds, methods appendix; suppressed before anything is written.
+
+    Example: aimline audit --year 2026 --out audit.pdf --state-reference state.csv
+    """
+    import pandas as pd
+
+    from aimline.reports import audit as report
+
+    path = wh.resolve(warehouse)
+    if out.suffix not in (".pdf", ".html", ".xlsx"):
+        fail(f"--out must end in .pdf, .html or .xlsx (got {out.name!r})")
+    state = None
+    if state_reference is not None:
+        try:
+            state = pd.read_csv(state_reference, dtype={"group_value": str})
+        except (OSError, ValueError) as e:
+            fail(f"cannot read the state reference {state_reference}: {e}")
+        missing = {"metric", "group_type", "group_value", "value"} - set(state.columns)
+        if missing:
+            fail(f"{state_reference} lacks column(s) {', '.join(sorted(missing))}; it needs "
+                 "metric, group_type, group_value, value")
+        unknown = sorted(set(state.metric) - {m.id for m in catalog.all_metrics()})
+        if unknown:
+            fail(f"{state_reference} names an unknown metric {unknown[0]!r}; see "
+                 "aimline metrics list")
+    with bar() as progress:
+        task = progress.add_task("Auditing", total=None)
+
+        def step(what: str) -> None:
+            progress.update(task, description=f"Auditing: {what}", advance=1)
+
+        try:
+            built = report.build(path, year, schools=schools, state=state, min_n=min_n,
+                                 progress=step)
+            step(f"writing {out.name}")
+            report.write(built, out)
+        except ValueError as e:
+            progress.stop()
+            fail(str(e))
+    for note in built.notes:
+        console.print(f"[yellow]note:[/] {escape(note)}")
+    console.print(f"Audit of {len(built.schools)} schools written to {out}.")

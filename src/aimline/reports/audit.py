@@ -1,0 +1,286 @@
+"""The Equity & Excellence Audit: one context builder; HTML, PDF and XLSX from it.
+
+    ctx = build(Path("aimline.duckdb"), 2026, state=None)
+    write(ctx, Path("audit.pdf"))      # .html, .pdf (WeasyPrint) or .xlsx
+
+Every number comes from the metric catalog, already suppressed (`aimline.metrics.engine`),
+so the report cannot show a suppressed value: the cell is empty before it gets here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from aimline.equity import odds, peers
+from aimline.equity.gaps import gaps, sentence
+from aimline.metrics import catalog, engine
+from aimline.reports import charts
+
+METRICS = ("chronic_absence", "attendance_rate", "suspension", "course_failure",
+           "proficiency_ela", "proficiency_math", "ninth_grade_on_track", "graduation_4yr")
+GROUP_LABELS = {
+    ("race_ethnicity", "hispanic"): "Hispanic students", ("race_ethnicity", "black"):
+    "Black students", ("race_ethnicity", "white"): "White students",
+    ("race_ethnicity", "asian"): "Asian students", ("race_ethnicity", "american_indian"):
+    "American Indian students", ("race_ethnicity", "pacific_islander"):
+    "Pacific Islander students", ("race_ethnicity", "two_or_more"):
+    "students of two or more races", ("sex", "F"): "girls", ("sex", "M"): "boys",
+    ("sex", "X"): "students of another gender",
+    ("economically_disadvantaged", "true"): "economically disadvantaged students",
+    ("economically_disadvantaged", "false"): "students not economically disadvantaged",
+    ("english_learner", "true"): "English learners",
+    ("english_learner", "false"): "students who are not English learners",
+    ("disability", "true"): "students with disabilities",
+    ("disability", "false"): "students without disabilities",
+    ("homeless", "true"): "students experiencing homelessness",
+    ("homeless", "false"): "students not experiencing homelessness",
+    ("foster_care", "true"): "students in foster care",
+    ("foster_care", "false"): "students not in foster care"}
+FINDING_POINTS = 5  # a gap worth a sentence, in percentage points
+
+
+def finding(r: Any) -> str:
+    """The plain sentence for one gap row."""
+    return sentence(r, catalog.get(r.metric).title, label(r.group_type, r.group_value))
+
+
+def label(group_type: str, group_value: str) -> str:
+    if group_type == "grade_level":
+        return f"grade {group_value} students"
+    return GROUP_LABELS.get((group_type, group_value), f"{group_type} = {group_value}")
+
+
+@dataclass
+class SchoolSection:
+    school_id: str
+    name: str
+    level: str
+    profile: dict[str, float]
+    headline: pd.DataFrame  # metric x group with display values
+    peers: pd.DataFrame
+    gaps_svg: str
+    findings: list[str]
+    strengths: list[str]
+    odds_label: str | None
+
+
+@dataclass
+class Audit:
+    district: str
+    year: int
+    years: list[int]
+    generated: str
+    indicators: pd.DataFrame
+    gaps: pd.DataFrame
+    profile: pd.DataFrame
+    odds: pd.DataFrame | None
+    odds_model: dict[str, Any] | None
+    odds_svg: str
+    overview: pd.DataFrame
+    schools: list[SchoolSection]
+    summary: list[str]
+    notes: list[str] = field(default_factory=list)
+    metrics: list[catalog.Metric] = field(default_factory=list)
+    min_n: int = 10
+
+
+def _schools(warehouse: Path) -> pd.DataFrame:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        s = con.execute("SELECT school_id, lea_id, name, level FROM schools").df()
+        name = con.execute("SELECT name FROM leas LIMIT 1").fetchone()
+        return s.assign(district=name[0] if name else "")
+    finally:
+        con.close()
+
+
+def _profile(ind: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Enrolment and group shares per school from chronic_absence's denominators (students
+    with >= 10 days), as published: a suppressed small group counts as 0%."""
+    d = ind[(ind.metric == "chronic_absence") & (ind.school_year == year) &
+            (ind.scope == "school")]
+    alls = d[d.group_type == "all"].set_index("school_id").denominator
+    out = pd.DataFrame({"enrolled": alls})
+    for col, gt in (("pct_ed", "economically_disadvantaged"), ("pct_el", "english_learner"),
+                    ("pct_swd", "disability")):
+        part = d[(d.group_type == gt) & (d.group_value == "true")].set_index(
+            "school_id").denominator
+        out[col] = (100 * part / alls).reindex(out.index).fillna(0)
+    return out
+
+
+def build(warehouse: Path, year: int, *, schools: Sequence[str] | None = None,
+          state: pd.DataFrame | None = None, min_n: int = 10, years: int = 3,
+          progress: Callable[[str], None] | None = None) -> Audit:
+    available = engine.years_in(warehouse)
+    if year not in available:
+        raise engine.MetricsError(f"school year {year} is not in the warehouse; it holds: "
+                                  f"{', '.join(map(str, available))}")
+    span = [y for y in available if year - years < y <= year]
+    frames = []
+    for y in span:
+        if progress:
+            progress(f"indicators {y}")
+        frames.append(engine.compute(warehouse, y, metrics=list(METRICS), min_n=min_n))
+    ind = pd.concat(frames, ignore_index=True)
+    better = {m: catalog.get(m).higher_is_better for m in METRICS}
+    notes = [] if state is not None else [
+        "No state reference was given (--state-reference): comparisons with state averages "
+        "are omitted."]
+    if progress:
+        progress("gaps and peers")
+    g = gaps(ind, better, state=state)
+    info = _schools(warehouse).set_index("school_id")
+    profile = _profile(ind, year).join(info[["name", "level"]])
+    chosen = list(schools) if schools else list(profile.index)
+    unknown = [s for s in chosen if s not in profile.index]
+    if unknown:
+        raise engine.MetricsError(f"school {unknown[0]} has no indicators in {year}; schools "
+                                  f"are: {', '.join(profile.index[:20])}")
+    odds_table, model, odds_svg = _odds(ind, profile, year, notes)
+    sections = []
+    for sid in chosen:
+        if progress:
+            progress(f"school {sid}")
+        sections.append(_section(sid, ind, g, profile, odds_table, year, min_n))
+    overview = _overview(ind, year, info)
+    return Audit(
+        district=str(info.district.iloc[0]) if len(info) else "", year=year, years=span,
+        generated=dt.date.today().isoformat(), indicators=ind, gaps=g,
+        profile=profile.reset_index(names="school_id"), odds=odds_table, odds_model=model,
+        odds_svg=odds_svg, overview=overview, schools=sections,
+        summary=_summary(ind, g, odds_table, year, profile), notes=notes,
+        metrics=[catalog.get(m) for m in METRICS], min_n=min_n)
+
+
+def _odds(ind: pd.DataFrame, profile: pd.DataFrame, year: int, notes: list[str]
+          ) -> tuple[pd.DataFrame | None, dict[str, Any] | None, str]:
+    ela = ind[(ind.metric == "proficiency_ela") & (ind.school_year == year) &
+              (ind.scope == "school") & (ind.group_type == "all")].set_index("school_id")
+    table = profile.join(ela[["value", "denominator"]]).rename(
+        columns={"value": "pct_proficient_ela", "denominator": "tested"}).dropna(
+        subset=["pct_proficient_ela"])
+    try:
+        fit = odds.beating_the_odds(table.reset_index(names="school_id"), x="pct_ed",
+                                    y="pct_proficient_ela", n="tested")
+    except ValueError as e:
+        notes.append(f"Beating the odds is omitted: {e}.")
+        return None, None, ""
+    return fit, fit.attrs["model"], charts.odds_scatter(fit)
+
+
+def _section(sid: str, ind: pd.DataFrame, g: pd.DataFrame, profile: pd.DataFrame,
+             odds_table: pd.DataFrame | None, year: int, min_n: int) -> SchoolSection:
+    mine = ind[(ind.school_id == sid) & (ind.school_year == year)]
+    headline = mine.pivot_table(index=["group_type", "group_value"], columns="metric",
+                                values="display", aggfunc="first")
+    headline = headline.reindex(columns=[m for m in METRICS if m in headline.columns])
+    gs = g[(g.school_id == sid) & (g.school_year == year)]
+    worse = gs[(gs.direction == "worse") & (gs.gap_to_school.abs() >= FINDING_POINTS)]
+    worse = worse.reindex(worse.gap_to_school.abs().sort_values(ascending=False).index)
+    findings = [finding(r) for r in worse.head(6).itertuples()]
+    better_than_district = gs[(gs.gap_to_district_group.abs() >= FINDING_POINTS)]
+    strengths = []
+    for r in better_than_district.itertuples():
+        m = catalog.get(r.metric)
+        good = (r.gap_to_district_group > 0) == m.higher_is_better
+        if good and len(strengths) < 4:
+            who = label(r.group_type, r.group_value)
+            strengths.append(f"{m.title.replace(' (%)', '')} for {who}"
+                             f" is {r.value:.0f}%, {abs(r.gap_to_district_group):.0f} points "
+                             f"{'above' if r.gap_to_district_group > 0 else 'below'} the "
+                             "district's rate for the same group.")
+    me = profile.loc[sid]
+    near = peers.nearest(me, profile.reset_index(names="school_id"),
+                         features=["pct_ed", "pct_el", "pct_swd", "enrolled"], k=5,
+                         standardise=True) if len(profile) > 1 else pd.DataFrame()
+    label_ = None
+    if odds_table is not None and sid in set(odds_table.school_id):
+        label_ = str(odds_table.set_index("school_id").loc[sid, "label"])
+    return SchoolSection(sid, str(me["name"]), str(me["level"]),
+                         {k: float(me[k]) for k in ("enrolled", "pct_ed", "pct_el", "pct_swd")},
+                         headline, near, charts.gap_dots(mine, sid), findings, strengths,
+                         label_)
+
+
+def _overview(ind: pd.DataFrame, year: int, info: pd.DataFrame) -> pd.DataFrame:
+    d = ind[(ind.school_year == year) & (ind.group_type == "all")]
+    d = d.assign(school=np.where(d.scope == "district", "District",
+                                 d.school_id.map(info.name).fillna(d.school_id)))
+    return d.pivot_table(index="school", columns="metric", values="display",
+                         aggfunc="first").reindex(columns=list(METRICS)).fillna("")
+
+
+def _summary(ind: pd.DataFrame, g: pd.DataFrame, odds_table: pd.DataFrame | None, year: int,
+             profile: pd.DataFrame) -> list[str]:
+    out = []
+    d = ind[(ind.scope == "district") & (ind.group_type == "all")]
+    for m in ("chronic_absence", "proficiency_ela", "graduation_4yr"):
+        rows = d[d.metric == m].sort_values("school_year")
+        if rows.empty or rows.value.isna().all():
+            continue
+        now = rows.iloc[-1]
+        text = f"District — {catalog.get(m).title.replace(' (%)', '')}: {now.value:.1f}%"
+        if len(rows) > 1 and pd.notna(rows.value.iloc[0]):
+            text += f" ({rows.value.iloc[0]:.1f}% in {int(rows.school_year.iloc[0])})"
+        out.append(text + ".")
+    latest = g[(g.school_year == year) & (g.direction == "worse")]
+    if not latest.empty:
+        widest = latest.reindex(latest.gap_to_school.abs().sort_values(ascending=False).index)
+        r = widest.iloc[0]
+        out.append(f"The widest gap: {finding(r)[:-1]} at "
+                   f"{profile.name.get(r.school_id, r.school_id)}.")
+    if odds_table is not None:
+        beating = odds_table[odds_table.label == "beating"]
+        if len(beating):
+            names = ", ".join(profile.name.get(s, s) for s in beating.school_id)
+            out.append(f"Beating the odds in ELA ({len(beating)}): {names}.")
+    return out
+
+
+def render_html(audit: Audit) -> str:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("aimline.reports", "templates"),
+                      autoescape=select_autoescape(["html"]))
+    env.filters["pct"] = lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) \
+        else f"{v:.1f}"
+    return env.get_template("audit.html").render(a=audit, label=label,
+                                                 titles={m.id: m.title for m in audit.metrics})
+
+
+def write(audit: Audit, out: Path) -> Path:
+    """Write .html, .pdf or .xlsx; written beside the target then moved, so a failure
+    leaves nothing half-written."""
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        if out.suffix == ".html":
+            tmp.write_text(render_html(audit), encoding="utf-8")
+        elif out.suffix == ".pdf":
+            from weasyprint import HTML
+
+            HTML(string=render_html(audit)).write_pdf(tmp)
+        elif out.suffix == ".xlsx":
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+                audit.indicators.to_excel(xl, sheet_name="indicators", index=False)
+                audit.gaps.to_excel(xl, sheet_name="gaps", index=False)
+                audit.profile.to_excel(xl, sheet_name="schools", index=False)
+                pd.concat([s.peers.assign(of=s.school_id) for s in audit.schools]
+                          ).to_excel(xl, sheet_name="peers", index=False)
+                if audit.odds is not None:
+                    audit.odds.to_excel(xl, sheet_name="beating_the_odds", index=False)
+        else:
+            raise ValueError(f"an audit is written as .pdf, .html or .xlsx (got {out.suffix!r})")
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out

@@ -1,0 +1,140 @@
+"""The audit: a PDF with cover, a section per school and the appendix; nothing suppressed
+leaks into the PDF, HTML or workbook; bad input fails clearly and writes nothing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pypdf
+import pytest
+from typer.testing import CliRunner
+
+from aimline import data
+from aimline.cli import app
+from aimline.data import synth
+from aimline.metrics import catalog, engine
+from aimline.reports import audit
+from tests.metrics import tiny
+
+runner = CliRunner()
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("audit")
+    synth.generate(tmp / "d", students=1500, seed=21, years=2)
+    data.load(tmp / "d", tmp / "w.duckdb")
+    return tmp / "w.duckdb"
+
+
+@pytest.fixture(scope="module")
+def built(wh: Path) -> audit.Audit:
+    return audit.build(wh, 2026)
+
+
+def test_the_pdf_has_a_cover_a_section_per_school_and_the_appendix(
+        built: audit.Audit, tmp_path: Path) -> None:
+    pdf = audit.write(built, tmp_path / "audit.pdf")
+    text = words(" ".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages))
+    assert "EQUITY & EXCELLENCE AUDIT" in text and "Aimline Unified" in text
+    assert "Executive summary" in text and "District overview, 2026" in text
+    for s in built.schools:
+        assert f"{s.name} ({s.school_id}, {s.level})" in text
+    assert "Appendix: methods and definitions" in text
+    for m in built.metrics:
+        assert words(m.source) in text, m.id
+    assert "No state reference was given" in text
+
+
+def test_no_suppressed_value_reaches_the_report(built: audit.Audit, wh: Path,
+                                                tmp_path: Path) -> None:
+    ind = built.indicators
+    hidden = ind[ind.suppressed]
+    assert len(hidden) > 0  # the district has small groups
+    assert hidden[["numerator", "denominator", "value"]].isna().all().all()
+    book = audit.write(built, tmp_path / "audit.xlsx")
+    sheet = pd.read_excel(book, sheet_name="indicators")
+    assert sheet[sheet.suppressed][["numerator", "denominator", "value"]].isna().all().all()
+    # in the HTML every cell of a suppressed group shows the mark, never a number
+    raw = engine.compute(wh, 2026, metrics=list(audit.METRICS), suppress=False)
+    html = audit.render_html(built)
+    s = built.schools[0]
+    section = html.split(f"{s.name} <span")[1].split("<section")[0]
+    mine = hidden[(hidden.school_id == s.school_id) & (hidden.school_year == 2026)]
+    for r in mine.itertuples():
+        row_label = "All students" if r.group_type == "all" else audit.label(r.group_type,
+                                                                             r.group_value)
+        cells = re.search(rf"<td>{re.escape(row_label)}</td>(.*?)</tr>", section, re.S)
+        assert cells, row_label
+        true = raw[(raw.metric == r.metric) & (raw.school_id == s.school_id) &
+                   (raw.group_type == r.group_type) & (raw.group_value == r.group_value)]
+        assert f"<td>{true.display.iloc[0]}</td>" not in cells.group(1) or \
+            true.display.iloc[0] == "*"
+        assert "<td>*</td>" in cells.group(1)
+
+
+def test_the_state_reference_adds_state_gaps(wh: Path, tmp_path: Path) -> None:
+    state = tmp_path / "state.csv"
+    pd.DataFrame([{"metric": "chronic_absence", "group_type": "all", "group_value": "all",
+                   "value": 15.0},
+                  {"metric": "chronic_absence", "group_type": "disability",
+                   "group_value": "true", "value": 22.0}]).to_csv(state, index=False)
+    out = tmp_path / "a.xlsx"
+    result = runner.invoke(app, ["audit", "--year", "2026", "--warehouse", str(wh),
+                                 "--out", str(out), "--state-reference", str(state)])
+    assert result.exit_code == 0, result.output
+    g = pd.read_excel(out, sheet_name="gaps")
+    swd = g[(g.metric == "chronic_absence") & (g.group_type == "disability") &
+            (g.group_value.astype(str).str.lower() == "true")].dropna(subset=["value"])
+    assert len(swd) > 0
+    assert (swd.gap_to_state - (swd.value - 22.0)).abs().max() < 1e-9
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ([{"metric": "happiness", "group_type": "all", "group_value": "all", "value": 1}],
+     "unknown metric 'happiness'"),
+    ([{"metric": "chronic_absence", "value": 1}], "lacks column(s) group_type, group_value"),
+])
+def test_a_bad_state_reference_is_refused(wh: Path, tmp_path: Path, rows: list[dict],
+                                          message: str) -> None:
+    state = tmp_path / "state.csv"
+    pd.DataFrame(rows).to_csv(state, index=False)
+    out = tmp_path / "a.pdf"
+    result = runner.invoke(app, ["audit", "--year", "2026", "--warehouse", str(wh),
+                                 "--out", str(out), "--state-reference", str(state)])
+    assert result.exit_code == 1 and message in words(result.stderr)
+    assert not out.exists()
+
+
+def test_too_few_schools_to_fit_the_model_is_said(tmp_path: Path) -> None:
+    wh = tiny.warehouse(tmp_path)
+    a = audit.build(wh, tiny.YEAR)
+    assert a.odds is None
+    assert any("too few schools to fit a model" in n for n in a.notes)
+    assert "too few schools to fit a model" in audit.render_html(a)
+
+
+def test_unknown_school_and_year_fail_clearly(wh: Path, tmp_path: Path) -> None:
+    out = tmp_path / "a.html"
+    bad = runner.invoke(app, ["audit", "--year", "2026", "--warehouse", str(wh), "--out",
+                              str(out), "--schools", "9999"])
+    assert bad.exit_code == 1 and "school 9999 has no indicators" in words(bad.stderr)
+    year = runner.invoke(app, ["audit", "--year", "2031", "--warehouse", str(wh), "--out",
+                               str(out)])
+    assert year.exit_code == 1 and "school year 2031 is not in the warehouse" in words(
+        year.stderr)
+    assert not out.exists()
+
+
+def test_the_methods_appendix_is_the_catalog(built: audit.Audit) -> None:
+    from markupsafe import escape
+
+    html = audit.render_html(built)
+    for m in built.metrics:
+        assert str(escape(catalog.get(m.id).definition)) in html
