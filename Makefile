@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/synth_load.py
 	$(BIN)/python bench/spc.py
 	$(BIN)/python bench/metrics.py
+	$(BIN)/python bench/audit.py
 
 clean:
 	rm -rf $(DEMO) .pytest_cache .ruff_cache

@@ -24,7 +24,8 @@ GROUPS = ["race_ethnicity", "sex", "economically_disadvantaged", "english_learne
 AIMLINE = """
 from pathlib import Path
 from aimline.metrics import engine
-df = engine.compute(Path(WH), 2026, metrics=["chronic_absence"], suppress=False)
+df = engine.compute(Path(WH), 2026, metrics=["chronic_absence"], suppress=False,
+                    scopes=["school"])
 out = df[df.scope == "school"][["school_id", "group_type", "group_value", "numerator",
                                 "denominator"]]
 """

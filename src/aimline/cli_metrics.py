@@ -89,6 +89,8 @@ def compute(
                       ] = None,
     period: Annotated[str, typer.Option(help="year, or cumulative month or week")] = "year",
     engine_name: Annotated[str, typer.Option("--engine", help="duckdb or spark")] = "duckdb",
+    scope: Annotated[list[str] | None, typer.Option(help="school and/or district rows; "
+                                                    "repeat. Default: both")] = None,
     min_n: Annotated[int, typer.Option(help="Suppress cells with fewer students")] = 10,
     top_bottom: Annotated[str | None, typer.Option(help="Top/bottom coding: nm")] = None,
     no_suppress: Annotated[bool, typer.Option("--no-suppress", help="Internal use only: "
@@ -112,7 +114,8 @@ def compute(
         try:
             df = engine.compute(path, year, metrics=metric, period=period,  # type: ignore[arg-type]
                                 engine=engine_name, min_n=min_n, suppress=not no_suppress,
-                                coding=top_bottom, progress=step)
+                                coding=top_bottom, scopes=scope or engine.SCOPES,
+                                progress=step)
         except ValueError as e:
             progress.stop()
             fail(str(e))

@@ -119,3 +119,15 @@ def test_student_flags_list_each_student(wh: Path, tmp_path: Path) -> None:
     s5 = df.loc["s5"]  # 80% attendance and a suspension; no marks at B
     assert (s5.flag_attendance, s5.flag_behaviour, s5.flag_course, s5["flags"]) == (
         True, True, False, 2)
+
+
+def test_scope_limits_the_rows_to_schools_or_the_district(wh: Path, tmp_path: Path) -> None:
+    out = tmp_path / "s.csv"
+    result = runner.invoke(app, ["compute", "--year", "2026", "--warehouse", str(wh),
+                                 "--metric", "suspension", "--scope", "district",
+                                 "--no-suppress", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_csv(out).scope) == {"district"}
+    bad = runner.invoke(app, ["compute", "--year", "2026", "--warehouse", str(wh),
+                              "--scope", "state"])
+    assert bad.exit_code == 1 and "scopes must be among school, district" in words(bad.stderr)

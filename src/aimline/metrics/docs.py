@@ -33,7 +33,8 @@ are emptied. `--no-suppress` is for internal use and is never stored.
 aimline metrics list
 aimline metrics show chronic_absence
 aimline compute --year 2026 [--metric ID ...] [--period year|month|week] \\
-                [--engine duckdb|spark] [--min-n 10] [--top-bottom nm] --out indicators.csv
+                [--engine duckdb|spark] [--scope school|district] [--min-n 10] \\
+                [--top-bottom nm] --out indicators.csv
 ```
 
 Output columns: `metric, scope (school | district), lea_id, school_id, school_year, period,

@@ -88,10 +88,13 @@ def connect(engine: str, warehouse: Path) -> Iterator[Any]:
             session.stop()
 
 
+SCOPES = ("school", "district")
+
+
 def _expression(metric: catalog.Metric, t: tables.Tables, period: Period,
-                options: dict[str, Any]) -> ibis.Table:
+                options: dict[str, Any], scopes: Sequence[str] = SCOPES) -> ibis.Table:
     parts = []
-    for grain in ("school", "district"):
+    for grain in scopes:
         units = metric.build(t, grain, period, **options)  # type: ignore[arg-type]
         agg = groups.aggregate(units, t)
         parts.append(agg.mutate(metric=ibis.literal(metric.id), scope=ibis.literal(grain)))
@@ -102,11 +105,15 @@ def compute(warehouse: Path, year: int, *, metrics: Sequence[str] | None = None,
             period: Period = "year", engine: str = "duckdb", min_n: int = 10,
             suppress: bool = True, coding: str | None = None,
             options: dict[str, dict[str, Any]] | None = None,
+            scopes: Sequence[str] = SCOPES,
             progress: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Every requested metric x school (and district) x period x student group.
 
-    Unsuppressed rows (`suppress=False`) are for internal use only.
+    Unsuppressed rows (`suppress=False`) are for internal use only. `scopes` limits the
+    rows to schools or the district.
     """
+    if not scopes or set(scopes) - set(SCOPES):
+        raise MetricsError(f"scopes must be among {', '.join(SCOPES)} (got {list(scopes)})")
     chosen = [catalog.get(m) for m in metrics] if metrics else catalog.all_metrics()
     if period not in ("year", "month", "week"):
         raise MetricsError(f"unknown period {period!r}; periods are: year, month, week")
@@ -127,7 +134,8 @@ def compute(warehouse: Path, year: int, *, metrics: Sequence[str] | None = None,
         for m in chosen:
             if progress:
                 progress(m.id)
-            frames.append(con.execute(_expression(m, t, period, (options or {}).get(m.id, {}))))
+            frames.append(con.execute(_expression(m, t, period, (options or {}).get(m.id, {}),
+                                                  scopes)))
         leas = con.execute(tables.unbound("schools").select("school_id", "lea_id"))
     return finish(pd.concat(frames, ignore_index=True), year, period, leas, chosen,
                   min_n=min_n, suppress=suppress, coding=coding)
