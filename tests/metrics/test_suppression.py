@@ -72,3 +72,16 @@ def test_nm_coding_hides_rates_near_the_bounds() -> None:
     out = suppress(df, min_n=10, coding="nm")
     assert set(out.display) == {"<=5", "<=2"}  # groups of 50 and 60; the all row has 110
     assert out.suppressed.all() and out.value.isna().all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(sizes=st.dictionaries(st.sampled_from(["a", "b", "c", "d", "e", "f"]),
+                             st.integers(0, 40), min_size=1, max_size=6),
+       min_n=st.integers(5, 20))
+def test_the_table_form_hides_exactly_what_the_rule_says(sizes: dict[str, int],
+                                                         min_n: int) -> None:
+    out = suppress(_table(sizes), min_n=min_n)
+    groups = out[out.group_type != "all"]
+    primary = {g for g, n in sizes.items() if n < min_n}
+    assert set(groups[groups.suppressed].group_value) == complementary(sizes, primary) | {
+        g for g, n in sizes.items() if n == 0}  # empty cells have no rate to show

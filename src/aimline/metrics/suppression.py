@@ -49,17 +49,27 @@ def complementary(sizes: dict[str, float], primary: set[str]) -> set[str]:
     return out
 
 
+def _complementary_rows(df: pd.DataFrame, primary: pd.Series) -> pd.Index:
+    """The rows `complementary` adds, for every dimension at once (vectorised: the table
+    has a dimension per metric x unit x period x group type)."""
+    cells = df[(df.group_type != "all") & (df.denominator > 0)]
+    key = cells.groupby(DIMENSION, dropna=False, sort=False).ngroup()
+    hits = primary[cells.index].groupby(key).transform("sum")
+    lonely = cells[(hits == 1) & ~primary[cells.index]]  # other cells of one-hit dimensions
+    if lonely.empty:
+        return pd.Index([])
+    # the smallest of them per dimension (ties: the first group value, as `complementary`)
+    ranked = lonely.assign(_k=key[lonely.index]).sort_values(["_k", "denominator",
+                                                              "group_value"])
+    return ranked.groupby("_k").head(1).index
+
+
 def suppress(df: pd.DataFrame, *, min_n: int = 10, coding: str | None = None) -> pd.DataFrame:
     """Add suppressed, suppression_reason and display; empty the numbers of suppressed rows."""
     out = df.copy()
     primary = out["denominator"] < min_n
     reason = pd.Series(np.where(primary, f"n < {min_n}", None), index=out.index, dtype=object)
-    groups = out[out.group_type != "all"]
-    for _, dim in groups.groupby(DIMENSION, dropna=False, sort=False):
-        hit = set(dim.index[primary[dim.index]])
-        if len(hit) == 1:
-            extra = complementary(dict(zip(dim.index, dim.denominator)), hit) - hit
-            reason[list(extra)] = "complementary: protects a suppressed cell"
+    reason[_complementary_rows(out, primary)] = "complementary: protects a suppressed cell"
     display = [f"{v:.1f}" if pd.notna(v) else "" for v in out["value"]]
     if coding == "nm":
         for i, (num, den, r) in enumerate(zip(out.numerator, out.denominator, reason)):
