@@ -21,6 +21,15 @@ def district(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def synthetic_warehouse(tmp: Path, *, students: int, seed: int, years: int) -> Path:
+    """Generate a synthetic district under `tmp` and load it; returns the warehouse path."""
+    from aimline import data
+
+    synth.generate(tmp / "d", students=students, seed=seed, years=years)
+    data.load(tmp / "d", tmp / "w.duckdb")
+    return tmp / "w.duckdb"
+
+
 @pytest.fixture
 def district_copy(district: Path, tmp_path: Path) -> Path:
     dst = tmp_path / "extract"

@@ -8,17 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aimline import data
-from aimline.data import synth
 from aimline.metrics import engine
+from tests.conftest import synthetic_warehouse
 
 
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("engines")
-    synth.generate(tmp / "d", students=400, seed=9, years=1)
-    data.load(tmp / "d", tmp / "w.duckdb")
-    return tmp / "w.duckdb"
+    return synthetic_warehouse(tmp_path_factory.mktemp("engines"), students=400, seed=9,
+                               years=1)
 
 
 @pytest.mark.slow

@@ -8,18 +8,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aimline import data
-from aimline.data import synth
 from aimline.metrics import engine
 from aimline.metrics.groups import GROUP_TYPES
+from tests.conftest import synthetic_warehouse
 
 
 @pytest.fixture(scope="module")
 def indicators(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
-    tmp = tmp_path_factory.mktemp("groups")
-    synth.generate(tmp / "d", students=800, seed=4, years=1)
-    data.load(tmp / "d", tmp / "w.duckdb")
-    return engine.compute(tmp / "w.duckdb", 2026, suppress=False)
+    wh = synthetic_warehouse(tmp_path_factory.mktemp("groups"), students=800, seed=4, years=1)
+    return engine.compute(wh, 2026, suppress=False)
 
 
 @pytest.mark.parametrize("dimension", [g for g in GROUP_TYPES if g != "all"])
@@ -48,10 +45,9 @@ def test_every_metric_has_school_and_district_rows(indicators: pd.DataFrame) -> 
 def test_all_is_the_sum_of_every_dimension_for_any_district(seed: int, students: int,
                                                             tmp_path_factory: pytest.TempPathFactory
                                                             ) -> None:
-    tmp = tmp_path_factory.mktemp("prop")
-    synth.generate(tmp / "d", students=students, seed=seed, years=1)
-    data.load(tmp / "d", tmp / "w.duckdb")
-    df = engine.compute(tmp / "w.duckdb", 2026, suppress=False,
+    wh = synthetic_warehouse(tmp_path_factory.mktemp("prop"), students=students, seed=seed,
+                             years=1)
+    df = engine.compute(wh, 2026, suppress=False,
                         metrics=["chronic_absence", "attendance_rate", "course_failure"])
     keys = ["metric", "scope", "school_id", "period_end"]
     total = df[df.group_type == "all"].groupby(keys, dropna=False)[

@@ -11,11 +11,10 @@ import pypdf
 import pytest
 from typer.testing import CliRunner
 
-from aimline import data
 from aimline.cli import app
-from aimline.data import synth
 from aimline.metrics import catalog, engine
 from aimline.reports import audit
+from tests.conftest import synthetic_warehouse
 from tests.metrics import tiny
 
 runner = CliRunner()
@@ -27,10 +26,8 @@ def words(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("audit")
-    synth.generate(tmp / "d", students=1500, seed=21, years=2)
-    data.load(tmp / "d", tmp / "w.duckdb")
-    return tmp / "w.duckdb"
+    return synthetic_warehouse(tmp_path_factory.mktemp("audit"), students=1500, seed=21,
+                               years=2)
 
 
 @pytest.fixture(scope="module")
