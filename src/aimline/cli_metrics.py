@@ -75,7 +75,7 @@ def _write(df, out: Path) -> None:
         elif out.suffix == ".parquet":
             df.to_parquet(path, index=False)
         else:
-            df.to_excel(path, index=False, sheet_name="indicators")
+            df.to_excel(path, index=False, sheet_name="indicators", engine="xlsxwriter")
         path.replace(out)
     finally:
         path.unlink(missing_ok=True)
