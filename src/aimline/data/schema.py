@@ -10,7 +10,7 @@ in which it ends: 2026 is the 2025-26 year, running 1 July 2025 to 30 June 2026.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 ColumnType = Literal["string", "integer", "decimal", "boolean", "date"]
@@ -393,23 +393,3 @@ def table(name: str) -> Table:
     except KeyError:
         raise KeyError(f"no canonical table {name!r}; tables are: {', '.join(TABLE_BY_NAME)}")\
             from None
-
-
-def create_table_sql(t: Table, name: str | None = None) -> str:
-    """DuckDB DDL for a canonical table, with NOT NULL and primary key."""
-    cols = [f'"{c.name}" {c.duckdb_type}{" NOT NULL" if c.required else ""}' for c in t.columns]
-    cols.append(f"PRIMARY KEY ({', '.join(t.primary_key)})")
-    return f'CREATE TABLE IF NOT EXISTS "{name or t.name}" (\n  ' + ",\n  ".join(cols) + "\n)"
-
-
-@dataclass(frozen=True)
-class SchoolYear:
-    """A school year named by its ending year; dates run 1 July to 30 June."""
-
-    year: int
-    start: str = field(init=False)
-    end: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "start", f"{self.year - 1}-07-01")
-        object.__setattr__(self, "end", f"{self.year}-06-30")
