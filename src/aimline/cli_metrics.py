@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from aimline.cli import WarehouseOpt, app, bar, console, fail
 from aimline.data import warehouse as wh
+from aimline.files import written_atomically
 from aimline.metrics import catalog, engine, tables
 from aimline.metrics.ews import student_flags
 
@@ -64,21 +65,14 @@ def _check_out(out: Path) -> None:
         fail(f"--out must end in {', '.join(FORMATS)} (got {out.name!r})")
 
 
-def _write(df, out: Path) -> None:
-    # write next to the target, then move: a failed write leaves no half file behind
-    with tempfile.NamedTemporaryFile(dir=out.parent or Path("."), suffix=out.suffix,
-                                     delete=False) as tmp:
-        path = Path(tmp.name)
-    try:
+def _write(df: pd.DataFrame, out: Path) -> None:
+    with written_atomically(out) as path:
         if out.suffix == ".csv":
             df.to_csv(path, index=False)
         elif out.suffix == ".parquet":
             df.to_parquet(path, index=False)
         else:
             df.to_excel(path, index=False, sheet_name="indicators", engine="xlsxwriter")
-        path.replace(out)
-    finally:
-        path.unlink(missing_ok=True)
 
 
 @app.command()

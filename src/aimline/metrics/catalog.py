@@ -40,6 +40,11 @@ class Metric:
     periods: tuple[Period, ...] = ("year",)
     options: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def short_title(self) -> str:
+        """The title without its unit, for sentences: 'Chronically absent'."""
+        return self.title.replace(" (%)", "")
+
     def build(self, t: Tables, grain: Grain, period: Period, **options: Any) -> ir.Table:
         unknown = set(options) - set(self.options)
         if unknown:

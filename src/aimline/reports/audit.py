@@ -22,6 +22,7 @@ import pandas as pd
 
 from aimline.equity import odds, peers
 from aimline.equity.gaps import gaps, sentence
+from aimline.files import written_atomically
 from aimline.metrics import catalog, engine
 from aimline.reports import charts
 
@@ -195,7 +196,7 @@ def _section(sid: str, ind: pd.DataFrame, g: pd.DataFrame, profile: pd.DataFrame
         good = (r.gap_to_district_group > 0) == m.higher_is_better
         if good and len(strengths) < 4:
             who = label(r.group_type, r.group_value)
-            strengths.append(f"{m.title.replace(' (%)', '')} for {who}"
+            strengths.append(f"{m.short_title} for {who}"
                              f" is {r.value:.0f}%, {abs(r.gap_to_district_group):.0f} points "
                              f"{'above' if r.gap_to_district_group > 0 else 'below'} the "
                              "district's rate for the same group.")
@@ -229,7 +230,7 @@ def _summary(ind: pd.DataFrame, g: pd.DataFrame, odds_table: pd.DataFrame | None
         if rows.empty or rows.value.isna().all():
             continue
         now = rows.iloc[-1]
-        text = f"District — {catalog.get(m).title.replace(' (%)', '')}: {now.value:.1f}%"
+        text = f"District — {catalog.get(m).short_title}: {now.value:.1f}%"
         if len(rows) > 1 and pd.notna(rows.value.iloc[0]):
             text += f" ({rows.value.iloc[0]:.1f}% in {int(rows.school_year.iloc[0])})"
         out.append(text + ".")
@@ -261,15 +262,16 @@ def render_html(audit: Audit) -> str:
 def write(audit: Audit, out: Path) -> Path:
     """Write .html, .pdf or .xlsx; written beside the target then moved, so a failure
     leaves nothing half-written."""
-    tmp = out.with_name(f".{out.name}.partial")
-    try:
+    if out.suffix not in (".html", ".pdf", ".xlsx"):
+        raise ValueError(f"an audit is written as .pdf, .html or .xlsx (got {out.suffix!r})")
+    with written_atomically(out) as tmp:
         if out.suffix == ".html":
             tmp.write_text(render_html(audit), encoding="utf-8")
         elif out.suffix == ".pdf":
             from weasyprint import HTML
 
             HTML(string=render_html(audit)).write_pdf(tmp)
-        elif out.suffix == ".xlsx":
+        else:
             # XlsxWriter: several times faster than openpyxl for tens of thousands of rows
             with pd.ExcelWriter(tmp, engine="xlsxwriter") as xl:
                 audit.indicators.to_excel(xl, sheet_name="indicators", index=False)
@@ -279,9 +281,4 @@ def write(audit: Audit, out: Path) -> Path:
                           ).to_excel(xl, sheet_name="peers", index=False)
                 if audit.odds is not None:
                     audit.odds.to_excel(xl, sheet_name="beating_the_odds", index=False)
-        else:
-            raise ValueError(f"an audit is written as .pdf, .html or .xlsx (got {out.suffix!r})")
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
     return out
