@@ -263,8 +263,9 @@ def main() -> None:
     app()
 
 
-# the metric catalog's commands live in their own module and register themselves on `app`
-from aimline import cli_metrics  # noqa: E402, F401
+# the metric catalog's and the site's commands live in their own modules and register
+# themselves on `app`
+from aimline import cli_metrics, cli_site  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

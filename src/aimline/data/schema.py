@@ -226,6 +226,10 @@ TABLES: tuple[Table, ...] = (
         "students", "One row per student; group flags as of the latest extract.",
         (
             Column("student_id", "string", "Student identifier, stable across years"),
+            Column("first_name", "string", "Given name (shown only to staff in scope)",
+                   required=False),
+            Column("last_name", "string", "Family name (shown only to staff in scope)",
+                   required=False),
             Column("sex", "string", "Sex", allowed=_codes(SEX)),
             Column("race_ethnicity", "string", "Federal race/ethnicity category",
                    allowed=_codes(RACE_ETHNICITY)),

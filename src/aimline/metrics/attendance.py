@@ -127,7 +127,8 @@ register(
         definition="Days attended as a share of days enrolled, summed over students before "
                    "dividing (a student enrolled longer weighs more).",
         source="Average daily attendance as states compute it; Attendance Works",
-        units=_attendance_rate, periods=ATTENDANCE_PERIODS, options=dict(PARTIAL)),
+        units=_attendance_rate, periods=ATTENDANCE_PERIODS, options=dict(PARTIAL),
+        additive=True),
     Metric(
         id="chronic_absence", title="Chronically absent (%)", unit="percent",
         higher_is_better=False,

@@ -39,6 +39,9 @@ class Metric:
     units: UnitsFn
     periods: tuple[Period, ...] = ("year",)
     options: dict[str, Any] = field(default_factory=dict)
+    # numerator and denominator are sums over days, so one month's (or week's) own rate is
+    # the difference of the cumulative counts; other metrics count students year-to-date
+    additive: bool = False
 
     @property
     def short_title(self) -> str:

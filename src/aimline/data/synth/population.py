@@ -9,6 +9,7 @@ between schools of the same level within a year.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,6 +100,7 @@ def make_students(n_students: int, years: list[int], rng: np.random.Generator) -
     })
     n = len(s)
     s["student_id"] = [f"S{i:07d}" for i in range(1, n + 1)]
+    s["first_name"], s["last_name"] = _names(s.student_id)
     u = rng.random(n)
     s["u"] = u
     s["sex"] = rng.choice(["F", "M", "X"], size=n, p=[0.49, 0.50, 0.01])
@@ -125,6 +127,27 @@ def make_students(n_students: int, years: list[int], rng: np.random.Generator) -
     # leaving the district: the first year in which the student leaves mid-year, if any
     s["leave_year"] = s.first_year + rng.geometric(LEAVE_RATE, n) - 1
     return s
+
+
+_FIRST = (
+    "Amara", "Ben", "Carlos", "Dana", "Elif", "Farah", "Gabriel", "Hana", "Isaac", "Jada",
+    "Kofi", "Lena", "Mateo", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Samuel", "Tamar",
+    "Uma", "Victor", "Wen", "Ximena", "Yusuf", "Zoe", "Aiden", "Bea", "Chen", "Diego",
+    "Emma", "Femi", "Grace", "Hugo", "Iris", "Jamal", "Kai", "Luz", "Maya", "Noah",
+)
+_LAST = (
+    "Adams", "Baker", "Castillo", "Diaz", "Evans", "Fischer", "Garcia", "Haddad", "Ito",
+    "Johnson", "Kim", "Lopez", "Martin", "Nguyen", "Okafor", "Patel", "Quispe", "Rivera",
+    "Smith", "Tran", "Usman", "Vargas", "Williams", "Xu", "Yang", "Zamora", "Brooks",
+    "Cohen", "Dubois", "Esposito",
+)
+
+
+def _names(ids: pd.Series) -> tuple[list[str], list[str]]:
+    """Fictional names from the id alone (CRC32), so they draw nothing from the RNG streams
+    and the rest of the district stays as it was."""
+    h = [zlib.crc32(i.encode()) for i in ids]
+    return [_FIRST[x % len(_FIRST)] for x in h], [_LAST[(x >> 8) % len(_LAST)] for x in h]
 
 
 def _race(u: np.ndarray, rng: np.random.Generator) -> np.ndarray:

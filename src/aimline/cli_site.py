@@ -1,0 +1,129 @@
+"""`aimline site …`, `aimline serve`, `aimline createadmin`, `aimline worker`: the web site."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from aimline.cli import WarehouseOpt, app, console, fail
+
+site_app = typer.Typer(help="Set up the web site's database and demo people.",
+                       no_args_is_help=True)
+app.add_typer(site_app, name="site")
+
+
+def django_setup(warehouse: Path | None) -> None:
+    """Settings come from the environment (see aimline/web/settings.py)."""
+    if warehouse is not None:
+        os.environ["AIMLINE_WAREHOUSE"] = str(warehouse.resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aimline.web.settings")
+    import django
+
+    try:
+        django.setup()
+    except Exception as e:  # ImproperlyConfigured and friends, as a one-line error
+        fail(str(e))
+
+
+@site_app.command("setup")
+def setup(warehouse: WarehouseOpt = None,
+          demo: Annotated[bool, typer.Option(help="Create one demo user per role")] = False
+          ) -> None:
+    """Create or migrate the site database; sync districts and schools from the warehouse.
+
+    Example: aimline site setup --warehouse demo/aimline.duckdb --demo
+    """
+    django_setup(warehouse)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if not Path(settings.WAREHOUSE).exists():
+        console.print(f"Site database ready; no warehouse at {settings.WAREHOUSE} yet.")
+        return
+    from aimline.web import demo as demo_people
+    from aimline.web.orgs import sync_organisations
+
+    created, total = sync_organisations(Path(settings.WAREHOUSE))
+    console.print(f"Site database ready; {total} districts and schools ({created} new).")
+    if demo:
+        t = Table(title=f"Demo users (password: {demo_people.PASSWORD})")
+        for col in ("username", "role", "scope"):
+            t.add_column(col)
+        for row in demo_people.create(Path(settings.WAREHOUSE)):
+            t.add_row(*row)
+        console.print(t)
+
+
+@app.command()
+def createadmin(username: Annotated[str, typer.Option(prompt=True)],
+                email: Annotated[str, typer.Option(prompt=True)] = "") -> None:
+    """Create a site administrator (Django admin at /admin/); asks for the password."""
+    django_setup(None)
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if get_user_model().objects.filter(username=username).exists():
+        fail(f"user {username!r} exists already")
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password)
+    except ValidationError as e:
+        fail(" ".join(e.messages))
+    get_user_model().objects.create_superuser(username, email, password)
+    console.print(f"Administrator {username} created.")
+
+
+@app.command()
+def worker(warehouse: WarehouseOpt = None) -> None:
+    """Run data-load jobs queued on the site (`aimline serve` starts one for you)."""
+    django_setup(warehouse)
+    from aimline.web import jobs
+
+    stop = threading.Event()
+    console.print("Job worker running; Ctrl-C to stop.")
+    try:
+        jobs.worker(stop)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@app.command()
+def serve(warehouse: WarehouseOpt = None,
+          host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port")] = 8000,
+          workers: Annotated[int, typer.Option(help="gunicorn worker processes")] = 2,
+          threads: Annotated[int, typer.Option(help="threads per worker")] = 4,
+          job_worker: Annotated[bool, typer.Option(help="Also run the job worker")] = True,
+          ) -> None:
+    """Serve the site with gunicorn (static files by whitenoise), plus the job worker.
+
+    Example: AIMLINE_SECRET_KEY=… aimline serve --warehouse /srv/aimline.duckdb --port 8000
+    """
+    django_setup(warehouse)  # fail early on bad settings
+    child = None
+    if job_worker:
+        child = subprocess.Popen([sys.executable, "-c", "from aimline.cli import main; main()",
+                                  "worker"], env=os.environ.copy())
+    from gunicorn.app.wsgiapp import WSGIApplication
+
+    console.print(f"Aimline on http://{host}:{port}/")
+    sys.argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+                "--threads", str(threads), "--access-logfile", "-", "--timeout", "120",
+                "aimline.web.wsgi:application"]
+    try:
+        WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+    finally:
+        if child is not None:
+            child.terminate()

@@ -1,0 +1,69 @@
+"""A school's indicator over time as a run or control chart from `aimline.improve`.
+
+Points come from the stored (suppressed) indicators: a suppressed point is a gap, never a
+value. By school year, the chart is the one `spc.suggest` picks for counts of n (P chart
+for a percentage of students or days, U chart for events per 100). By month or week, a
+metric that is a sum over days (attendance rate) is charted per period from the
+difference of the cumulative counts; a year-to-date share of students is not independent
+from one point to the next, so it is drawn as a run chart with no runs tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from aimline.improve import spc, vega
+from aimline.metrics import catalog
+
+NO_TESTS = {"name": "none", "label": "none (year-to-date values)", "rules": []}
+
+
+@dataclass(frozen=True)
+class Trend:
+    result: spc.ChartResult | None
+    reason: str  # why this chart, or why there is none
+
+
+def trend(rows: pd.DataFrame, metric_id: str, period: str) -> Trend:
+    """rows: one school's (or district's) indicator rows for one metric and group, in order."""
+    m = catalog.get(metric_id)
+    rows = rows.sort_values(["school_year", "period_end"])
+    if period == "year":
+        x = rows.school_year.astype(int).astype(str).to_numpy()
+    else:
+        x = pd.to_datetime(rows.period_end).to_numpy()
+    num, den = rows.numerator.to_numpy(float), rows.denominator.to_numpy(float)
+    visible = ~np.isnan(num) & ~np.isnan(den)
+    if visible.sum() < 2:
+        return Trend(None, "Fewer than two periods with a published value (others suppressed "
+                           "or not computed).")
+    if period != "year" and not m.additive:
+        res = spc.chart("run", y=rows.value.to_numpy(float), x=x, rules=NO_TESTS,
+                        title=f"{m.short_title}, year to date")
+        return Trend(res, "Year-to-date values include every earlier period, so points are "
+                          "not independent: read the trend; runs tests are not applied.")
+    if period != "year":  # the period's own counts from the cumulative ones
+        num, den = np.diff(num, prepend=0), np.diff(den, prepend=0)
+        keep = den > 0
+        num, den, x = num[keep], den[keep], x[keep]
+    kind = spc.suggest(num, den, kind="proportion" if m.unit == "percent" else "rate")
+    res = spc.chart(kind.kind, y=num, n=den, x=x, multiply=100, rules="anhoej",
+                    title=f"{m.short_title} — {spc.TITLES[kind.kind]}")
+    return Trend(res, kind.reason)
+
+
+@lru_cache(maxsize=512)
+def _svg(spec_json: str) -> str:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(spec_json)
+
+
+def svg(res: spc.ChartResult, *, y_title: str, width: int = 560, height: int = 220) -> str:
+    import json
+
+    return _svg(json.dumps(vega.spec(res, width=width, height=height, y_title=y_title)))

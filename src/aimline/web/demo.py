@@ -1,0 +1,69 @@
+"""Demo people for the synthetic district: one user per role, with a network and a
+university partnership, so every view can be tried (`aimline site setup --demo`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from aimline.web.models import Network, Organisation, Partnership, Role
+from aimline.web.orgs import sync_organisations
+from aimline.web.reader import connection
+
+PASSWORD = "aimline-demo"  # local demo only: `aimline createadmin` for real sites
+
+
+@transaction.atomic
+def create(warehouse: Path) -> list[tuple[str, str, str]]:
+    """(username, role, scope) for each demo user; idempotent."""
+    sync_organisations(warehouse)
+    district = Organisation.objects.filter(kind=Organisation.DISTRICT).order_by("code").first()
+    if district is None:
+        raise ValueError("the warehouse holds no district: load an extract first")
+    schools = list(district.schools.order_by("code"))
+    with connection(warehouse) as con:
+        levels = dict(con.execute("SELECT school_id, level FROM schools").fetchall())
+        high = [s for s in schools if levels.get(s.code) == "high"]
+        elementary = [s for s in schools if levels.get(s.code) == "elementary"]
+        principal_school = high[0] if high else schools[0]
+        roster = [r[0] for r in con.execute(
+            """SELECT student_id FROM enrollments WHERE school_id = ?
+               AND school_year = (SELECT max(school_year) FROM enrollments)
+               ORDER BY student_id LIMIT 25""", [principal_school.code]).fetchall()]
+    uni, _ = Organisation.objects.get_or_create(kind=Organisation.UNIVERSITY, code="",
+                                                name="State University College of Education")
+    partnership, _ = Partnership.objects.get_or_create(
+        name=f"{district.name} – State University partnership", district=district)
+    partnership.partners.add(uni)
+    network, _ = Network.objects.get_or_create(
+        name="High schools on chronic absence", hub=uni,
+        problem_of_practice="Too many ninth and tenth graders miss 10% or more of school days.")
+    network.schools.set(high or schools[:4])
+    people = [
+        ("admin", Role.DISTRICT_ADMIN, {"district": district}, "the district"),
+        ("analyst", Role.ANALYST, {"district": district}, "the district"),
+        ("supervisor", Role.SUPERVISOR, {"schools": elementary[:4]},
+         f"{len(elementary[:4])} elementary schools"),
+        ("principal", Role.PRINCIPAL, {"schools": [principal_school]}, principal_school.name),
+        ("teacher", Role.TEACHER, {"schools": [principal_school], "roster": roster},
+         f"{len(roster)} students at {principal_school.name}"),
+        ("netlead", Role.NETWORK_LEAD, {"network": network}, network.name),
+        ("coach", Role.COACH, {"network": network}, network.name),
+        ("partner", Role.PARTNER, {"partnership": partnership}, partnership.name),
+    ]
+    users = get_user_model().objects
+    out = []
+    for username, role, where, label in people:
+        user, made = users.get_or_create(username=username,
+                                         defaults={"first_name": username.title()})
+        if made:
+            user.set_password(PASSWORD)
+            user.save()
+        if not Role.objects.filter(user=user, role=role).exists():
+            schools_for = where.pop("schools", [])
+            r = Role.objects.create(user=user, role=role, **where)
+            r.schools.set(schools_for)
+        out.append((username, dict(Role.ROLES)[role], label))
+    return out

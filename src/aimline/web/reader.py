@@ -1,0 +1,201 @@
+"""The site's only way into the warehouse: every query is cut to the user's scope.
+
+Aggregates come from the stored `indicators` table (already suppressed by the metric
+engine); student rows only for schools (or roster students) in `scope`. A student outside
+scope is indistinguishable from one that does not exist: both raise Http404.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from django.conf import settings
+from django.http import Http404
+
+from aimline.metrics import engine, tables
+from aimline.metrics.ews import student_flags
+from aimline.web.scope import Scope
+
+_open_lock = threading.Lock()
+
+
+def warehouse_path() -> Path:
+    return Path(settings.WAREHOUSE)
+
+
+def version(path: Path | None = None) -> tuple[int, int]:
+    """Changes whenever a load replaces the warehouse file (caches key on it)."""
+    try:
+        st = (path or warehouse_path()).stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (st.st_ino, st.st_mtime_ns)
+
+
+@contextlib.contextmanager
+def connection(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only cursor for one request. DuckDB shares one database instance per file in
+    a process; opening per request lets a replaced warehouse file be picked up at once."""
+    path = path or warehouse_path()
+    if not path.exists():
+        raise Http404("no data has been loaded yet")
+    with _open_lock:
+        con = duckdb.connect(str(path), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _in(column: str, values: Sequence[str]) -> tuple[str, list[str]]:
+    if not values:
+        return "FALSE", []
+    return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?",
+                            [name]).fetchone()[0])
+
+
+class Reader:
+    def __init__(self, scope: Scope, path: Path | None = None) -> None:
+        self.scope = scope
+        self.path = path or warehouse_path()
+
+    # ----- aggregates ------------------------------------------------------------------
+    def schools(self) -> pd.DataFrame:
+        """The schools whose aggregates the user may see."""
+        where, params = _in("s.school_id", sorted(self.scope.aggregate_schools))
+        with connection(self.path) as con:
+            return con.execute(
+                f"""SELECT s.school_id, s.name, s.level, s.lea_id, l.name AS district
+                    FROM schools s JOIN leas l USING (lea_id) WHERE {where}
+                    ORDER BY s.level, s.name""", params).df()
+
+    def years(self) -> list[int]:
+        with connection(self.path) as con:
+            if not has_table(con, "indicators"):
+                return []
+            return [y for (y,) in con.execute(
+                "SELECT DISTINCT school_year FROM indicators ORDER BY 1").fetchall()]
+
+    def indicators(self, *, metric: str | None = None, school: str | None = None,
+                   lea: str | None = None, district: bool = True,
+                   group_type: str | None = None, group_value: str | None = None,
+                   period: str = "year", year: int | None = None, limit: int | None = None,
+                   offset: int = 0) -> pd.DataFrame:
+        """Suppressed indicator rows for schools and districts in scope: every school (and
+        district row unless `district=False`), one `school`, or one district (`lea`)."""
+        if lea is not None:
+            d_where, params = _in("lea_id", [lea] if lea in self.scope.districts else [])
+            units = f"(scope = 'district' AND {d_where})"
+        else:
+            schools = sorted(self.scope.aggregate_schools)
+            if school is not None:
+                schools = [school] if school in self.scope.aggregate_schools else []
+            s_where, params = _in("school_id", schools)
+            units = f"(scope = 'school' AND {s_where})"
+            if district and school is None:
+                d_where, d_params = _in("lea_id", sorted(self.scope.districts))
+                units = f"({units} OR (scope = 'district' AND {d_where}))"
+                params = params + d_params
+        clauses, extra = [units, "period = ?"], [period]
+        for col, val in (("metric", metric), ("group_type", group_type),
+                         ("group_value", group_value), ("school_year", year)):
+            if val is not None:
+                clauses.append(f"{col} = ?")
+                extra.append(val)
+        sql = (f"SELECT * FROM indicators WHERE {' AND '.join(clauses)} "
+               "ORDER BY metric, scope DESC, school_id, school_year, period_end, group_type, "
+               "group_value")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        with connection(self.path) as con:
+            if not has_table(con, "indicators"):
+                return pd.DataFrame(columns=engine.COLUMNS)
+            df = con.execute(sql, params + extra).df()
+        # numerators and denominators of suppressed cells never leave the warehouse
+        hide = df.suppressed.astype(bool)
+        for col in ("numerator", "denominator", "value"):
+            df[col] = df[col].astype(float).where(~hide)
+        return df
+
+    # ----- students ----------------------------------------------------------------------
+    def watchlist(self, year: int, *, school: str | None = None,
+                  min_flags: int = 0) -> pd.DataFrame:
+        """Early-warning flags for the students in scope (a teacher: their roster)."""
+        flags = _flags(self.path, version(self.path), year)
+        visible = flags.school_id.isin(self.scope.student_schools) | (
+            flags.student_id.isin(self.scope.roster)
+            & flags.school_id.isin(self.scope.roster_schools))
+        out = flags[visible & (flags["flags"] >= min_flags)]
+        if school is not None:
+            out = out[out.school_id == school]
+        return out.reset_index(drop=True)
+
+    def student_schools(self, student_id: str) -> set[str]:
+        with connection(self.path) as con:
+            return {r[0] for r in con.execute(
+                "SELECT DISTINCT school_id FROM enrollments WHERE student_id = ?",
+                [student_id]).fetchall()}
+
+    def check_student(self, student_id: str) -> set[str]:
+        schools = self.student_schools(student_id)
+        if not schools or not self.scope.may_see_student(student_id, schools):
+            raise Http404("no such student")
+        return schools
+
+    def student(self, student_id: str) -> dict[str, Any]:
+        """One student's record: profile, enrollments, attendance, discipline, marks,
+        assessments. Callers log the view (`audit.log_student`)."""
+        self.check_student(student_id)
+        q = {
+            "enrollments": """SELECT e.school_year, e.school_id, s.name AS school, e.grade_level,
+                                     e.entry_date, e.exit_date, e.exit_reason
+                              FROM enrollments e JOIN schools s USING (school_id)
+                              WHERE student_id = ? ORDER BY entry_date""",
+            "attendance": """SELECT date, school_id, category, day_fraction FROM attendance_events
+                             WHERE student_id = ? ORDER BY date""",
+            "discipline": """SELECT date, school_id, incident_id, behavior, action, days
+                             FROM discipline_actions WHERE student_id = ? ORDER BY date""",
+            "marks": """SELECT school_year, term, school_id, course_id, subject, mark, passed,
+                               credits_earned FROM course_marks WHERE student_id = ?
+                        ORDER BY school_year, term, subject""",
+            "assessments": """SELECT school_year, assessment, subject, grade_level, scale_score,
+                                     performance_level, proficient FROM assessment_results
+                              WHERE student_id = ? ORDER BY school_year, subject""",
+        }
+        with connection(self.path) as con:
+            profile = con.execute("SELECT * FROM students WHERE student_id = ?",
+                                  [student_id]).df().iloc[0].to_dict()
+            out = {k: _no_missing(con.execute(sql, [student_id]).df()) for k, sql in q.items()}
+        out["profile"] = profile
+        return out
+
+
+def _no_missing(df: pd.DataFrame) -> pd.DataFrame:
+    """NaN/NaT as None, so templates and JSON show an empty cell."""
+    return df.astype(object).where(df.notna(), None)
+
+
+@lru_cache(maxsize=8)
+def _flags(path: Path, _version: tuple[int, int], year: int) -> pd.DataFrame:
+    """Every student's ABC flags for a year, with names; cached per warehouse version."""
+    expr = student_flags(tables.for_year(year))
+    with engine.connect("duckdb", path) as con:
+        df = con.execute(expr).rename(columns={"unit_id": "school_id"})
+        names = con.execute(tables.unbound("students").select(
+            "student_id", "first_name", "last_name"))
+        schools = con.execute(tables.unbound("schools").select("school_id", "name"))
+    df = df.merge(names, on="student_id", how="left").merge(
+        schools.rename(columns={"name": "school"}), on="school_id", how="left")
+    return df.sort_values(["flags", "attendance_rate"], ascending=[False, True],
+                          ignore_index=True)
