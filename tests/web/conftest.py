@@ -53,11 +53,12 @@ def site_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, site_warehouse):  # noqa: ANN001
+def django_db_setup(django_db_setup, django_db_blocker, site_warehouse):
     """The test database with the organisations and one demo user per role."""
+    from django.contrib.auth.models import User
+
     from aimline.web import demo
     from aimline.web.models import Organisation, Role
-    from django.contrib.auth.models import User
 
     settings.WAREHOUSE = site_warehouse
     with django_db_blocker.unblock():

@@ -10,7 +10,7 @@ os.environ.setdefault("AIMLINE_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("AIMLINE_HOME", tempfile.mkdtemp(prefix="aimline-site-"))
 os.environ.setdefault("AIMLINE_SECURE_COOKIES", "0")  # the test client and browser use http
 
-from aimline.web.settings import *  # noqa: E402, F403
+from aimline.web.settings import *  # noqa: F403
 
 DEBUG = False  # error pages as users see them
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only

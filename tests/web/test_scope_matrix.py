@@ -86,7 +86,7 @@ def sample_students() -> list[str]:
                 GROUP BY school_id ORDER BY school_id""")
     ids = {s for _, a, b in rows for s in (a, b)}
     ids |= set(Role.objects.get(user__username="teacher").roster[:3])
-    return sorted(ids) + ["S9999999", "X", "../../etc/passwd"]
+    return [*sorted(ids), "S9999999", "X", "../../etc/passwd"]
 
 
 @pytest.mark.parametrize("user", USERS)
@@ -94,7 +94,7 @@ def test_school_pages_and_charts(user: str) -> None:
     c = client_for(user)
     agg, _, _ = expected(user)
     wrong = []
-    for school in sorted(schools_of(DISTRICT) | schools_of(OTHER_LEA)) + ["9999", "%27or1"]:
+    for school in [*sorted(schools_of(DISTRICT) | schools_of(OTHER_LEA)), "9999", "%27or1"]:
         want = 200 if school in agg else 404
         for url in (f"/schools/{school}/", f"/schools/{school}/chart/?metric=attendance_rate",
                     f"/api/charts/{school}/chronic_absence"):

@@ -51,6 +51,16 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
     return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
 
 
+class ErrorOut(Schema):
+    detail: Any
+
+
+def answers(ok: Any, code: int = 200) -> dict[int, Any]:
+    """The documented responses: the result, or an error (bad input, not logged in, not
+    in scope, no such thing)."""
+    return {code: ok, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
 class SchoolOut(Schema):
     school_id: str
     name: str
@@ -162,19 +172,19 @@ def _records(df: Any) -> list[dict[str, Any]]:
     return [{k: _none(v) for k, v in r.items()} for r in df.to_dict("records")]
 
 
-@api.get("/schools", response=list[SchoolOut], summary="Schools in your scope")
+@api.get("/schools", response=answers(list[SchoolOut]), summary="Schools in your scope")
 def schools(request: HttpRequest) -> Any:
     return _records(Reader(request.scope).schools())
 
 
-@api.get("/metrics", response=list[MetricOut], summary="The metric catalog")
+@api.get("/metrics", response=answers(list[MetricOut]), summary="The metric catalog")
 def metrics(request: HttpRequest) -> Any:
     return [{**{k: getattr(m, k) for k in ("id", "title", "unit", "higher_is_better",
                                            "numerator", "denominator", "source")},
              "periods": list(m.periods)} for m in catalog.all_metrics()]
 
 
-@api.get("/indicators", response=list[IndicatorOut],
+@api.get("/indicators", response=answers(list[IndicatorOut]),
          summary="Suppressed indicators by school/district x group x period, in your scope")
 def indicators(request: HttpRequest, f: Query[IndicatorFilter]) -> Any:
     df = Reader(request.scope).indicators(
@@ -184,7 +194,7 @@ def indicators(request: HttpRequest, f: Query[IndicatorFilter]) -> Any:
     return _records(df)
 
 
-@api.get("/charts/{school_id}/{metric}", response=ChartOut,
+@api.get("/charts/{school_id}/{metric}", response=answers(ChartOut),
          summary="A school's metric over time: chart points, limits and signals")
 def chart(request: HttpRequest, school_id: str, metric: str,
           period: Literal["year", "month", "week"] = "year", year: int | None = None,
@@ -207,7 +217,7 @@ def chart(request: HttpRequest, school_id: str, metric: str,
                 p[["x", "y", "n", "cl", "lcl", "ucl", "signal"]])}
 
 
-@api.get("/watchlist", response=list[WatchOut],
+@api.get("/watchlist", response=answers(list[WatchOut]),
          summary="Students with early-warning flags in your scope (logged)")
 def watchlist(request: HttpRequest, year: int | None = None, school: str | None = None,
               min_flags: int = Query(1, ge=0, le=3)) -> Any:
@@ -232,7 +242,7 @@ def _iv_out(request: HttpRequest, iv: Intervention) -> dict[str, Any]:
     return out
 
 
-@api.get("/students/{student_id}/interventions", response=list[InterventionOut],
+@api.get("/students/{student_id}/interventions", response=answers(list[InterventionOut]),
          summary="A student's interventions (logged as a view of the student)")
 def interventions(request: HttpRequest, student_id: str) -> Any:
     require_students(request.scope)
@@ -242,7 +252,7 @@ def interventions(request: HttpRequest, student_id: str) -> Any:
     return [_iv_out(request, iv) for iv in Intervention.objects.filter(student_id=student_id)]
 
 
-@api.post("/students/{student_id}/interventions", response={201: InterventionOut},
+@api.post("/students/{student_id}/interventions", response=answers(InterventionOut, 201),
           summary="Record an intervention for a student")
 def add_intervention(request: HttpRequest, student_id: str, body: InterventionIn) -> Any:
     require_students(request.scope)

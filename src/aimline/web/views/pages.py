@@ -17,7 +17,7 @@ from aimline.web.reader import Reader
 from aimline.web.scope import networks_in
 
 HEADLINE = ("attendance_rate", "chronic_absence")
-GROUP_LABELS = {"all": "All students"}
+GROUP_LABELS = {"all": "All students", "true": "yes", "false": "no"}
 
 
 def choice(request: HttpRequest, name: str, allowed: list[Any], default: Any) -> Any:
@@ -83,7 +83,8 @@ def school(request: HttpRequest, school_id: str) -> HttpResponse:
     year, years = year_of(request, reader)
     metrics = catalog.all_metrics()
     metric = choice(request, "metric", [m.id for m in metrics], "chronic_absence")
-    period = choice(request, "period", ["year", "month", "week"], "year")
+    period = choice(request, "period", list(catalog.get(metric).periods),
+                    "month" if "month" in catalog.get(metric).periods else "year")
     info = reader.schools().set_index("school_id").loc[school_id]
     here = reader.indicators(school=school_id, year=year) if year else pd.DataFrame()
     rows, table = [], []
@@ -95,7 +96,8 @@ def school(request: HttpRequest, school_id: str) -> HttpResponse:
             if not len(a):
                 continue
             a, d = a.iloc[0], (d.iloc[0] if len(d) else None)
-            rows.append({"metric": m, "display": a.display, "n": a.denominator,
+            rows.append({"metric": m, "display": a.display,
+                         "n": None if pd.isna(a.denominator) else a.denominator,
                          "reason": a.suppression_reason, "suppressed": a.suppressed,
                          "district": d.display if d is not None else "—",
                          "gap": _gap(a.value, d.value) if d is not None else None})
@@ -117,7 +119,8 @@ def _groups(here: pd.DataFrame, dist: pd.DataFrame) -> list[dict[str, Any]]:
     for g in here.itertuples():
         out.append({"type": g.group_type, "value_label": GROUP_LABELS.get(g.group_value,
                                                                           g.group_value),
-                    "display": g.display, "n": g.denominator, "suppressed": g.suppressed,
+                    "display": g.display, "n": None if pd.isna(g.denominator) else g.denominator,
+                    "suppressed": g.suppressed,
                     "reason": g.suppression_reason,
                     "gap_all": None if g.group_type == "all" else _gap(g.value, all_value),
                     "gap_district": _gap(g.value, d.get((g.group_type, g.group_value)))})
@@ -134,7 +137,8 @@ def school_chart(request: HttpRequest, school_id: str) -> HttpResponse:
     metric = catalog.get(choice(request, "metric", [m.id for m in catalog.all_metrics()],
                                 "chronic_absence"))
     period = choice(request, "period", [p for p in ("year", "month", "week")
-                                        if p in metric.periods], "year")
+                                        if p in metric.periods],
+                    "month" if "month" in metric.periods else "year")
     group_type = request.GET.get("group_type", "all")
     group_value = request.GET.get("group_value", "all")
     rows = reader.indicators(metric=metric.id, school=school_id, period=period,

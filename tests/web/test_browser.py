@@ -1,0 +1,126 @@
+"""The site in a real browser: Playwright driving Debian's Chromium (headless).
+
+Screenshots go to a temporary folder, or to docs/screenshots/ when
+AIMLINE_SCREENSHOTS=1 (`make screenshots`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aimline.web.models import Role
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Playwright's sync API runs an event loop in this thread; the ORM calls below are plain
+# synchronous test code, so Django's guard against ORM use in async code does not apply
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if CHROMIUM is None:
+        pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    if os.environ.get("AIMLINE_SCREENSHOTS") == "1":
+        out = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+    return tmp_path
+
+
+@pytest.fixture
+def site(live_server, site_warehouse):
+    """The live server with the demo people (a transactional test starts from empty)."""
+    from aimline.web import demo
+
+    demo.create(site_warehouse)
+    return live_server.url
+
+
+def login(browser, url: str, user: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{url}/login/")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", "aimline-demo")
+    page.click("button.primary")
+    page.wait_for_url(f"{url}/")
+    return page
+
+
+def test_principal_sees_only_their_school_and_the_chart(browser, site, shots) -> None:
+    page = login(browser, site, "principal")
+    own = [s.name for s in Role.objects.get(user__username="principal").schools.all()]
+    cards = page.locator(".school-card h2").all_inner_texts()
+    assert cards == own
+    page.screenshot(path=str(shots / "home.png"), full_page=True)
+    page.click(".school-card")
+    page.wait_for_selector("#chart svg", timeout=30_000)  # drawn by the HTMX panel
+    caption = page.inner_text("#chart figcaption")
+    assert "chart" in caption.lower()
+    assert page.locator("#chart svg").count() == 1
+    svg_text = page.locator("#chart svg").text_content() or ""
+    assert "Signal" in svg_text and "Rules" in svg_text  # the legend and the rule set
+    assert page.locator("table.groups tbody tr").count() > 5
+    page.screenshot(path=str(shots / "school.png"), full_page=True)
+    page.close()
+
+
+def test_record_an_intervention_and_see_it_on_the_history(browser, site, shots) -> None:
+    page = login(browser, site, "principal")
+    page.goto(f"{site}/watchlist/")
+    page.screenshot(path=str(shots / "watchlist.png"))
+    page.click("table.data tbody tr:first-child a")
+    page.wait_for_selector("#interventions")
+    page.select_option("select[name=kind]", "mentoring")
+    page.fill("input[name=start]", "2026-01-12")
+    page.fill("input[name=owner]", "Mr Okafor")
+    page.fill("textarea[name=note]", "Weekly mentor lunch")
+    page.click("#interventions button.primary")
+    page.wait_for_selector("text=Weekly mentor lunch")
+    history = page.inner_text("#interventions .history")
+    assert "Mentoring" in history and "Mr Okafor" in history and "2026-01-12" in history
+    page.screenshot(path=str(shots / "student.png"), full_page=True)
+    page.close()
+
+
+def test_network_lead_sees_no_student_names_anywhere(browser, site, shots) -> None:
+    import duckdb
+    from django.conf import settings
+
+    con = duckdb.connect(str(settings.WAREHOUSE), read_only=True)
+    names = {f"{a} {b}" for a, b in con.execute(
+        "SELECT first_name, last_name FROM students").fetchall()}
+    last_first = {f"{b}, {a}" for a, b in con.execute(
+        "SELECT first_name, last_name FROM students").fetchall()}
+    con.close()
+    page = login(browser, site, "netlead")
+    assert page.locator("a[href='/watchlist/']").count() == 0
+    seen = [page.inner_text("body")]
+    page.goto(f"{site}/district/")
+    page.screenshot(path=str(shots / "district.png"), full_page=True)
+    seen.append(page.inner_text("body"))
+    for href in page.locator("table.data tbody a").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))")[:3]:
+        page.goto(site + href)
+        page.wait_for_selector("#chart figcaption", timeout=30_000)
+        seen.append(page.inner_text("body"))
+    text = "\n".join(seen)
+    assert not [n for n in names | last_first if n in text]
+    page.goto(f"{site}/watchlist/")
+    assert "Not allowed" in page.inner_text("body")
+    page.close()

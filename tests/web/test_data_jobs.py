@@ -1,0 +1,115 @@
+"""Data loads through the site: a job validates, loads a copy, computes, swaps it in; an
+invalid extract shows its problems and changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from aimline.web import jobs
+from aimline.web.models import LoadJob
+from tests.web.test_scope_matrix import client_for
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def zipped(folder: Path) -> io.BytesIO:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for f in sorted(folder.iterdir()):
+            z.write(f, f"extract/{f.name}")
+    buf.seek(0)
+    buf.name = "extract.zip"
+    return buf
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def own_warehouse(site_warehouse: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "w.duckdb"
+    shutil.copyfile(site_warehouse, path)
+    settings.WAREHOUSE = path
+    return path
+
+
+def upload(folder: Path) -> LoadJob:
+    c = client_for("analyst")
+    r = c.post("/data/", {"district": _district_pk(), "upload": zipped(folder)})
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    job = LoadJob.objects.latest("created_at")
+    assert job.status == LoadJob.QUEUED
+    # the status page before the worker takes it, then the worker runs it
+    assert "Queued" in c.get(r["Location"]).content.decode()
+    assert jobs.work_once()
+    job.refresh_from_db()
+    return job
+
+
+def _district_pk() -> int:
+    from aimline.web.models import Organisation
+
+    return Organisation.objects.get(kind="district", code="0100001").pk
+
+
+def test_invalid_extract_lists_problems_and_changes_nothing(own_warehouse: Path,
+                                                            district_copy: Path) -> None:
+    students = district_copy / "students.csv"
+    lines = students.read_text().splitlines()
+    lines[3] = lines[3].replace('"F"', '"Q"', 1).replace('"M"', '"Q"', 1)
+    students.write_text("\n".join(lines) + "\n")
+    before = digest(own_warehouse)
+    job = upload(district_copy)
+    assert job.status == LoadJob.FAILED and job.problem_count >= 1
+    p = job.problems[0]
+    assert (p["file"], p["row"], p["column"], p["value"]) == ("students.csv", 4, "sex", "Q")
+    assert digest(own_warehouse) == before
+    page = client_for("analyst").get(f"/data/jobs/{job.pk}/").content.decode()
+    assert "students.csv" in page and "sex" in page and "nothing was loaded" in page
+
+
+def test_valid_extract_is_loaded_and_indicators_recomputed(own_warehouse: Path,
+                                                           district: Path) -> None:
+    before = digest(own_warehouse)
+    job = upload(district)
+    assert job.status == LoadJob.DONE, job.message
+    assert job.progress == 100
+    assert digest(own_warehouse) != before
+    import duckdb
+
+    con = duckdb.connect(str(own_warehouse), read_only=True)
+    loads = con.execute("SELECT count(*) FROM load_log").fetchone()[0]
+    years = {r[0] for r in con.execute("SELECT DISTINCT school_year FROM indicators").fetchall()}
+    con.close()
+    assert loads >= 2 and years == {2025, 2026}
+    assert not list(own_warehouse.parent.glob(".w.duckdb.job*"))  # the work copy is gone
+
+
+def test_not_a_zip_and_bad_paths_are_refused(own_warehouse: Path, tmp_path: Path) -> None:
+    c = client_for("analyst")
+    junk = io.BytesIO(b"not a zip")
+    junk.name = "extract.zip"
+    r = c.post("/data/", {"district": _district_pk(), "upload": junk})
+    assert r.status_code == 400 and "not a zip file" in r.content.decode()
+    evil = io.BytesIO()
+    with zipfile.ZipFile(evil, "w") as z:
+        z.writestr("../../escape.csv", "x")
+    evil.seek(0)
+    evil.name = "evil.zip"
+    r = c.post("/data/", {"district": _district_pk(), "upload": evil})
+    assert r.status_code == 400 and "outside the extract folder" in r.content.decode()
+    r = c.post("/data/", {"district": _district_pk(), "path": str(tmp_path / "missing")})
+    assert r.status_code == 400 and "is not a folder" in r.content.decode()
+    assert not LoadJob.objects.exists()
+    # only districts the analyst loads for can be chosen
+    r = client_for("other_admin").post("/data/", {"district": _district_pk(),
+                                                  "path": str(tmp_path)})
+    assert r.status_code == 400 and not LoadJob.objects.exists()
