@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.test-installed-stamp
 DEMO := demo
 
-.PHONY: venv demo test lint bench docs clean
+# the site tests run a second time on PostgreSQL when a server answers (CI machines have one)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: venv demo test lint bench docs screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,16 +24,32 @@ $(TEST_STAMP): $(STAMP)
 
 venv: $(STAMP)
 
+# the demo site: SQLite + DuckDB under demo/, no other services, http://127.0.0.1:8000
+DEMO_ENV := AIMLINE_HOME=$(DEMO) AIMLINE_DEBUG=1 AIMLINE_WAREHOUSE=$(DEMO)/aimline.duckdb
+
 demo: $(STAMP)
+	rm -rf $(DEMO)/district $(DEMO)/aimline.duckdb
 	$(BIN)/aimline synth --students 20000 --seed 7 --out $(DEMO)/district
 	$(BIN)/aimline load $(DEMO)/district --warehouse $(DEMO)/aimline.duckdb
 	$(BIN)/aimline info --warehouse $(DEMO)/aimline.duckdb
-	$(BIN)/aimline compute --year 2026 --warehouse $(DEMO)/aimline.duckdb --out $(DEMO)/indicators.csv
+	for y in 2024 2025 2026; do for p in year month; do \
+	  $(BIN)/aimline compute --year $$y --period $$p --warehouse $(DEMO)/aimline.duckdb \
+	    --out $(DEMO)/indicators-$$y-$$p.csv || exit 1; done; done
 	$(BIN)/python -m aimline.improve.gallery $(DEMO)/charts
-	@echo "Warehouse: $(DEMO)/aimline.duckdb  Indicators: $(DEMO)/indicators.csv  Charts: $(DEMO)/charts/*.svg"
+	$(DEMO_ENV) $(BIN)/aimline site setup --demo
+	@echo "Warehouse: $(DEMO)/aimline.duckdb  Indicators: $(DEMO)/indicators-*.csv  Charts: $(DEMO)/charts/*.svg"
+	@echo "Site: http://127.0.0.1:8000  (log in as any user above, password aimline-demo; Ctrl-C stops)"
+	$(DEMO_ENV) $(BIN)/aimline serve --workers 2
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "Site tests again on PostgreSQL ($(PG_URL))"; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:cacheprovider tests/web; \
+	else echo "No PostgreSQL at $(PG_URL): site tests ran on SQLite only"; fi
+
+screenshots: $(TEST_STAMP)
+	AIMLINE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/web/test_browser.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -45,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/spc.py
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/site.py
 
 clean:
 	rm -rf $(DEMO) .pytest_cache .ruff_cache

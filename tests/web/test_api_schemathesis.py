@@ -28,7 +28,21 @@ def test_openapi_document_is_served() -> None:
             "/api/students/{student_id}/interventions"} <= paths
 
 
-def test_no_server_errors(token: str) -> None:
+@pytest.fixture
+def same_connection():  # noqa: ANN201
+    """Calling the WSGI app directly would close the test's database connection at the end
+    of each request; keep it open, as Django's test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_no_server_errors(token: str, same_connection: None) -> None:
     from aimline.web.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)

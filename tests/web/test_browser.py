@@ -69,9 +69,10 @@ def test_principal_sees_only_their_school_and_the_chart(browser, site, shots) ->
     assert cards == own
     page.screenshot(path=str(shots / "home.png"), full_page=True)
     page.click(".school-card")
+    page.click("text=Attendance rate (%)")
     page.wait_for_selector("#chart svg", timeout=30_000)  # drawn by the HTMX panel
     caption = page.inner_text("#chart figcaption")
-    assert "chart" in caption.lower()
+    assert ("P chart" in caption or "P′ chart" in caption) and "beyond_limits" in caption
     assert page.locator("#chart svg").count() == 1
     svg_text = page.locator("#chart svg").text_content() or ""
     assert "Signal" in svg_text and "Rules" in svg_text  # the legend and the rule set

@@ -31,6 +31,12 @@ def choice(request: HttpRequest, name: str, allowed: list[Any], default: Any) ->
     raise Http404(f"{name} must be one of {', '.join(map(str, allowed))}")
 
 
+def default_period(metric: catalog.Metric) -> str:
+    """Monthly for a sum over days (a P chart of each month's own rate); otherwise by
+    school year, since year-to-date shares of students are not independent points."""
+    return "month" if metric.additive and "month" in metric.periods else "year"
+
+
 def year_of(request: HttpRequest, reader: Reader) -> tuple[int | None, list[int]]:
     years = reader.years()
     return choice(request, "year", years, years[-1] if years else None), years
@@ -84,7 +90,7 @@ def school(request: HttpRequest, school_id: str) -> HttpResponse:
     metrics = catalog.all_metrics()
     metric = choice(request, "metric", [m.id for m in metrics], "chronic_absence")
     period = choice(request, "period", list(catalog.get(metric).periods),
-                    "month" if "month" in catalog.get(metric).periods else "year")
+                    default_period(catalog.get(metric)))
     info = reader.schools().set_index("school_id").loc[school_id]
     here = reader.indicators(school=school_id, year=year) if year else pd.DataFrame()
     rows, table = [], []
@@ -136,9 +142,7 @@ def school_chart(request: HttpRequest, school_id: str) -> HttpResponse:
     year, years = year_of(request, reader)
     metric = catalog.get(choice(request, "metric", [m.id for m in catalog.all_metrics()],
                                 "chronic_absence"))
-    period = choice(request, "period", [p for p in ("year", "month", "week")
-                                        if p in metric.periods],
-                    "month" if "month" in metric.periods else "year")
+    period = choice(request, "period", list(metric.periods), default_period(metric))
     group_type = request.GET.get("group_type", "all")
     group_value = request.GET.get("group_value", "all")
     rows = reader.indicators(metric=metric.id, school=school_id, period=period,
