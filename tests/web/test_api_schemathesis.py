@@ -29,7 +29,7 @@ def test_openapi_document_is_served() -> None:
 
 
 @pytest.fixture
-def same_connection():  # noqa: ANN201
+def same_connection():
     """Calling the WSGI app directly would close the test's database connection at the end
     of each request; keep it open, as Django's test client does."""
     from django.core.signals import request_finished, request_started

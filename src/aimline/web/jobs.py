@@ -9,11 +9,11 @@ fails validation, or fails at any step, leaves the warehouse the site reads unto
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
 import shutil
 import threading
 import time
 import zipfile
+from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings

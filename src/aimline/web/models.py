@@ -77,9 +77,9 @@ class Role(models.Model):
              (SUPERVISOR, "Superintendent / principal supervisor"), (PRINCIPAL, "Principal"),
              (TEACHER, "Teacher / counsellor"), (NETWORK_LEAD, "Network lead"),
              (COACH, "Improvement coach"), (PARTNER, "University or partner staff")]
-    NEEDS = {DISTRICT_ADMIN: "district", ANALYST: "district", SUPERVISOR: "district or schools",
-             PRINCIPAL: "one school", TEACHER: "one school", NETWORK_LEAD: "network",
-             COACH: "network", PARTNER: "partnership"}
+    NEEDS = {DISTRICT_ADMIN: "district", ANALYST: "district",
+             SUPERVISOR: "district or schools", PRINCIPAL: "one school", TEACHER: "one school",
+             NETWORK_LEAD: "network", COACH: "network", PARTNER: "partnership"}
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=20, choices=ROLES)

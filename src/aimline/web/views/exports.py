@@ -39,7 +39,7 @@ def _file(df: pd.DataFrame, name: str, fmt: str) -> HttpResponse:
 @login_required
 def indicators(request: HttpRequest, fmt: str) -> HttpResponse:
     reader = Reader(request.scope)
-    year, years = year_of(request, reader)
+    year, _years = year_of(request, reader)
     df = reader.indicators(year=year, metric=request.GET.get("metric") or None,
                            school=request.GET.get("school") or None,
                            period=choice(request, "period", ["year", "month", "week"], "year"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,8 +15,8 @@ from django.utils.safestring import mark_safe
 
 from aimline.metrics import catalog, groups
 from aimline.web import charts
-from aimline.web.reader import Reader
-from aimline.web.scope import networks_in
+from aimline.web.reader import Reader, version
+from aimline.web.scope import Scope, networks_in
 
 HEADLINE = ("attendance_rate", "chronic_absence")
 GROUP_LABELS = {"all": "All students", "true": "yes", "false": "no"}
@@ -96,12 +98,13 @@ def school(request: HttpRequest, school_id: str) -> HttpResponse:
     rows, table = [], []
     if len(here):
         dist = reader.indicators(lea=info.lea_id, year=year)
+        mine = here[here.group_type == "all"].set_index("metric")
+        theirs = dist[dist.group_type == "all"].set_index("metric")
         for m in metrics:
-            a = here[(here.metric == m.id) & (here.group_type == "all")]
-            d = dist[(dist.metric == m.id) & (dist.group_type == "all")]
-            if not len(a):
+            if m.id not in mine.index:
                 continue
-            a, d = a.iloc[0], (d.iloc[0] if len(d) else None)
+            a = mine.loc[m.id]
+            d = theirs.loc[m.id] if m.id in theirs.index else None
             rows.append({"metric": m, "display": a.display,
                          "n": None if pd.isna(a.denominator) else a.denominator,
                          "reason": a.suppression_reason, "suppressed": a.suppressed,
@@ -139,22 +142,35 @@ def school_chart(request: HttpRequest, school_id: str) -> HttpResponse:
     """The chart panel (an HTMX fragment, or a page of its own without HTMX)."""
     request.scope.school(school_id)
     reader = Reader(request.scope)
-    year, years = year_of(request, reader)
+    year, _years = year_of(request, reader)
     metric = catalog.get(choice(request, "metric", [m.id for m in catalog.all_metrics()],
                                 "chronic_absence"))
     period = choice(request, "period", list(metric.periods), default_period(metric))
     group_type = request.GET.get("group_type", "all")
     group_value = request.GET.get("group_value", "all")
-    rows = reader.indicators(metric=metric.id, school=school_id, period=period,
-                             group_type=group_type, group_value=group_value,
-                             year=None if period == "year" else year)
-    t = charts.trend(rows, metric.id, period) if len(rows) else charts.Trend(
-        None, "No values for this metric, group and period.")
-    svg = charts.svg(t.result, y_title=metric.title) if t.result else ""
-    signals = t.result.signals if t.result else {}
+    svg, reason, signals, kind = _panel(reader.path, version(reader.path), school_id,
+                                        metric.id, period, group_type, group_value, year)
     return render(request, "aimline/chart_panel.html", {
-        "svg": mark_safe(svg), "reason": t.reason, "metric": metric, "period": period,
-        "signals": signals, "kind": t.result.title if t.result else ""})
+        "svg": mark_safe(svg), "reason": reason, "metric": metric, "period": period,
+        "signals": signals, "kind": kind})
+
+
+@lru_cache(maxsize=1024)
+def _panel(path: Path, _version: tuple[int, int], school_id: str, metric_id: str, period: str,
+           group_type: str, group_value: str, year: int | None
+           ) -> tuple[str, str, dict[str, int], str]:
+    """The drawn chart for a school, metric, group and period; cached per warehouse version
+    (the aggregates it shows are the same for everyone allowed to see the school)."""
+    everyone = Scope(aggregate_schools=frozenset([school_id]))
+    rows = Reader(everyone, path).indicators(
+        metric=metric_id, school=school_id, period=period, group_type=group_type,
+        group_value=group_value, year=None if period == "year" else year)
+    t = charts.trend(rows, metric_id, period) if len(rows) else charts.Trend(
+        None, "No values for this metric, group and period.")
+    if t.result is None:
+        return "", t.reason, {}, ""
+    svg = charts.svg(t.result, y_title=catalog.get(metric_id).title)
+    return svg, t.reason, t.result.signals, t.result.title
 
 
 @login_required

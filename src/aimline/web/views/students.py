@@ -84,14 +84,13 @@ def student(request: HttpRequest, student_id: str) -> HttpResponse:
     reader = Reader(scope)
     schools = reader.check_student(student_id)  # 404 outside scope, before anything else
     form = InterventionForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            iv = form.save(commit=False)
-            iv.student_id, iv.created_by = student_id, request.user
-            iv.school_id = author_school(scope, schools)
-            iv.full_clean()
-            iv.save()
-            return redirect("student", student_id=student_id)
+    if request.method == "POST" and form.is_valid():
+        iv = form.save(commit=False)
+        iv.student_id, iv.created_by = student_id, request.user
+        iv.school_id = author_school(scope, schools)
+        iv.full_clean()
+        iv.save()
+        return redirect("student", student_id=student_id)
     record = reader.student(student_id)
     log_students(request, AuditEntry.VIEW, [(student_id, author_school(scope, schools))])
     ivs = [(iv, note_visible(scope, request.user.pk, iv))
