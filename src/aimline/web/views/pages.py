@@ -93,28 +93,48 @@ def school(request: HttpRequest, school_id: str) -> HttpResponse:
     metric = choice(request, "metric", [m.id for m in metrics], "chronic_absence")
     period = choice(request, "period", list(catalog.get(metric).periods),
                     default_period(catalog.get(metric)))
-    info = reader.schools().set_index("school_id").loc[school_id]
-    here = reader.indicators(school=school_id, year=year) if year else pd.DataFrame()
-    rows, table = [], []
-    if len(here):
-        dist = reader.indicators(lea=info.lea_id, year=year)
-        mine = here[here.group_type == "all"].set_index("metric")
-        theirs = dist[dist.group_type == "all"].set_index("metric")
-        for m in metrics:
-            if m.id not in mine.index:
-                continue
-            a = mine.loc[m.id]
-            d = theirs.loc[m.id] if m.id in theirs.index else None
-            rows.append({"metric": m, "display": a.display,
-                         "n": None if pd.isna(a.denominator) else a.denominator,
-                         "reason": a.suppression_reason, "suppressed": a.suppressed,
-                         "district": d.display if d is not None else "—",
-                         "gap": _gap(a.value, d.value) if d is not None else None})
-        table = _groups(here[here.metric == metric], dist[dist.metric == metric])
+    lea = _lea_of(reader.path, version(reader.path), school_id)
+    info, rows, table = _dashboard(reader.path, version(reader.path), school_id, year, metric,
+                                   lea in scope.districts)
     return render(request, "aimline/school.html", {
         "school": info, "school_id": school_id, "rows": rows, "groups": table,
         "metric": catalog.get(metric), "metrics": metrics, "period": period, "year": year,
         "years": years, "sees_students": scope.sees_students})
+
+
+@lru_cache(maxsize=256)
+def _lea_of(path: Path, _version: tuple[int, int], school_id: str) -> str:
+    return str(Reader(Scope(aggregate_schools=frozenset([school_id])), path).schools()
+               .lea_id.iloc[0])
+
+
+@lru_cache(maxsize=256)
+def _dashboard(path: Path, _version: tuple[int, int], school_id: str, year: int | None,
+               metric: str, with_district: bool) -> tuple[Any, list, list]:
+    """The school's rows and its district's, for everyone allowed to see the school (the
+    caller has checked scope); cached per warehouse version."""
+    lea = _lea_of(path, _version, school_id)
+    reader = Reader(Scope(aggregate_schools=frozenset([school_id]),
+                          districts=frozenset([lea] if with_district else [])), path)
+    info = reader.schools().set_index("school_id").loc[school_id]
+    here = reader.indicators(school=school_id, year=year) if year else pd.DataFrame()
+    if not len(here):
+        return info, [], []
+    dist = reader.indicators(lea=lea, year=year)
+    mine = here[here.group_type == "all"].set_index("metric")
+    theirs = dist[dist.group_type == "all"].set_index("metric")
+    rows = []
+    for m in catalog.all_metrics():
+        if m.id not in mine.index:
+            continue
+        a = mine.loc[m.id]
+        d = theirs.loc[m.id] if m.id in theirs.index else None
+        rows.append({"metric": m, "display": a.display,
+                     "n": None if pd.isna(a.denominator) else a.denominator,
+                     "reason": a.suppression_reason, "suppressed": a.suppressed,
+                     "district": d.display if d is not None else "—",
+                     "gap": _gap(a.value, d.value) if d is not None else None})
+    return info, rows, _groups(here[here.metric == metric], dist[dist.metric == metric])
 
 
 def _groups(here: pd.DataFrame, dist: pd.DataFrame) -> list[dict[str, Any]]:
