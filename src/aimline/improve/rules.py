@@ -112,9 +112,16 @@ def trend(v: PartView, length: int, ties: str = "break") -> Array:
     Equal neighbours break a trend ("break") or are skipped ("skip", IHI)."""
     def flag(y: Array) -> Array:
         if ties == "skip":
-            keep = np.concatenate([[0], np.flatnonzero(np.diff(y) != 0) + 1])
+            # each run of equal values counts once; a flagged stretch of runs marks its
+            # inner runs whole and, of its end runs, the point next to the trend, so a
+            # series read backwards is marked as the mirror image
+            first = np.concatenate([[0], np.flatnonzero(np.diff(y) != 0) + 1])
+            last = np.concatenate([first[1:] - 1, [len(y) - 1]])
+            hit = mdc.part_of_seven(mdc.seven_point_trend(y[first], length), length) > 0
+            edges = np.diff(np.concatenate([[0], hit.astype(int), [0]]))
             out = np.zeros(len(y), dtype=int)
-            out[keep] = mdc.part_of_seven(mdc.seven_point_trend(y[keep], length), length)
+            for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1):
+                out[last[a]:first[b] + 1] = 1
             return out
         return mdc.part_of_seven(mdc.seven_point_trend(y, length), length)
     return _on_used(v, flag, v.y)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,8 +29,9 @@ class Trend:
     reason: str  # why this chart, or why there is none
 
 
-def trend(rows: pd.DataFrame, metric_id: str, period: str) -> Trend:
-    """rows: one school's (or district's) indicator rows for one metric and group, in order."""
+def trend(rows: pd.DataFrame, metric_id: str, period: str, **options: Any) -> Trend:
+    """rows: one school's (or district's) indicator rows for one metric and group, any
+    number of school years. `options` go to `spc.chart` (annotations, freeze, part)."""
     m = catalog.get(metric_id)
     rows = rows.sort_values(["school_year", "period_end"])
     if period == "year":
@@ -43,16 +45,18 @@ def trend(rows: pd.DataFrame, metric_id: str, period: str) -> Trend:
                            "or not computed).")
     if period != "year" and not m.additive:
         res = spc.chart("run", y=rows.value.to_numpy(float), x=x, rules=NO_TESTS,
-                        title=f"{m.short_title}, year to date")
+                        title=f"{m.short_title}, year to date", **options)
         return Trend(res, "Year-to-date values include every earlier period, so points are "
                           "not independent: read the trend; runs tests are not applied.")
-    if period != "year":  # the period's own counts from the cumulative ones
-        num, den = np.diff(num, prepend=0), np.diff(den, prepend=0)
+    if period != "year":  # each period's own counts from the cumulative ones, year by year
+        first = rows.school_year.ne(rows.school_year.shift()).to_numpy()
+        num = np.where(first, num, num - np.roll(num, 1))
+        den = np.where(first, den, den - np.roll(den, 1))
         keep = den > 0
         num, den, x = num[keep], den[keep], x[keep]
     kind = spc.suggest(num, den, kind="proportion" if m.unit == "percent" else "rate")
     res = spc.chart(kind.kind, y=num, n=den, x=x, multiply=100, rules="anhoej",
-                    title=f"{m.short_title} — {spc.TITLES[kind.kind]}")
+                    title=f"{m.short_title} — {spc.TITLES[kind.kind]}", **options)
     return Trend(res, kind.reason)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from aimline.web import demo_network
 from aimline.web.models import Network, Organisation, Partnership, Role
 from aimline.web.orgs import sync_organisations
 from aimline.web.reader import connection
@@ -66,4 +67,8 @@ def create(warehouse: Path) -> list[tuple[str, str, str]]:
             r = Role.objects.create(user=user, role=role, **where)
             r.schools.set(schools_for)
         out.append((username, dict(Role.ROLES)[role], label))
+    with connection(warehouse) as con:
+        (year,) = con.execute("SELECT max(school_year) FROM indicators").fetchone()
+    if year is not None:
+        demo_network.create(network, users.get(username="netlead"), int(year))
     return out

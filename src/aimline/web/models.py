@@ -208,3 +208,19 @@ class LoadJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+# networked improvement (aims, drivers, change ideas, PDSA cycles, measures) lives in its
+# own module; Django finds the models here
+from aimline.web.improvement import (  # noqa: E402, F401
+    Aim,
+    ChangeIdea,
+    ChangeIdeaStatus,
+    ChartChange,
+    Driver,
+    LearningSession,
+    Measure,
+    MeasureValue,
+    PDSACycle,
+    PhaseChange,
+)

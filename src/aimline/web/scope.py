@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
@@ -139,3 +140,43 @@ class ScopeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.scope = SimpleLazyObject(lambda: scope_for(request.user))  # type: ignore
         return self.get_response(request)
+
+
+# ----- networks: who reads and who writes --------------------------------------------------
+# Anyone who may see a network school's aggregates sees the network's home (aims, phase,
+# measures: all aggregates). PDSA cycles and team pages are for the network's lead and
+# coaches, the staff of its schools, and district staff with student-level access to one
+# of its schools, not for partners who see aggregates only. Leads and coaches edit the
+# whole network; a school's staff edit their own team.
+
+
+def readable_networks(scope: Scope) -> Any:
+    return (Network.objects.filter(Q(pk__in=scope.networks)
+                                   | Q(schools__code__in=scope.aggregate_schools))
+            .distinct().order_by("name"))
+
+
+def network(scope: Scope, pk: int) -> Network:
+    """The network if the user may see it; 404 otherwise."""
+    found = readable_networks(scope).filter(pk=pk).first()
+    if found is None:
+        raise Http404("no such network")
+    return found
+
+
+def _school_codes(net: Network) -> set[str]:
+    return set(net.schools.values_list("code", flat=True))
+
+
+def reads_teams(scope: Scope, net: Network) -> bool:
+    return net.pk in scope.networks or bool(
+        _school_codes(net) & (scope.staff_schools | scope.student_schools))
+
+
+def leads(scope: Scope, net: Network) -> bool:
+    return net.pk in scope.networks
+
+
+def edits_team(scope: Scope, net: Network, school_code: str) -> bool:
+    return leads(scope, net) or (school_code in scope.staff_schools
+                                 and school_code in _school_codes(net))

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from aimline.web.api import api
-from aimline.web.views import account, data, exports, pages, students
+from aimline.web.views import account, data, exports, networks, pages, pdsa, students
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -22,6 +22,28 @@ urlpatterns = [
     path("account/tokens/", account.tokens, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", account.revoke, name="revoke_token"),
     path("audit-log/", account.audit_log, name="audit_log"),
+    path("networks/", networks.network_list, name="networks"),
+    path("networks/<int:pk>/", networks.network_home, name="network"),
+    path("networks/<int:pk>/spread/", networks.spread, name="spread"),
+    path("networks/<int:pk>/sessions/<int:session_id>/", networks.session, name="session"),
+    path("networks/<int:pk>/report.<str:fmt>", networks.report, name="network_report"),
+    path("networks/<int:pk>/teams/<str:school>/", networks.team, name="team"),
+    path("networks/<int:pk>/teams/<str:school>/pdsa/new/", pdsa.pdsa, name="pdsa_new"),
+    path("networks/<int:pk>/teams/<str:school>/pdsa/<int:cycle_id>/", pdsa.pdsa,
+         name="pdsa"),
+    path("networks/<int:pk>/aims/new/", pdsa.aim_new, name="aim_new"),
+    path("networks/<int:pk>/aims/<int:aim_id>/approve/", pdsa.aim_approve, name="aim_approve"),
+    path("networks/<int:pk>/aims/<int:aim_id>/drivers/", pdsa.driver_add, name="driver_add"),
+    path("networks/<int:pk>/aims/<int:aim_id>/diagram.<str:fmt>", networks.diagram_file,
+         name="diagram"),
+    path("networks/<int:pk>/ideas/", pdsa.idea_add, name="idea_add"),
+    path("networks/<int:pk>/ideas/<int:idea_id>/status/<str:school>/", pdsa.idea_status,
+         name="idea_status"),
+    path("networks/<int:pk>/measures/<int:measure_id>/values/<str:school>/",
+         pdsa.measure_values, name="measure_values"),
+    path("networks/<int:pk>/measures/<int:measure_id>/changes/<str:school>/",
+         pdsa.chart_change, name="chart_change"),
+    path("networks/<int:pk>/phases/", pdsa.phase_add, name="phase_add"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -1,0 +1,86 @@
+"""A network measure at one school as a run or control chart, with the team's PDSA cycles
+and the network's phase changes drawn at their dates, and the baseline frozen or new parts
+started where the team said so.
+
+A catalog measure's values come from the warehouse (stored indicators, by month, every
+school year); a hand-entered measure's from its MeasureValue rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from aimline.improve import spc
+from aimline.web import charts
+from aimline.web.improvement import ChartChange, Measure, MeasureValue, PDSACycle, PhaseChange
+from aimline.web.models import Network, Organisation
+from aimline.web.reader import Reader
+from aimline.web.scope import Scope
+
+
+def annotations(measure: Measure, school: Organisation) -> list[spc.Annotation]:
+    net: Network = measure.network
+    out = [spc.Annotation(pd.Timestamp(c.start), f"PDSA: {c.title}"[:40], "pdsa")
+           for c in PDSACycle.objects.filter(network=net, school=school, measures=measure)]
+    out += [spc.Annotation(pd.Timestamp(p.began), p.get_phase_display(), "phase")
+            for p in PhaseChange.objects.filter(network=net)]
+    return out
+
+
+def _positions(x: np.ndarray, measure: Measure, school: Organisation) -> dict[str, object]:
+    """freeze / part as spc.chart wants them: counts of points before each change's date."""
+    opts: dict[str, object] = {}
+    dates = pd.to_datetime(pd.Series(x))
+    parts = []
+    for ch in ChartChange.objects.filter(measure=measure, school=school):
+        k = int((dates < pd.Timestamp(ch.date)).sum())
+        if 0 < k < len(dates):
+            if ch.kind == ChartChange.FREEZE:
+                opts["freeze"] = k
+            else:
+                parts.append(k)
+    if parts:
+        opts["part"] = sorted(set(parts))
+    return opts
+
+
+def chart(measure: Measure, school: Organisation, warehouse: Path) -> charts.Trend:
+    notes = annotations(measure, school)
+    if measure.metric:
+        rows = Reader(Scope(aggregate_schools=frozenset([school.code])), warehouse).indicators(
+            metric=measure.metric, school=school.code, period="month", group_type="all")
+        if not len(rows):
+            return charts.Trend(None, "No values in the warehouse for this school yet.")
+        x = pd.to_datetime(rows.sort_values(["school_year", "period_end"]).period_end)
+        opts = _positions(x.to_numpy(), measure, school)
+        try:
+            return charts.trend(rows, measure.metric, "month", annotations=notes, **opts)
+        except ValueError as e:  # e.g. a freeze that leaves too few points
+            return charts.Trend(None, str(e))
+    vals = pd.DataFrame(MeasureValue.objects.filter(measure=measure, school=school)
+                        .values("date", "value", "n"))
+    if len(vals) < 2:
+        return charts.Trend(None, "Fewer than two values entered for this school.")
+    x = pd.to_datetime(vals.date).to_numpy()
+    has_n = vals.n.notna().all()
+    kind = spc.suggest(vals.value, vals.n if has_n else None,
+                       kind="proportion" if has_n else "measurement")
+    try:
+        res = spc.chart(kind.kind, y=vals.value, n=vals.n if has_n else None, x=x,
+                        multiply=100 if has_n else 1, rules="anhoej", annotations=notes,
+                        title=f"{measure.name} — {spc.TITLES[kind.kind]}",
+                        **_positions(x, measure, school))  # type: ignore[arg-type]
+    except ValueError as e:
+        return charts.Trend(None, str(e))
+    return charts.Trend(res, kind.reason)
+
+
+def svg(measure: Measure, school: Organisation, warehouse: Path, *, width: int = 560,
+        height: int = 220) -> tuple[str, charts.Trend]:
+    t = chart(measure, school, warehouse)
+    if t.result is None:
+        return "", t
+    return charts.svg(t.result, y_title=measure.unit or measure.name, width=width,
+                      height=height), t
