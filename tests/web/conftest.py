@@ -68,6 +68,11 @@ def django_db_setup(django_db_setup, django_db_blocker, site_warehouse):
         u = User.objects.create_user("other_admin", password=demo.PASSWORD)
         Role.objects.create(user=u, role=Role.DISTRICT_ADMIN, district=other)
         User.objects.create_user("nobody", password=demo.PASSWORD)
+        # a second network, of the supervisor's elementary schools
+        from aimline.web.models import Network
+
+        elementary = Network.objects.create(name="Elementary attendance network")
+        elementary.schools.set(Role.objects.get(user__username="supervisor").schools.all())
 
 
 @pytest.fixture(autouse=True)

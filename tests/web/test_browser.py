@@ -125,3 +125,57 @@ def test_network_lead_sees_no_student_names_anywhere(browser, site, shots) -> No
     page.goto(f"{site}/watchlist/")
     assert "Not allowed" in page.inner_text("body")
     page.close()
+
+
+def test_team_sets_an_aim_draws_drivers_logs_a_pdsa_and_downloads_the_report(
+        browser, site, shots, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    from aimline.web.models import Network
+
+    net = Network.objects.get(name="High schools on chronic absence")
+    school = net.schools.first()
+    page = login(browser, site, "principal")
+    page.goto(f"{site}/networks/{net.pk}/")
+    page.screenshot(path=str(shots / "network.png"), full_page=True)
+    # an aim from a catalog metric
+    page.click("text=New aim")
+    page.select_option("select[name=school]", str(school.pk))
+    page.select_option("select[name=metric]", "attendance_rate")
+    page.fill("input[name=baseline_year]", "2025")
+    page.fill("input[name=by_date]", "2026-06-30")
+    page.fill("input[name=target]", "95")
+    page.click("button.primary")
+    page.wait_for_url(f"{site}/networks/{net.pk}/")
+    assert "attendance rate for" in page.inner_text(".card").lower()
+    # a driver diagram for it, on the team page
+    page.goto(f"{site}/networks/{net.pk}/teams/{school.code}/")
+    page.click("text=Add a driver or a change idea")
+    page.fill("input[name=text]", "Students know their own attendance")
+    page.click("text=Add driver")
+    page.wait_for_selector("svg.driver-diagram >> text=Students know their own")
+    # a PDSA cycle on the hand-entered measure
+    page.click("text=Log a PDSA cycle")
+    page.fill("input[name=title]", "Attendance conferences")
+    page.select_option("select[name=change_idea]", index=1)
+    page.fill("textarea[name=question]", "Do conferences change next-week attendance?")
+    page.fill("textarea[name=prediction]", "Half of the students improve")
+    page.fill("input[name=start]", "2026-01-20")
+    page.select_option("select[name=stage]", "do")
+    page.select_option("select[name=measures]", label="Absences with a same-day call (%)")
+    page.click("button.primary")
+    page.wait_for_url(f"{site}/networks/{net.pk}/teams/{school.code}/")
+    assert "Attendance conferences" in page.inner_text("table.data")
+    chart = page.locator("figure.chart", has_text="Absences with a same-day call")
+    assert "PDSA: Attendance conferences" in (chart.locator("svg").text_content() or "")
+    page.screenshot(path=str(shots / "team.png"), full_page=True)
+    # the status report as a PDF
+    page.goto(f"{site}/networks/{net.pk}/")
+    with page.expect_download() as d:
+        page.click("text=PDF")
+    pdf = tmp_path / "report.pdf"
+    d.value.save_as(pdf)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert net.name in text and "Attendance conferences" not in text  # counts, not titles
+    assert "PDSA cycles: 9 closed, 4 open" in text
+    page.close()

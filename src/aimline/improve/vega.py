@@ -95,9 +95,11 @@ def spec(res: ChartResult, *, width: int = 640, height: int = 300, y_title: str 
         ann = alt.Chart(notes)
         layers.append(ann.mark_rule(color="#7F8C8D", strokeDash=[1, 3]).encode(
             x=alt.X("x", type=xt), tooltip=["label:N", "kind:N"]))  # type: ignore[arg-type]
-        layers.append(ann.mark_text(align="left", dx=3, dy=-4, angle=0, fontSize=10,
-                                    color="#566573").encode(
-            x=alt.X("x", type=xt), y=alt.value(8), text="label:N"))  # type: ignore[arg-type]
+        # labels run down beside their rule, so notes on nearby dates do not overwrite
+        # each other as side-by-side horizontal labels would
+        layers.append(ann.mark_text(align="right", baseline="bottom", dx=-3, dy=-2,
+                                    angle=270, fontSize=9, color="#566573").encode(
+            x=alt.X("x", type=xt), y=alt.value(2), text="label:N"))  # type: ignore[arg-type]
     subtitle = [s for s in (f"Rules: {res.rule_set.label}", _runs_line(res), *res.notes) if s]
     chart = alt.layer(*layers, data=d).properties(
         width=width, height=height,

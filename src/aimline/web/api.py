@@ -13,11 +13,13 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.security import HttpBearer, django_auth
 
 from aimline.metrics import catalog
 from aimline.web import charts
+from aimline.web.api_errors import answers
+from aimline.web.api_networks import router as networks_router
 from aimline.web.audit import log_students
 from aimline.web.models import ApiToken, AuditEntry, Intervention
 from aimline.web.reader import Reader
@@ -41,6 +43,9 @@ api = NinjaAPI(title="Aimline API", version="1", auth=[Token(), django_auth],
                urls_namespace="api", docs_url="/docs")
 
 
+api.add_router("/", networks_router)
+
+
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> Any:
     return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)
@@ -49,16 +54,6 @@ def not_found(request: HttpRequest, exc: Http404) -> Any:
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
     return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
-
-
-class ErrorOut(Schema):
-    detail: Any
-
-
-def answers(ok: Any, code: int = 200) -> dict[int, Any]:
-    """The documented responses: the result, or an error (bad input, not logged in, not
-    in scope, no such thing)."""
-    return {code: ok, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class SchoolOut(Schema):
@@ -262,7 +257,7 @@ def add_intervention(request: HttpRequest, student_id: str, body: InterventionIn
     iv = Intervention.objects.create(student_id=student_id, created_by=request.user,
                                      school_id=author_school(request.scope, schools),
                                      **body.dict())
-    return 201, _iv_out(request, iv)
+    return Status(201, _iv_out(request, iv))
 
 
 def _bad(message: str) -> Exception:

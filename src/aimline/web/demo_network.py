@@ -13,6 +13,7 @@ from aimline.web.improvement import (
     Aim,
     ChangeIdea,
     ChangeIdeaStatus,
+    ChartChange,
     Driver,
     LearningSession,
     Measure,
@@ -89,6 +90,11 @@ def create(net: Network, lead: Any, year: int, rng_seed: int = 3) -> None:
                                         value=round(float(rng.normal(9 if w < adopted_week
                                                                      else 11, 1.5)), 1),
                                         entered_by=lead)
+        if s_i == 0:  # the first team adopted same-day calls: limits from then on
+            ChartChange.objects.create(measure=calls, school=school, kind=ChartChange.PART,
+                                       date=weeks[adopted_week], by=lead,
+                                       why="Same-day calls adopted after a ramp of four "
+                                           "PDSA cycles")
         for k, ci in enumerate(ideas):
             status = ("adopted" if k == 0 and s_i % 2 == 0 else "testing" if k < 3
                       else "not_tried")

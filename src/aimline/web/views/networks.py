@@ -69,7 +69,7 @@ def network_home(request: HttpRequest, pk: int) -> HttpResponse:
 def team(request: HttpRequest, pk: int, school: str) -> HttpResponse:
     net = network(request.scope, pk)
     org = team_school(request.scope, net, school)
-    aims = list(net.aims.filter(school=org)) or list(net.aims.filter(school__isnull=True))
+    aims = [*net.aims.filter(school=org), *net.aims.filter(school__isnull=True)]
     charts = []
     for m in net.measures.all():
         svg, t = measures.svg(m, org, warehouse_path())
