@@ -5,6 +5,7 @@ network; a school's staff write for their own team (`scope.edits_team`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pandas as pd
@@ -49,6 +50,22 @@ def _must_edit(request: HttpRequest, net: Network, school: Organisation | None) 
     if not ok:
         raise PermissionDenied("only the network's lead and coaches, or the school's own "
                                "team, can change this")
+
+
+def _team_to_edit(request: HttpRequest, pk: int, school: str) -> tuple[Network, Organisation]:
+    """The network and the team's school, if the user may write for that team."""
+    net = network(request.scope, pk)
+    org = team_school(request.scope, net, school)
+    _must_edit(request, net, org)
+    return net, org
+
+
+def _date(raw: object) -> dt.date | None:
+    """A YYYY-MM-DD date, or None if it is not one."""
+    try:
+        return pd.to_datetime(str(raw), format="%Y-%m-%d").date()
+    except (ValueError, TypeError):
+        return None
 
 
 def baseline(aim: Aim) -> float:
@@ -158,9 +175,7 @@ def idea_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def idea_status(request: HttpRequest, pk: int, idea_id: int, school: str) -> HttpResponse:
-    net = network(request.scope, pk)
-    org = team_school(request.scope, net, school)
-    _must_edit(request, net, org)
+    net, org = _team_to_edit(request, pk, school)
     ci = get_object_or_404(ChangeIdea, pk=idea_id, network=net)
     status = request.POST.get("status")
     if status not in dict(ChangeIdea.STATUSES):
@@ -229,9 +244,7 @@ def measure_values(request: HttpRequest, pk: int, measure_id: int, school: str
                    ) -> HttpResponse:
     """Add one value (date, value, n) or upload a CSV with columns date,value[,n]; the
     whole upload is refused, with the row and the problem, if any row is bad."""
-    net = network(request.scope, pk)
-    org = team_school(request.scope, net, school)
-    _must_edit(request, net, org)
+    net, org = _team_to_edit(request, pk, school)
     m = get_object_or_404(Measure, pk=measure_id, network=net)
     if m.metric:
         return HttpResponse(f"{m.name} comes from the warehouse; values cannot be typed in",
@@ -249,10 +262,12 @@ def measure_values(request: HttpRequest, pk: int, measure_id: int, school: str
                             f"{', '.join(sorted(missing))})", status=400)
     rows = []
     for i, r in enumerate(df.to_dict("records"), start=2):
+        date = _date(r["date"])
         try:
-            date = pd.to_datetime(r["date"], format="%Y-%m-%d").date()
             value = float(r["value"])
             n = float(r["n"]) if str(r.get("n") or "").strip() not in ("", "nan") else None
+            if date is None:
+                raise ValueError(r["date"])
         except (ValueError, TypeError):
             return HttpResponse(f"row {i}: date must be YYYY-MM-DD and value (and n) numbers "
                                 f"(got {r})", status=400)
@@ -271,14 +286,11 @@ def measure_values(request: HttpRequest, pk: int, measure_id: int, school: str
 @login_required
 @require_POST
 def chart_change(request: HttpRequest, pk: int, measure_id: int, school: str) -> HttpResponse:
-    net = network(request.scope, pk)
-    org = team_school(request.scope, net, school)
-    _must_edit(request, net, org)
+    net, org = _team_to_edit(request, pk, school)
     m = get_object_or_404(Measure, pk=measure_id, network=net)
     kind, why = request.POST.get("kind"), request.POST.get("why", "").strip()
-    try:
-        date = pd.to_datetime(request.POST.get("date"), format="%Y-%m-%d").date()
-    except (ValueError, TypeError):
+    date = _date(request.POST.get("date"))
+    if date is None:
         return HttpResponse("date must be YYYY-MM-DD", status=400)
     if kind not in (ChartChange.FREEZE, ChartChange.PART) or not why:
         return HttpResponse("say what (freeze or part) and why", status=400)
@@ -293,9 +305,8 @@ def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
     net = network(request.scope, pk)
     _must_edit(request, net, None)
     phase = request.POST.get("phase")
-    try:
-        began = pd.to_datetime(request.POST.get("began"), format="%Y-%m-%d").date()
-    except (ValueError, TypeError):
+    began = _date(request.POST.get("began"))
+    if began is None:
         return HttpResponse("began must be YYYY-MM-DD", status=400)
     if phase not in {"learning", "testing", "spreading", "sustaining"}:
         raise Http404("no such phase")
