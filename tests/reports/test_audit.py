@@ -49,6 +49,16 @@ def test_the_pdf_has_a_cover_a_section_per_school_and_the_appendix(
     assert "No state reference was given" in text
 
 
+def test_peers_are_other_schools_of_the_same_level_nearest_first(built: audit.Audit) -> None:
+    levels = built.profile.set_index("school_id").level
+    for s in built.schools:
+        if s.peers.empty:
+            continue
+        assert s.school_id not in set(s.peers.school_id)
+        assert set(levels[s.peers.school_id]) == {s.level}
+        assert s.peers.distance.is_monotonic_increasing and (s.peers.distance > 0).all()
+
+
 def test_no_suppressed_value_reaches_the_report(built: audit.Audit, wh: Path,
                                                 tmp_path: Path) -> None:
     ind = built.indicators

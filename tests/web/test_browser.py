@@ -179,3 +179,27 @@ def test_team_sets_an_aim_draws_drivers_logs_a_pdsa_and_downloads_the_report(
     assert net.name in text and "Attendance conferences" not in text  # counts, not titles
     assert "PDSA cycles: 9 closed, 4 open" in text
     page.close()
+
+
+def test_audit_findings_page(browser, site, shots) -> None:
+    from aimline.web import audits
+    from aimline.web.models import EquityAudit, Organisation
+
+    district = Organisation.objects.get(kind="district", code="0100001")
+    a = EquityAudit.objects.create(district=district, title="2026 equity audit", year=2026,
+                                   created_by=Role.objects.get(
+                                       user__username="partner").user)
+    audits.refresh(a)
+    school = max(a.findings["schools"], key=lambda s: len(a.findings["schools"][s]["findings"]))
+    page = login(browser, site, "partner")
+    page.goto(f"{site}/audits/{a.pk}/")
+    page.click(f"a[href='/audits/{a.pk}/schools/{school}/']")
+    page.wait_for_selector("#gaps")
+    sentences = page.locator("#gaps .finding p").all_inner_texts()
+    assert sentences == [f["sentence"] for f in a.findings["schools"][school]["findings"]]
+    assert page.locator(".chart svg").count() >= 2  # the gap dots and the odds scatter
+    page.fill("#recommendations textarea[name=text]", "Pair with a beating-the-odds peer")
+    page.click("#recommendations button.primary")
+    page.wait_for_selector("text=Pair with a beating-the-odds peer")
+    page.screenshot(path=str(shots / "audit-findings.png"), full_page=True)
+    page.close()

@@ -92,6 +92,8 @@ class Audit:
     notes: list[str] = field(default_factory=list)
     metrics: list[catalog.Metric] = field(default_factory=list)
     min_n: int = 10
+    # the auditor's recommendations, by school id ("" for the district), written on the site
+    recommendations: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _schools(warehouse: Path) -> pd.DataFrame:
@@ -201,9 +203,14 @@ def _section(sid: str, ind: pd.DataFrame, g: pd.DataFrame, profile: pd.DataFrame
                              f"{'above' if r.gap_to_district_group > 0 else 'below'} the "
                              "district's rate for the same group.")
     me = profile.loc[sid]
-    near = peers.nearest(me, profile.reset_index(names="school_id"),
-                         features=["pct_ed", "pct_el", "pct_swd", "enrolled"], k=5,
-                         standardise=True) if len(profile) > 1 else pd.DataFrame()
+    everyone = profile.reset_index(names="school_id")
+    # the target carries its id, so `nearest` leaves the school out of its own peers
+    try:
+        near = peers.nearest(everyone.set_index("school_id", drop=False).loc[sid], everyone,
+                             features=["pct_ed", "pct_el", "pct_swd", "enrolled"], k=5,
+                             standardise=True)
+    except ValueError:  # the only school of its level: no peers in this district
+        near = pd.DataFrame()
     label_ = None
     if odds_table is not None and sid in set(odds_table.school_id):
         label_ = str(odds_table.set_index("school_id").loc[sid, "label"])

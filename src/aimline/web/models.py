@@ -210,8 +210,9 @@ class LoadJob(models.Model):
         ordering = ["-created_at"]
 
 
-# networked improvement (aims, drivers, change ideas, PDSA cycles, measures) lives in its
-# own module; Django finds the models here
+# networked improvement (aims, drivers, change ideas, PDSA cycles, measures) and equity
+# audits live in modules of their own; Django finds the models here
+from aimline.web.audits import EquityAudit, Publication, Recommendation  # noqa: E402, F401
 from aimline.web.improvement import (  # noqa: E402, F401
     Aim,
     ChangeIdea,

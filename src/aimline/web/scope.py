@@ -8,7 +8,8 @@ database through the helpers here, so a view cannot forget a check:
 - `student_schools`: schools all of whose students the user may see;
 - `roster`: single students (a teacher's roster) the user may see, with their school;
 - `staff_schools`: schools where the user is staff (sees restricted intervention notes);
-- `admin_districts` / `load_districts`: who manages people and reads the audit log / loads data.
+- `admin_districts` / `load_districts`: who manages people and reads the audit log / loads data;
+- `audit_districts`: whose equity audits the user writes (district staff and partners).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Scope:
     load_districts: frozenset[str] = EMPTY
     networks: frozenset[int] = frozenset()
     roles: tuple[str, ...] = field(default=())
+    audit_districts: frozenset[str] = EMPTY  # runs equity audits: district staff, partners
 
     @property
     def sees_students(self) -> bool:
@@ -78,6 +80,7 @@ def scope_for(user: Any) -> Scope:
     admin: set[str] = set()
     load: set[str] = set()
     networks: set[int] = set()
+    audits: set[str] = set()
     roles = (Role.objects.filter(user=user)
              .select_related("district", "network", "partnership__district")
              .prefetch_related("schools__district", "district__schools",
@@ -93,6 +96,7 @@ def scope_for(user: Any) -> Scope:
             students |= every
             dists.add(r.district.code)
             load.add(r.district.code)
+            audits.add(r.district.code)
             if r.role == Role.DISTRICT_ADMIN:
                 admin.add(r.district.code)
         elif r.role == Role.SUPERVISOR:
@@ -120,11 +124,13 @@ def scope_for(user: Any) -> Scope:
             every = _district_schools(r.partnership.district)
             agg |= every
             dists.add(r.partnership.district.code)
+            audits.add(r.partnership.district.code)
             if r.partnership.mou_student_data:
                 students |= every
     return Scope(frozenset(agg), frozenset(dists), frozenset(students), frozenset(roster),
                  frozenset(roster_schools), frozenset(staff), frozenset(admin),
-                 frozenset(load), frozenset(networks), tuple(sorted({r.role for r in roles})))
+                 frozenset(load), frozenset(networks), tuple(sorted({r.role for r in roles})),
+                 frozenset(audits))
 
 
 def networks_in(scope: Scope) -> Any:

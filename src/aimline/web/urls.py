@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from aimline.web.api import api
-from aimline.web.views import account, data, exports, networks, pages, pdsa, students
+from aimline.web.views import account, audits, data, exports, networks, pages, pdsa, students
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -44,6 +44,14 @@ urlpatterns = [
     path("networks/<int:pk>/measures/<int:measure_id>/changes/<str:school>/",
          pdsa.chart_change, name="chart_change"),
     path("networks/<int:pk>/phases/", pdsa.phase_add, name="phase_add"),
+    path("audits/", audits.audit_list, name="audits"),
+    path("audits/<int:pk>/", audits.audit, name="audit"),
+    path("audits/<int:pk>/schools/<str:school>/", audits.findings, name="findings"),
+    path("audits/<int:pk>/recommendations/", audits.recommend, name="recommend"),
+    path("audits/<int:pk>/status/", audits.status, name="audit_status"),
+    path("audits/<int:pk>/audit.<str:fmt>", audits.download, name="audit_download"),
+    path("audits/<int:pk>/v<int:version>/audit.<str:fmt>", audits.download,
+         name="audit_version"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

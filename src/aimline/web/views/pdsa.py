@@ -109,7 +109,9 @@ def aim_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not leads(request.scope, net) and not any(
             edits_team(request.scope, net, s.code) for s in net.schools.all()):
         raise PermissionDenied("aims are set by the network's lead and coaches or its teams")
-    form = AimForm(request.POST or None, net=net)
+    # an audit finding links here with the metric, school, group and year filled in
+    initial = {k: v for k, v in request.GET.items() if k in AimForm.Meta.fields}
+    form = AimForm(request.POST or None, initial=initial, net=net)
     if request.method == "POST" and form.is_valid():
         _must_edit(request, net, form.cleaned_data["school"])
         aim = form.save(commit=False)

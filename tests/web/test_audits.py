@@ -1,0 +1,121 @@
+"""Equity audits on the site: draft -> reviewed -> published (read-only, versioned, the PDF
+frozen), who reads and writes, and a finding turned into an aim."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from pypdf import PdfReader
+
+from aimline.web.models import Aim, EquityAudit, Network, Organisation, Recommendation
+from tests.web.test_scope_matrix import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def district() -> Organisation:
+    return Organisation.objects.get(kind="district", code="0100001")
+
+
+def start(user: str = "analyst", year: int = 2026) -> EquityAudit:
+    r = client_for(user).post("/audits/", {"district": district().pk, "title": "Equity audit",
+                                           "year": year})
+    assert r.status_code == 302, r.content.decode()[-1500:]
+    return EquityAudit.objects.latest("created_at")
+
+
+def pdf_text(body: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+                    .split())
+
+
+def test_draft_reviewed_published_then_a_new_version() -> None:
+    a = start()
+    schools = set(district().schools.values_list("code", flat=True))
+    assert set(a.findings["schools"]) == schools and a.status == "draft"
+    c = client_for("analyst")
+    school = sorted(schools)[0]
+    c.post(f"/audits/{a.pk}/recommendations/", {"school_id": school, "text": "Mentors for "
+                                                "every ninth grader", "finding": ""})
+    assert c.post(f"/audits/{a.pk}/status/", {"action": "publish"}).status_code == 400
+    assert c.post(f"/audits/{a.pk}/status/", {"action": "review"}).status_code == 302
+    assert c.post(f"/audits/{a.pk}/status/", {"action": "publish"}).status_code == 302
+    a.refresh_from_db()
+    assert a.status == "published" and a.publications.count() == 1
+    v1 = c.get(f"/audits/{a.pk}/v1/audit.pdf")
+    assert v1.status_code == 200
+    text = pdf_text(v1.content)
+    assert "Mentors for every ninth grader" in text and "Aimline Unified" in text
+    # read-only once published: no recommendation, no recomputing
+    r = c.post(f"/audits/{a.pk}/recommendations/", {"school_id": school, "text": "more"})
+    assert r.status_code == 400 and "read-only" in r.content.decode()
+    assert c.post(f"/audits/{a.pk}/status/", {"action": "refresh"}).status_code == 400
+    assert Recommendation.objects.filter(audit=a).count() == 1
+    # a new version reopens the draft; version 1 stays as it was
+    assert c.post(f"/audits/{a.pk}/status/", {"action": "new_version"}).status_code == 302
+    a.refresh_from_db()
+    assert (a.status, a.version) == ("draft", 2)
+    c.post(f"/audits/{a.pk}/recommendations/", {"school_id": school, "text": "Version two"})
+    again = c.get(f"/audits/{a.pk}/v1/audit.pdf").content
+    assert again == v1.content and "Version two" not in pdf_text(again)
+    assert a.publications.get(version=1).recommendations == [
+        {"school_id": school, "finding": "", "text": "Mentors for every ninth grader",
+         "author": "analyst"}]
+
+
+@pytest.mark.parametrize(("user", "overview", "own_school_page", "writes"), [
+    ("admin", 200, 200, True), ("analyst", 200, 200, True), ("partner", 200, 200, True),
+    ("principal", 404, 200, False), ("netlead", 404, 200, False),
+    ("supervisor", 404, 404, False), ("other_admin", 404, 404, False),
+    ("nobody", 404, 404, False),
+])
+def test_who_reads_and_writes_audits(user: str, overview: int, own_school_page: int,
+                                     writes: bool) -> None:
+    a = start()
+    c = client_for(user)
+    hs = Network.objects.get(name__startswith="High schools").schools.first().code
+    assert c.get(f"/audits/{a.pk}/").status_code == overview
+    assert c.get(f"/audits/{a.pk}/schools/{hs}/").status_code == own_school_page
+    r = c.post(f"/audits/{a.pk}/recommendations/", {"school_id": "", "text": "x"})
+    assert (r.status_code == 302) == writes
+    listed = c.get("/audits/").content.decode()
+    assert (f"/audits/{a.pk}/\"" in listed) == (overview == 200)
+
+
+def test_bad_year_is_refused_and_leaves_nothing() -> None:
+    r = client_for("analyst").post("/audits/", {"district": district().pk, "title": "x",
+                                                "year": 1999})
+    assert r.status_code == 400 and "1999 is not in the warehouse" in r.content.decode()
+    assert not EquityAudit.objects.exists()
+    assert client_for("supervisor").post("/audits/", {"district": district().pk,
+                                                      "title": "x", "year": 2026}
+                                         ).status_code == 403
+
+
+def test_a_finding_becomes_an_aim() -> None:
+    a = start()
+    net = Network.objects.get(name__startswith="High schools")
+    school = net.schools.first()
+    findings = a.findings["schools"][school.code]["findings"]
+    assert findings, "the demo high school has gaps worth a sentence"
+    page = client_for("netlead").get(f"/audits/{a.pk}/schools/{school.code}/")
+    links = page.context["s"]["findings"][0]["aims"]
+    assert [n.pk for n, _ in links] == [net.pk]
+    url = links[0][1]
+    q = {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+    f = findings[0]
+    assert (q["metric"], q["group_type"], q["group_value"], q["baseline_year"]) == (
+        f["metric"], f["group_type"], f["group_value"], "2026")
+    form = client_for("netlead").get(url).context["form"]
+    assert form.initial["metric"] == f["metric"]
+    r = client_for("netlead").post(url.split("?")[0], {
+        **q, "by_date": "2027-06-30", "target": round(f["value"] - f["gap"], 1)})
+    assert r.status_code == 302
+    aim = Aim.objects.get(network=net, school=school, metric=f["metric"])
+    assert (aim.group_type, aim.group_value, aim.baseline_year) == (
+        f["group_type"], f["group_value"], 2026)
+    # the school's principal is on its team: they may set a team aim from it too
+    staff = client_for("principal").get(f"/audits/{a.pk}/schools/{school.code}/")
+    assert staff.context["s"]["findings"][0]["aims"]
