@@ -176,6 +176,8 @@ def audit(
     state_reference: Annotated[Path | None, typer.Option(
         help="CSV of state averages: metric, group_type, group_value, value")] = None,
     min_n: Annotated[int, typer.Option(help="Suppress cells with fewer students")] = 10,
+    criteria: Annotated[str, typer.Option(help="Award screen: ncust, none, or a criteria "
+                                          "set as JSON (see docs/equity.md)")] = "ncust",
 ) -> None:
     """Equity & Excellence Audit of every school: gaps by group, similar schools, beating
     the odds, methods appendix; suppressed before anything is written.
@@ -203,6 +205,13 @@ def audit(
         if unknown:
             fail(f"{state_reference} names an unknown metric {unknown[0]!r}; see "
                  "aimline metrics list")
+    from aimline.equity import criteria as criteria_sets
+
+    try:
+        chosen = (None if criteria == "none" else criteria_sets.SETS.get(criteria)
+                  or criteria_sets.load(Path(criteria)))
+    except ValueError as e:
+        fail(str(e))
     with bar() as progress:
         task = progress.add_task("Auditing", total=None)
 
@@ -211,7 +220,7 @@ def audit(
 
         try:
             built = report.build(path, year, schools=schools, state=state, min_n=min_n,
-                                 progress=step)
+                                 criteria=chosen, progress=step)
             step(f"writing {out.name}")
             report.write(built, out)
         except ValueError as e:

@@ -47,6 +47,10 @@ def test_the_pdf_has_a_cover_a_section_per_school_and_the_appendix(
     for m in built.metrics:
         assert words(m.source) in text, m.id
     assert "No state reference was given" in text
+    # the award screen: each school's verdict on each criterion, the state one undecided
+    assert "Award screen: ncust" in text and "? (needs a state reference)" in text
+    assert set(built.screen.school_id) == {s.school_id for s in built.schools}
+    assert built.screen[built.screen.criterion == "groups_above_state"].met.isna().all()
 
 
 def test_peers_are_other_schools_of_the_same_level_nearest_first(built: audit.Audit) -> None:

@@ -21,6 +21,7 @@ def district() -> Organisation:
 
 def start(user: str = "analyst", year: int = 2026) -> EquityAudit:
     r = client_for(user).post("/audits/", {"district": district().pk, "title": "Equity audit",
+                                           "criteria": "ncust",
                                            "year": year})
     assert r.status_code == 302, r.content.decode()[-1500:]
     return EquityAudit.objects.latest("created_at")
@@ -86,11 +87,12 @@ def test_who_reads_and_writes_audits(user: str, overview: int, own_school_page: 
 
 def test_bad_year_is_refused_and_leaves_nothing() -> None:
     r = client_for("analyst").post("/audits/", {"district": district().pk, "title": "x",
-                                                "year": 1999})
+                                                "year": 1999, "criteria": "ncust"})
     assert r.status_code == 400 and "1999 is not in the warehouse" in r.content.decode()
     assert not EquityAudit.objects.exists()
     assert client_for("supervisor").post("/audits/", {"district": district().pk,
-                                                      "title": "x", "year": 2026}
+                                                      "title": "x", "year": 2026,
+                                                      "criteria": "ncust"}
                                          ).status_code == 403
 
 

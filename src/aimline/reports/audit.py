@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from aimline.equity import criteria as criteria_sets
 from aimline.equity import odds, peers
 from aimline.equity.gaps import gaps, sentence
 from aimline.files import written_atomically
@@ -94,6 +95,8 @@ class Audit:
     min_n: int = 10
     # the auditor's recommendations, by school id ("" for the district), written on the site
     recommendations: dict[str, list[str]] = field(default_factory=dict)
+    screen: pd.DataFrame | None = None  # criteria.apply: school x criterion
+    criteria: criteria_sets.CriteriaSet | None = None
 
 
 def _schools(warehouse: Path) -> pd.DataFrame:
@@ -123,18 +126,22 @@ def _profile(ind: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def build(warehouse: Path, year: int, *, schools: Sequence[str] | None = None,
           state: pd.DataFrame | None = None, min_n: int = 10, years: int = 3,
+          criteria: criteria_sets.CriteriaSet | None = criteria_sets.NCUST,
           progress: Callable[[str], None] | None = None) -> Audit:
     available = engine.years_in(warehouse)
     if year not in available:
         raise engine.MetricsError(f"school year {year} is not in the warehouse; it holds: "
                                   f"{', '.join(map(str, available))}")
     span = [y for y in available if year - years < y <= year]
+    wanted = list(METRICS) + [m for m in (criteria.check().metrics if criteria else [])
+                              if m not in METRICS]
     frames = []
     for y in span:
         if progress:
             progress(f"indicators {y}")
-        frames.append(engine.compute(warehouse, y, metrics=list(METRICS), min_n=min_n))
-    ind = pd.concat(frames, ignore_index=True)
+        frames.append(engine.compute(warehouse, y, metrics=wanted, min_n=min_n))
+    every = pd.concat(frames, ignore_index=True)
+    ind = every[every.metric.isin(METRICS)]
     better = {m: catalog.get(m).higher_is_better for m in METRICS}
     notes = [] if state is not None else [
         "No state reference was given (--state-reference): comparisons with state averages "
@@ -156,13 +163,23 @@ def build(warehouse: Path, year: int, *, schools: Sequence[str] | None = None,
             progress(f"school {sid}")
         sections.append(_section(sid, ind, g, profile, odds_table, year, min_n))
     overview = _overview(ind, year, info)
+    screened = None
+    if criteria is not None:
+        if progress:
+            progress("award screen")
+        screened = criteria_sets.apply(every, profile.loc[chosen].reset_index(
+            names="school_id"), criteria, year, state=state)
+        if state is None and any(c.threshold == "state" for c in criteria.criteria):
+            notes.append(f"Criteria that compare with the state average ({criteria.name}) "
+                         "cannot be decided without a state reference.")
     return Audit(
         district=str(info.district.iloc[0]) if len(info) else "", year=year, years=span,
         generated=dt.date.today().isoformat(), indicators=ind, gaps=g,
         profile=profile.reset_index(names="school_id"), odds=odds_table, odds_model=model,
         odds_svg=odds_svg, overview=overview, schools=sections,
         summary=_summary(ind, g, odds_table, year, profile), notes=notes,
-        metrics=[catalog.get(m) for m in METRICS], min_n=min_n)
+        metrics=[catalog.get(m) for m in METRICS], min_n=min_n, screen=screened,
+        criteria=criteria)
 
 
 def _odds(ind: pd.DataFrame, profile: pd.DataFrame, year: int, notes: list[str]
@@ -263,7 +280,28 @@ def render_html(audit: Audit) -> str:
     env.filters["pct"] = lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) \
         else f"{v:.1f}"
     return env.get_template("audit.html").render(a=audit, label=label,
-                                                 titles={m.id: m.title for m in audit.metrics})
+                                                 titles={m.id: m.title for m in audit.metrics},
+                                                 screen_rows=screen_rows(audit))
+
+
+def screen_cell(r: Any) -> str:
+    """One school x criterion verdict in words."""
+    if r.met is None or (isinstance(r.met, float) and math.isnan(r.met)):
+        return f"? ({r.note})"
+    if r.met:
+        return "meets"
+    return f"short by {r.shortfall:.1f} ({r.worst_metric})"
+
+
+def screen_rows(audit: Audit) -> list[tuple[str, list[str]]]:
+    if audit.screen is None or audit.criteria is None:
+        return []
+    names = audit.profile.set_index("school_id").name
+    order = [c.id for c in audit.criteria.criteria]
+    return [(str(names.get(sid, sid)),
+             [screen_cell(r) for r in rows.set_index("criterion").loc[order].reset_index()
+              .itertuples()])
+            for sid, rows in audit.screen.groupby("school_id", sort=True)]
 
 
 def write(audit: Audit, out: Path) -> Path:
@@ -288,4 +326,6 @@ def write(audit: Audit, out: Path) -> Path:
                           ).to_excel(xl, sheet_name="peers", index=False)
                 if audit.odds is not None:
                     audit.odds.to_excel(xl, sheet_name="beating_the_odds", index=False)
+                if audit.screen is not None:
+                    audit.screen.to_excel(xl, sheet_name="award_screen", index=False)
     return out

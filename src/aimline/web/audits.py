@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from aimline.equity import criteria as criteria_sets
 from aimline.reports import audit as report
 
 User = settings.AUTH_USER_MODEL
@@ -30,6 +31,9 @@ class EquityAudit(models.Model):
     year = models.PositiveIntegerField()
     schools = models.JSONField(default=list, blank=True,
                                help_text="School ids; empty for every school")
+    criteria = models.CharField(
+        max_length=20, default="ncust", help_text="The award-style screen",
+        choices=[("ncust", "NCUST America's Best Urban Schools"), ("none", "No award screen")])
     status = models.CharField(max_length=10, choices=STATUSES, default=DRAFT)
     version = models.PositiveIntegerField(default=1)
     findings = models.JSONField(default=dict, blank=True)
@@ -109,6 +113,9 @@ def snapshot(built: report.Audit) -> dict[str, Any]:
         "odds_model": built.odds_model,
         "overview": _records(built.overview.reset_index()),
         "metrics": [m.id for m in built.metrics],
+        "screen": {"name": built.criteria.name, "source": built.criteria.source,
+                   "labels": [c.label for c in built.criteria.criteria],
+                   "rows": report.screen_rows(built)} if built.criteria else None,
         "schools": {s.school_id: {
             "name": s.name, "level": s.level, "profile": s.profile,
             "headline": _records(s.headline.reset_index()), "peers": _records(s.peers),
@@ -119,7 +126,7 @@ def snapshot(built: report.Audit) -> dict[str, Any]:
 
 def build(a: EquityAudit) -> report.Audit:
     built = report.build(Path(settings.WAREHOUSE), a.year, schools=a.schools or None,
-                         min_n=settings.MIN_N)
+                         min_n=settings.MIN_N, criteria=criteria_sets.SETS.get(a.criteria))
     recs: dict[str, list[str]] = {}
     for r in a.recommendations.all():
         recs.setdefault(r.school_id, []).append(

@@ -57,7 +57,7 @@ def _must_write(scope: Scope, a: EquityAudit) -> None:
 class AuditForm(forms.ModelForm):
     class Meta:
         model = EquityAudit
-        fields = ["district", "title", "year"]
+        fields = ["district", "title", "year", "criteria"]
 
     def __init__(self, *args: object, districts: frozenset[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
