@@ -8,7 +8,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from aimline.web import demo_network
+from aimline.web import audits, demo_network
+from aimline.web.audits import EquityAudit
 from aimline.web.models import Network, Organisation, Partnership, Role
 from aimline.web.orgs import sync_organisations
 from aimline.web.reader import connection
@@ -71,4 +72,9 @@ def create(warehouse: Path) -> list[tuple[str, str, str]]:
         (year,) = con.execute("SELECT max(school_year) FROM indicators").fetchone()
     if year is not None:
         demo_network.create(network, users.get(username="netlead"), int(year))
+        if not EquityAudit.objects.filter(district=district).exists():
+            a = EquityAudit.objects.create(district=district, title=f"{year} equity audit",
+                                           year=int(year), created_by=users.get(
+                                               username="partner"))
+            audits.refresh(a)
     return out
