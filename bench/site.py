@@ -84,10 +84,13 @@ async def scenario(base: str, url: str, users: int, seconds: float, pace: float 
                 await asyncio.sleep(pace * k / users)
             while time.perf_counter() < stop:
                 t0 = time.perf_counter()
-                r = await client.get(url)
+                try:
+                    r = await client.get(url)
+                    errors += r.status_code != 200
+                except httpx.HTTPError:  # a dropped connection counts as an error
+                    errors += 1
                 took = time.perf_counter() - t0
                 latencies.append(took)
-                errors += r.status_code != 200
                 if pace:
                     await asyncio.sleep(max(0.0, pace - took))
 

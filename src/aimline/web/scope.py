@@ -133,10 +133,6 @@ def scope_for(user: Any) -> Scope:
                  frozenset(audits))
 
 
-def networks_in(scope: Scope) -> Any:
-    return Network.objects.filter(pk__in=scope.networks).order_by("name")
-
-
 class ScopeMiddleware:
     """Attach `request.scope`, computed on first use (static files never pay for it)."""
 

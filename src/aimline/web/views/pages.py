@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from aimline.metrics import catalog, groups
 from aimline.web import charts
 from aimline.web.reader import Reader, version
-from aimline.web.scope import Scope, networks_in
+from aimline.web.scope import Scope, readable_networks
 
 HEADLINE = ("attendance_rate", "chronic_absence")
 GROUP_LABELS = {"all": "All students", "true": "yes", "false": "no"}
@@ -76,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
                           "values": [(catalog.get(m).short_title,
                                       mine.display.get(m, "—")) for m in HEADLINE]})
     return render(request, "aimline/home.html", {
-        "cards": cards, "year": year, "networks": networks_in(request.scope)})
+        "cards": cards, "year": year, "networks": readable_networks(request.scope)})
 
 
 def _gap(a: float, b: float) -> float | None:
