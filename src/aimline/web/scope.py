@@ -182,3 +182,8 @@ def leads(scope: Scope, net: Network) -> bool:
 def edits_team(scope: Scope, net: Network, school_code: str) -> bool:
     return leads(scope, net) or (school_code in scope.staff_schools
                                  and school_code in _school_codes(net))
+
+
+def member(scope: Scope, net: Network) -> bool:
+    """Leads the network or writes for one of its teams."""
+    return leads(scope, net) or bool(_school_codes(net) & scope.staff_schools)

@@ -33,7 +33,7 @@ from aimline.web.improvement import (
 )
 from aimline.web.models import Network, Organisation
 from aimline.web.reader import connection, warehouse_path
-from aimline.web.scope import edits_team, leads, network
+from aimline.web.scope import edits_team, leads, member, network
 from aimline.web.views.networks import team_school
 
 
@@ -106,8 +106,7 @@ class AimForm(forms.ModelForm):
 @login_required
 def aim_new(request: HttpRequest, pk: int) -> HttpResponse:
     net = network(request.scope, pk)
-    if not leads(request.scope, net) and not any(
-            edits_team(request.scope, net, s.code) for s in net.schools.all()):
+    if not member(request.scope, net):
         raise PermissionDenied("aims are set by the network's lead and coaches or its teams")
     # an audit finding links here with the metric, school, group and year filled in
     initial = {k: v for k, v in request.GET.items() if k in AimForm.Meta.fields}
@@ -161,8 +160,7 @@ def driver_add(request: HttpRequest, pk: int, aim_id: int) -> HttpResponse:
 @require_POST
 def idea_add(request: HttpRequest, pk: int) -> HttpResponse:
     net = network(request.scope, pk)
-    if not leads(request.scope, net) and not any(
-            edits_team(request.scope, net, s.code) for s in net.schools.all()):
+    if not member(request.scope, net):
         raise PermissionDenied("only the network's members can add change ideas")
     title = request.POST.get("title", "").strip()
     if not title or len(title) > 200:
