@@ -74,7 +74,8 @@ class Aim(models.Model):
         from aimline.metrics import catalog
 
         m = catalog.get(self.metric)
-        who = self.school.name if self.school else f"the {self.network.name} schools"
+        who = self.school.name if self.school else (
+            f"the schools of the network “{self.network.name}”")
         group = "" if self.group_type == "all" else f" ({self.group_type} {self.group_value})"
         base = f"{self.baseline:.1f}" if self.baseline is not None else "its baseline"
         return (f"By {self.by_date:%B %-d, %Y}, {m.short_title.lower()} for {who}{group} "
