@@ -79,6 +79,8 @@ def test_who_reads_and_writes_audits(user: str, overview: int, own_school_page: 
     hs = Network.objects.get(name__startswith="High schools").schools.first().code
     assert c.get(f"/audits/{a.pk}/").status_code == overview
     assert c.get(f"/audits/{a.pk}/schools/{hs}/").status_code == own_school_page
+    if own_school_page == 200:  # the school's dashboard links to its findings
+        assert f"/audits/{a.pk}/schools/{hs}/" in c.get(f"/schools/{hs}/").content.decode()
     r = c.post(f"/audits/{a.pk}/recommendations/", {"school_id": "", "text": "x"})
     assert (r.status_code == 302) == writes
     listed = c.get("/audits/").content.decode()

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from aimline.metrics import catalog, groups
 from aimline.web import charts
+from aimline.web.audits import EquityAudit
 from aimline.web.reader import Reader, version
 from aimline.web.scope import Scope, readable_networks
 
@@ -96,7 +97,10 @@ def school(request: HttpRequest, school_id: str) -> HttpResponse:
     lea = _lea_of(reader.path, version(reader.path), school_id)
     info, rows, table = _dashboard(reader.path, version(reader.path), school_id, year, metric,
                                    lea in scope.districts)
+    audits = [a for a in EquityAudit.objects.filter(district__code=lea, findings__isnull=False)
+              if not a.schools or school_id in a.schools]
     return render(request, "aimline/school.html", {
+        "audits": audits,
         "school": info, "school_id": school_id, "rows": rows, "groups": table,
         "metric": catalog.get(metric), "metrics": metrics, "period": period, "year": year,
         "years": years, "sees_students": scope.sees_students})
