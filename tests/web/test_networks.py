@@ -186,3 +186,19 @@ def test_status_report_pdf() -> None:
         assert idea.title in text
     assert client_for("partner").get(f"/networks/{net.pk}/report.pdf").status_code == 403
     assert Role.objects.filter(role="network_lead").exists()
+
+
+def test_network_detail_api_holds_the_driver_diagram_and_sessions() -> None:
+    net = hs()
+    d = client_for("partner").get(f"/api/networks/{net.pk}").json()
+    aim = next(a for a in d["aims"] if a["school"] is None)
+    primary = [x for x in aim["drivers"] if x["parent"] is None]
+    secondary = [x for x in aim["drivers"] if x["parent"] is not None]
+    assert len(primary) == 3 and len(secondary) == 6
+    assert {x["parent"] for x in secondary} == {x["id"] for x in primary}
+    linked = {c for x in aim["drivers"] for c in x["change_ideas"]}
+    assert linked == {c["id"] for c in d["change_ideas"]}
+    assert [s["title"][:18] for s in d["sessions"]] == ["Learning session 1",
+                                                         "Learning session 2",
+                                                         "Learning session 3"]
+    assert d["phase"] == "spreading"

@@ -30,6 +30,13 @@ class NetworkOut(Schema):
     schools: list[str]
 
 
+class DriverOut(Schema):
+    id: int
+    text: str
+    parent: int | None
+    change_ideas: list[int]
+
+
 class AimOut(Schema):
     id: int
     school: str | None
@@ -42,6 +49,7 @@ class AimOut(Schema):
     target: float
     by_date: dt.date
     approved: bool
+    drivers: list[DriverOut]
 
 
 class MeasureOut(Schema):
@@ -57,6 +65,7 @@ class NetworkDetail(NetworkOut):
     phases: list[dict[str, Any]]
     measures: list[MeasureOut]
     change_ideas: list[dict[str, Any]]
+    sessions: list[dict[str, Any]]
 
 
 class CycleIn(Schema):
@@ -131,8 +140,12 @@ def networks(request: HttpRequest) -> Any:
             "measures, change ideas")
 def network_detail(request: HttpRequest, pk: int) -> Any:
     net = network(request.scope, pk)
+    # each aim with its driver diagram, as data
     aims = [{"id": a.pk, "school": a.school.code if a.school else None,
              "statement": a.statement(), "approved": a.approved,
+             "drivers": [{"id": d.pk, "text": d.text, "parent": d.parent_id,
+                          "change_ideas": [c.pk for c in d.change_ideas.all()]}
+                         for d in a.drivers.all()],
              **{k: getattr(a, k) for k in ("metric", "group_type", "group_value",
                                            "baseline_year", "baseline", "target", "by_date")}}
             for a in net.aims.select_related("school")]
@@ -141,7 +154,11 @@ def network_detail(request: HttpRequest, pk: int) -> Any:
                        for p in net.phases.all()],
             "measures": [{"id": m.pk, "name": m.name, "kind": m.kind, "metric": m.metric,
                           "unit": m.unit} for m in net.measures.all()],
-            "change_ideas": [{"id": c.pk, "title": c.title} for c in net.change_ideas.all()]}
+            "change_ideas": [{"id": c.pk, "title": c.title} for c in net.change_ideas.all()],
+            "sessions": [{"id": x.pk, "date": x.date.isoformat(), "title": x.title,
+                          "agenda": x.agenda,
+                          "attended": [o.code for o in x.attended.all()]}
+                         for x in net.sessions.all()]}
 
 
 @router.get("/networks/{pk}/cycles", response=answers(list[CycleOut]),
