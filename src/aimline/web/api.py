@@ -7,7 +7,6 @@ session. Same scope as the pages: every endpoint reads through `Reader(scope)`.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -22,7 +21,7 @@ from aimline.web.api_errors import answers
 from aimline.web.api_networks import router as networks_router
 from aimline.web.audit import log_students
 from aimline.web.models import ApiToken, AuditEntry, Intervention
-from aimline.web.reader import Reader
+from aimline.web.reader import Reader, records
 from aimline.web.scope import scope_for
 from aimline.web.views.students import author_school, note_visible, require_students
 
@@ -159,17 +158,9 @@ class InterventionOut(Schema):
     restricted: bool
 
 
-def _none(v: Any) -> Any:
-    return None if isinstance(v, float) and math.isnan(v) else v
-
-
-def _records(df: Any) -> list[dict[str, Any]]:
-    return [{k: _none(v) for k, v in r.items()} for r in df.to_dict("records")]
-
-
 @api.get("/schools", response=answers(list[SchoolOut]), summary="Schools in your scope")
 def schools(request: HttpRequest) -> Any:
-    return _records(Reader(request.scope).schools())
+    return records(Reader(request.scope).schools())
 
 
 @api.get("/metrics", response=answers(list[MetricOut]), summary="The metric catalog")
@@ -185,8 +176,7 @@ def indicators(request: HttpRequest, f: Query[IndicatorFilter]) -> Any:
     df = Reader(request.scope).indicators(
         metric=f.metric, school=f.school, group_type=f.group_type, group_value=f.group_value,
         period=f.period, year=f.year, limit=f.limit, offset=f.offset)
-    df["school_id"] = df.school_id.astype(object).where(df.school_id.notna(), None)
-    return _records(df)
+    return records(df)
 
 
 @api.get("/charts/{school_id}/{metric}", response=answers(ChartOut),
@@ -208,7 +198,7 @@ def chart(request: HttpRequest, school_id: str, metric: str,
         return {"chart": None, "reason": t.reason, "rules": None, "signals": {}, "points": []}
     p = t.result.points.assign(x=lambda d: d.x.astype(str))
     return {"chart": t.result.kind, "reason": t.reason, "rules": t.result.rule_set.name,
-            "signals": t.result.signals, "points": _records(
+            "signals": t.result.signals, "points": records(
                 p[["x", "y", "n", "cl", "lcl", "ucl", "signal"]])}
 
 
@@ -226,7 +216,7 @@ def watchlist(request: HttpRequest, year: int | None = None, school: str | None 
     df = reader.watchlist(year or years[-1], school=school, min_flags=min_flags)
     log_students(request, AuditEntry.EXPORT, zip(df.student_id, df.school_id),
                  what=f"API watch list ({len(df)} students)")
-    return _records(df)
+    return records(df)
 
 
 def _iv_out(request: HttpRequest, iv: Intervention) -> dict[str, Any]:

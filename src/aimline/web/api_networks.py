@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from aimline.web import measures
 from aimline.web.api_errors import answers
 from aimline.web.improvement import ChangeIdea, Measure, PDSACycle
-from aimline.web.reader import warehouse_path
+from aimline.web.reader import records, warehouse_path
 from aimline.web.scope import edits_team, network, readable_networks, reads_teams
 from aimline.web.views.networks import current_phase, spread_matrix, team_school
 
@@ -212,8 +212,7 @@ def measure_chart(request: HttpRequest, pk: int, measure_id: int, school: str) -
         return {"chart": None, "reason": t.reason, "signals": {}, "annotations": [],
                 "points": []}
     pts = t.result.points.assign(x=lambda d: d.x.astype(str))
-    rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
-            for r in pts[["x", "y", "cl", "lcl", "ucl", "signal"]].to_dict("records")]
+    rows = records(pts[["x", "y", "cl", "lcl", "ucl", "signal"]])
     return {"chart": t.result.kind, "reason": t.reason, "signals": t.result.signals,
             "annotations": [{"x": str(a.x.date()), "label": a.label, "kind": a.kind}
                             for a in t.result.annotations], "points": rows}

@@ -5,12 +5,10 @@ frozen with its PDF (published audits are read-only and versioned)."""
 
 from __future__ import annotations
 
-import math
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -18,6 +16,7 @@ from django.utils import timezone
 
 from aimline.equity import criteria as criteria_sets
 from aimline.reports import audit as report
+from aimline.web.reader import records
 
 User = settings.AUTH_USER_MODEL
 
@@ -85,15 +84,6 @@ class Publication(models.Model):
                                                name="one_publication_per_version")]
 
 
-def _records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
-    if df is None or df.empty:
-        return []
-    out = df.reset_index() if df.index.name or isinstance(df.index, pd.MultiIndex) else df
-    return [{str(k): (None if isinstance(v, float) and math.isnan(v) else
-                      v.item() if hasattr(v, "item") else v) for k, v in r.items()}
-            for r in out.to_dict("records")]
-
-
 def structured_findings(built: report.Audit, sid: str) -> list[dict[str, Any]]:
     """The gaps worth a sentence, with what an aim needs: metric, group, value."""
     g = built.gaps
@@ -111,14 +101,14 @@ def snapshot(built: report.Audit) -> dict[str, Any]:
         "district": built.district, "year": built.year, "years": built.years,
         "summary": built.summary, "notes": built.notes, "odds_svg": built.odds_svg,
         "odds_model": built.odds_model,
-        "overview": _records(built.overview.reset_index()),
+        "overview": records(built.overview.reset_index()),
         "metrics": [m.id for m in built.metrics],
         "screen": {"name": built.criteria.name, "source": built.criteria.source,
                    "labels": [c.label for c in built.criteria.criteria],
                    "rows": report.screen_rows(built)} if built.criteria else None,
         "schools": {s.school_id: {
             "name": s.name, "level": s.level, "profile": s.profile,
-            "headline": _records(s.headline.reset_index()), "peers": _records(s.peers),
+            "headline": records(s.headline.reset_index()), "peers": records(s.peers),
             "findings": structured_findings(built, s.school_id), "strengths": s.strengths,
             "odds_label": s.odds_label, "gaps_svg": s.gaps_svg} for s in built.schools},
     }

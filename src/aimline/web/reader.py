@@ -197,8 +197,16 @@ def _years(path: Path, _version: tuple[int, int]) -> list[int]:
 
 
 def _no_missing(df: pd.DataFrame) -> pd.DataFrame:
-    """NaN/NaT as None, so templates and JSON show an empty cell."""
+    """NaN/NaT as None and numpy scalars as Python ones, so templates, JSON and the
+    site database show an empty cell."""
     return df.astype(object).where(df.notna(), None)
+
+
+def records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """Rows as dictionaries, ready for JSON: missing values are None."""
+    if df is None or df.empty:
+        return []
+    return [{str(k): v for k, v in r.items()} for r in _no_missing(df).to_dict("records")]
 
 
 @lru_cache(maxsize=8)
