@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,8 @@ import pandas as pd
 
 from aimline.improve import spc, vega
 from aimline.metrics import catalog
+from aimline.web.reader import Reader
+from aimline.web.scope import Scope
 
 NO_TESTS = {"name": "none", "label": "none (year-to-date values)", "rules": []}
 
@@ -58,6 +61,20 @@ def trend(rows: pd.DataFrame, metric_id: str, period: str, **options: Any) -> Tr
     res = spc.chart(kind.kind, y=num, n=den, x=x, multiply=100, rules="anhoej",
                     title=f"{m.short_title} — {spc.TITLES[kind.kind]}", **options)
     return Trend(res, kind.reason)
+
+
+@lru_cache(maxsize=1024)
+def school_trend(path: Path, _version: tuple[int, int], school_id: str, metric_id: str,
+                 period: str, group_type: str, group_value: str, year: int | None) -> Trend:
+    """A school's metric for one group over school years (period "year") or over one
+    year's months or weeks. Cached per warehouse version: the aggregates are the same for
+    everyone allowed to see the school, and the caller has checked that the user is."""
+    rows = Reader(Scope(aggregate_schools=frozenset([school_id])), path).indicators(
+        metric=metric_id, school=school_id, period=period, group_type=group_type,
+        group_value=group_value, year=None if period == "year" else year)
+    if not len(rows):
+        return Trend(None, "No values for this metric, group and period.")
+    return trend(rows, metric_id, period)
 
 
 @lru_cache(maxsize=512)

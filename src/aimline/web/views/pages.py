@@ -179,21 +179,15 @@ def school_chart(request: HttpRequest, school_id: str) -> HttpResponse:
         "signals": signals, "kind": kind})
 
 
-@lru_cache(maxsize=1024)
-def _panel(path: Path, _version: tuple[int, int], school_id: str, metric_id: str, period: str,
+def _panel(path: Path, version: tuple[int, int], school_id: str, metric_id: str, period: str,
            group_type: str, group_value: str, year: int | None
            ) -> tuple[str, str, dict[str, int], str]:
-    """The drawn chart for a school, metric, group and period; cached per warehouse version
-    (the aggregates it shows are the same for everyone allowed to see the school)."""
-    everyone = Scope(aggregate_schools=frozenset([school_id]))
-    rows = Reader(everyone, path).indicators(
-        metric=metric_id, school=school_id, period=period, group_type=group_type,
-        group_value=group_value, year=None if period == "year" else year)
-    t = charts.trend(rows, metric_id, period) if len(rows) else charts.Trend(
-        None, "No values for this metric, group and period.")
+    """The drawn chart: SVG, why this chart, its signals, its title."""
+    t = charts.school_trend(path, version, school_id, metric_id, period, group_type,
+                            group_value, year)
     if t.result is None:
         return "", t.reason, {}, ""
-    svg = charts.svg(t.result, y_title=catalog.get(metric_id).title)
+    svg = charts.svg(t.result, y_title=catalog.get(metric_id).title)  # cached by its spec
     return svg, t.reason, t.result.signals, t.result.title
 
 
