@@ -202,3 +202,15 @@ def test_network_detail_api_holds_the_driver_diagram_and_sessions() -> None:
                                                          "Learning session 2",
                                                          "Learning session 3"]
     assert d["phase"] == "spreading"
+
+
+def test_a_network_without_schools_gets_no_baseline_and_no_server_error() -> None:
+    empty = Network.objects.create(name="Not yet staffed")
+    aim = Aim.objects.create(network=empty, metric="chronic_absence", baseline_year=2026,
+                             by_date="2027-06-30", target=10)
+    lead = User.objects.get(username="netlead")
+    Role.objects.create(user=lead, role=Role.NETWORK_LEAD, network=empty)
+    r = client_for("netlead").post(f"/networks/{empty.pk}/aims/{aim.pk}/approve/")
+    assert r.status_code == 400 and "no baseline can be published" in r.content.decode()
+    aim.refresh_from_db()
+    assert not aim.approved and aim.baseline is None

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from aimline.metrics import catalog
@@ -239,14 +240,9 @@ def add_intervention(request: HttpRequest, student_id: str, body: InterventionIn
     require_students(request.scope)
     schools = Reader(request.scope).check_student(student_id)
     if body.end and body.end < body.start:
-        raise _bad("end is before start")
+        raise HttpError(422, "end is before start")
     iv = Intervention.objects.create(student_id=student_id, created_by=request.user,
                                      school_id=author_school(request.scope, schools),
                                      **body.dict())
     return Status(201, _iv_out(request, iv))
 
-
-def _bad(message: str) -> Exception:
-    from ninja.errors import HttpError
-
-    return HttpError(422, message)

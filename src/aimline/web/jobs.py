@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
-import time
 import zipfile
 from dataclasses import asdict
 from pathlib import Path
@@ -120,4 +119,3 @@ def worker(stop: threading.Event, poll: float = 1.0) -> None:
             busy = False
         if not busy:
             stop.wait(poll)
-        time.sleep(0)

@@ -64,7 +64,8 @@ def connection(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         cur.close()
 
 
-def _in(column: str, values: Sequence[str]) -> tuple[str, list[str]]:
+def in_list(column: str, values: Sequence[str]) -> tuple[str, list[str]]:
+    """`column IN (?, …)` and its parameters; FALSE for no values (IN () is not SQL)."""
     if not values:
         return "FALSE", []
     return f"{column} IN ({', '.join('?' * len(values))})", list(values)
@@ -83,7 +84,7 @@ class Reader:
     # ----- aggregates ------------------------------------------------------------------
     def schools(self) -> pd.DataFrame:
         """The schools whose aggregates the user may see."""
-        where, params = _in("s.school_id", sorted(self.scope.aggregate_schools))
+        where, params = in_list("s.school_id", sorted(self.scope.aggregate_schools))
         with connection(self.path) as con:
             return con.execute(
                 f"""SELECT s.school_id, s.name, s.level, s.lea_id, l.name AS district
@@ -101,16 +102,16 @@ class Reader:
         """Suppressed indicator rows for schools and districts in scope: every school (and
         district row unless `district=False`), one `school`, or one district (`lea`)."""
         if lea is not None:
-            d_where, params = _in("lea_id", [lea] if lea in self.scope.districts else [])
+            d_where, params = in_list("lea_id", [lea] if lea in self.scope.districts else [])
             units = f"(scope = 'district' AND {d_where})"
         else:
             schools = sorted(self.scope.aggregate_schools)
             if school is not None:
                 schools = [school] if school in self.scope.aggregate_schools else []
-            s_where, params = _in("school_id", schools)
+            s_where, params = in_list("school_id", schools)
             units = f"(scope = 'school' AND {s_where})"
             if district and school is None:
-                d_where, d_params = _in("lea_id", sorted(self.scope.districts))
+                d_where, d_params = in_list("lea_id", sorted(self.scope.districts))
                 units = f"({units} OR (scope = 'district' AND {d_where}))"
                 params = params + d_params
         clauses, extra = [units, "period = ?"], [period]
@@ -124,9 +125,9 @@ class Reader:
                "group_value")
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        if not self.years():  # no indicators stored yet (cached per warehouse version)
+            return pd.DataFrame(columns=engine.COLUMNS)
         with connection(self.path) as con:
-            if not has_table(con, "indicators"):
-                return pd.DataFrame(columns=engine.COLUMNS)
             df = con.execute(sql, params + extra).df()
         # numerators and denominators of suppressed cells never leave the warehouse
         hide = df.suppressed.astype(bool)

@@ -217,7 +217,7 @@ def district(request: HttpRequest) -> HttpResponse:
         key = {"name": "name", "value": "value", "n": "denominator"}[sort.lstrip("-")]
         sel = sel.sort_values(key, ascending=not sort.startswith("-"), na_position="last")
         table = sel.to_dict("records")
-        if metric.id in [m.id for m in catalog.all_metrics() if "month" in m.periods]:
+        if "month" in metric.periods:
             months = reader.indicators(metric=metric.id, year=year, period="month",
                                        group_type=gt, group_value=gv, district=False)
             for r in table:

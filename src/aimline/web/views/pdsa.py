@@ -32,7 +32,7 @@ from aimline.web.improvement import (
     PhaseChange,
 )
 from aimline.web.models import Network, Organisation
-from aimline.web.reader import connection, warehouse_path
+from aimline.web.reader import connection, in_list, warehouse_path
 from aimline.web.scope import edits_team, leads, member, network
 from aimline.web.views.networks import team_school
 
@@ -73,13 +73,13 @@ def baseline(aim: Aim) -> float:
     and denominators summed (the warehouse's own counts), as a percentage."""
     schools = [aim.school.code] if aim.school else list(
         aim.network.schools.values_list("code", flat=True))
-    marks = ", ".join("?" * len(schools))
+    where, params = in_list("school_id", schools)
     with connection(warehouse_path()) as con:
         num, den = con.execute(
             f"""SELECT sum(numerator), sum(denominator) FROM indicators WHERE scope = 'school'
                 AND period = 'year' AND metric = ? AND school_year = ? AND group_type = ?
-                AND group_value = ? AND school_id IN ({marks})""",
-            [aim.metric, aim.baseline_year, aim.group_type, aim.group_value, *schools]
+                AND group_value = ? AND {where}""",
+            [aim.metric, aim.baseline_year, aim.group_type, aim.group_value, *params]
         ).fetchone()
     if den is None or den < settings.MIN_N:
         raise ValidationError(f"fewer than {settings.MIN_N} students in the population in "
