@@ -22,9 +22,13 @@ WATCH_COLUMNS = ["school_id", "school", "student_id", "first_name", "last_name",
                  "flag_behaviour", "flag_course", "flags"]
 
 
-def _file(df: pd.DataFrame, name: str, fmt: str) -> HttpResponse:
+def _check(fmt: str) -> None:
+    """Before any work: an unknown format is a 404 (and a watch list is not logged)."""
     if fmt not in FORMATS:
         raise Http404("formats are csv and xlsx")
+
+
+def _file(df: pd.DataFrame, name: str, fmt: str) -> HttpResponse:
     if fmt == "csv":
         body = df.to_csv(index=False).encode()
     else:
@@ -38,6 +42,7 @@ def _file(df: pd.DataFrame, name: str, fmt: str) -> HttpResponse:
 
 @login_required
 def indicators(request: HttpRequest, fmt: str) -> HttpResponse:
+    _check(fmt)
     reader = Reader(request.scope)
     year, _years = year_of(request, reader)
     df = reader.indicators(year=year, metric=request.GET.get("metric") or None,
@@ -49,12 +54,11 @@ def indicators(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def watchlist(request: HttpRequest, fmt: str) -> HttpResponse:
     require_students(request.scope)
+    _check(fmt)
     reader = Reader(request.scope)
     year, _ = year_of(request, reader)
     df = reader.watchlist(year, school=request.GET.get("school") or None,
                           min_flags=choice(request, "min_flags", [0, 1, 2, 3], 1))
-    if fmt not in FORMATS:
-        raise Http404("formats are csv and xlsx")
     log_students(request, AuditEntry.EXPORT, zip(df.student_id, df.school_id),
                  what=f"watch list export ({fmt}, {len(df)} students)")
     return _file(df[WATCH_COLUMNS], f"watchlist-{year}", fmt)
