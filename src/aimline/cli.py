@@ -65,16 +65,20 @@ def synth(
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same files")] = 7,
     years: Annotated[int, typer.Option(help="School years to generate")] = 3,
     end_year: Annotated[int, typer.Option(help="Last school year (2026 = 2025-26)")] = 2026,
-    fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet (canonical extract), or "
+                                     "a source format for the importers: edfi-xml, oneroster, "
+                                     "sis-example")] = "csv",
 ) -> None:
-    """Write a synthetic district extract.
+    """Write a synthetic district extract, or the same district as a district's source files.
 
-    Example: aimline synth --students 20000 --seed 7 --out district/
+    Examples: aimline synth --students 20000 --seed 7 --out district/;
+    aimline synth --format edfi-xml --out edfi/
     """
     from aimline.data import synth as synth_mod
 
-    if fmt not in ("csv", "parquet"):
-        fail(f"--format must be csv or parquet (got {fmt!r})")
+    if fmt not in ("csv", "parquet", *synth_mod.SOURCE_FORMATS):
+        fail(f"--format must be csv, parquet, {', '.join(synth_mod.SOURCE_FORMATS)} "
+             f"(got {fmt!r})")
     with bar() as progress:
         task = progress.add_task("Generating school-years", total=None)
 
@@ -82,8 +86,10 @@ def synth(
             progress.update(task, completed=done, total=total)
 
         try:
-            rows = synth_mod.generate(out, students=students, seed=seed, years=years,
-                                      end_year=end_year, fmt=fmt, progress=advance)  # type: ignore[arg-type]
+            make = synth_mod.generate_source if fmt in synth_mod.SOURCE_FORMATS \
+                else synth_mod.generate
+            rows = make(out, students=students, seed=seed, years=years,  # type: ignore[operator]
+                        end_year=end_year, fmt=fmt, progress=advance)
         except ValueError as e:
             fail(str(e))
     t = Table(title=f"Synthetic district written to {out}")
@@ -265,7 +271,7 @@ def main() -> None:
 
 # the metric catalog's and the site's commands live in their own modules and register
 # themselves on `app`
-from aimline import cli_metrics, cli_site  # noqa: E402, F401
+from aimline import cli_import, cli_metrics, cli_site  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

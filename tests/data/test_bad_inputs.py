@@ -163,6 +163,12 @@ def day_fraction_above_one(d: Path) -> Expect:
     return Expect("attendance_events.csv", 7, "day_fraction", "must be in (0, 1]")
 
 
+def absence_without_day_fraction(d: Path) -> Expect:
+    line = line_of(d, "attendance_events", {"category": "unexcused"})
+    set_field(d, "attendance_events", line, "day_fraction", "")
+    return Expect("attendance_events.csv", line, "day_fraction", "an absence needs day_fraction")
+
+
 def two_absences_same_day(d: Path) -> Expect:
     line = line_of(d, "attendance_events", {"category": "excused", "day_fraction": "1"})
     row = append_row(d, "attendance_events",
@@ -246,7 +252,8 @@ MUTATIONS: list[Mutation] = [
     text_in_numeric_column, fraction_in_integer_column, missing_required_column,
     missing_required_value, unknown_race_code, bad_boolean, negative_credits,
     credits_earned_above_attempted, failing_mark_passed, zero_day_fraction,
-    day_fraction_above_one, two_absences_same_day, date_outside_school_year,
+    day_fraction_above_one, absence_without_day_fraction, two_absences_same_day,
+    date_outside_school_year,
     exit_before_entry, unknown_course, low_grade_above_high, extra_field_in_row, empty_file,
     wrong_delimiter, non_utf8_bytes, missing_table, csv_and_parquet_of_one_table,
     truncated_parquet,

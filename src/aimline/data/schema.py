@@ -293,8 +293,9 @@ TABLES: tuple[Table, ...] = (
             _SCHOOL_YEAR,
             Column("date", "date", "Date of the event"),
             Column("category", "string", "Kind of event", allowed=_codes(ATTENDANCE_CATEGORIES)),
-            Column("day_fraction", "decimal", "Share of the day missed: 1 full day, 0.5 half day",
-                   minimum=0, maximum=1, min_exclusive=True),
+            Column("day_fraction", "decimal", "Share of the day missed: 1 full day, 0.5 half day "
+                   "(required for absences; may be empty for tardies and early departures)",
+                   required=False, minimum=0, maximum=1, min_exclusive=True),
         ),
         primary_key=("student_id", "school_id", "date", "category"),
         references=(_ref("student_id", "students"), _ref("school_id", "schools")),

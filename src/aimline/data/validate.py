@@ -243,6 +243,12 @@ def _attendance_days(v: Validator) -> None:
               ON e.student_id = a.student_id AND e.school_id = a.school_id
              AND a.date BETWEEN e.entry_date AND {SPAN_END}""")
     v.check("attendance_events", f"""
+        SELECT {ROW} AS _row, 'day_fraction' AS col, category AS val,
+               'an absence needs day_fraction (the share of the day missed)' AS rule
+        FROM raw_attendance_events
+        WHERE category IN {_in(ABSENCE_CATEGORIES)}
+          AND (day_fraction IS NULL OR trim(day_fraction) = '')""")
+    v.check("attendance_events", f"""
         SELECT max({ROW}) AS _row, 'day_fraction' AS col, CAST(sum(day_fraction) AS VARCHAR) AS val,
                'absences on one day add up to more than a whole day' AS rule
         FROM stg_attendance_events WHERE category IN {_in(ABSENCE_CATEGORIES)}

@@ -21,6 +21,7 @@ from aimline.data.synth.calendar import school_calendar
 from aimline.data.synth.population import make_schools, make_spans, make_students
 
 LEA_ID = "0100001"
+SOURCE_FORMATS = ("edfi-xml",)  # the district as its source files, for the importers
 DEFAULT_END_YEAR = 2026  # the 2025-26 school year, the last complete one
 
 
@@ -76,3 +77,17 @@ def generate(out: Path, *, students: int = 20_000, seed: int = 7, years: int = 3
         w.write(table("cohort_outcomes"), outcomes)
         w.write(table("students"), pop)
         return dict(w.rows)
+
+
+def generate_source(out: Path, *, fmt: str, progress: Callable[[int, int], None] | None = None,
+                    **kw: int) -> dict[str, int]:
+    """The synthetic district as source files an importer reads (`SOURCE_FORMATS`), made
+    from the canonical extract so a test can compare what comes back."""
+    import tempfile
+
+    from aimline.data.synth import edfi_xml
+
+    writers = {"edfi-xml": edfi_xml.write}
+    with tempfile.TemporaryDirectory(dir=out.parent if out.parent.exists() else None) as tmp:
+        generate(Path(tmp), progress=progress, **kw)
+        return writers[fmt](Path(tmp), out)

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from aimline.data.schema import ABSENCE_CATEGORIES
 from aimline.web.audit import log_students
 from aimline.web.models import AuditEntry, Intervention
 from aimline.web.reader import Reader
@@ -96,8 +97,11 @@ def student(request: HttpRequest, student_id: str) -> HttpResponse:
     ivs = [(iv, note_visible(scope, request.user.pk, iv))
            for iv in interventions_for(student_id)]
     att = record["attendance"]
-    by_month = (att.assign(month=att.date.astype("datetime64[ns]").dt.to_period("M").astype(str))
-                .groupby("month").day_fraction.sum().reset_index() if len(att) else att)
+    # days missed by month: absences only (a tardy is not a share of a day missed)
+    missed = att[att.category.isin(ABSENCE_CATEGORIES)]
+    by_month = (missed.assign(
+        month=missed.date.astype("datetime64[ns]").dt.to_period("M").astype(str))
+        .groupby("month").day_fraction.sum().reset_index() if len(missed) else missed)
     return render(request, "aimline/student.html", {
         "student_id": student_id, "r": record, "p": record["profile"], "form": form,
         "interventions": ivs, "absence_by_month": by_month.to_dict("records")},

@@ -1,0 +1,744 @@
+"""Ed-Fi records → canonical rows, the same for XML interchange files and API JSON.
+
+Each Ed-Fi entity the importer reads is declared once in `ENTITIES`: its XML element
+name, its ODS/API resource name, where each field sits in either shape, and a handler
+that turns one record into staged rows. `edfi_xml` and `edfi_json` only walk files and
+hand records over. References to other records (a student's sex lives on the
+StudentEducationOrganizationAssociation, a mark's subject on the Course) are staged as
+they come and joined in DuckDB at the end (`prepare`), so nothing is held in memory.
+
+Data Standard 4 and 5 (ODS/API v5-v7) element and resource names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+
+from aimline.data.extract import Format
+from aimline.data.importers.descriptors import DROP, Descriptors, UnmappedDescriptor
+from aimline.data.importers.output import SEQ, SRC, Staging, atomic_folder, finish
+from aimline.data.importers.report import ImportFailed, ImportReport
+from aimline.data.schema import GRADE_LEVELS
+
+# staging tables of records that feed a canonical row made from another record
+EXTRA: dict[str, tuple[str, ...]] = {
+    "demographics": ("student_id", "sex", "hispanic", "races", "english_learner",
+                     "characteristics"),
+    "flags": ("student_id", "flag", "value"),
+    "incidents": ("school_id", "incident_id", "date"),
+    "behaviors": ("school_id", "incident_id", "student_id", "behavior"),
+    "assessments": ("assessment", "title", "subject", "grade_level"),
+    "sessions": ("school_id", "school_year", "days"),
+}
+# canonical tables staged with a column more, for prepare() to use and drop
+WITH: dict[str, tuple[str, ...]] = {"discipline_actions": ("_incident_school",),
+                                    "assessment_results": ("_date",)}
+FLAGS = ("economically_disadvantaged", "english_learner", "disability", "homeless",
+         "foster_care", "migrant")
+
+
+class Record(Protocol):
+    where: str  # file and line (XML) or file and index (JSON), for examples and errors
+
+    def get(self, name: str) -> str | None: ...
+
+    def all(self, name: str) -> list[str]: ...
+
+
+@dataclass
+class Context:
+    staging: Staging
+    report: ImportReport
+    descriptors: Descriptors
+    unmapped: Counter[str] = field(default_factory=Counter)  # "kind value" -> records
+    unmapped_at: dict[str, str] = field(default_factory=dict)
+    lea_refs: dict[str, str] = field(default_factory=dict)  # XML id attribute -> LEA id
+
+    def row(self, table: str, src: str, values: dict[str, object]) -> None:
+        self.staging.add(table, src, values)
+
+    def code(self, kind: str, uri: str | None, rec: Record) -> str | None:
+        """A descriptor's canonical code; unmapped values are collected as errors."""
+        if uri is None:
+            return None
+        try:
+            return self.descriptors.map(kind, uri)
+        except UnmappedDescriptor:
+            key = f"{kind} {uri}"
+            self.unmapped[key] += 1
+            self.unmapped_at.setdefault(key, rec.where)
+            raise
+
+
+Handler = Callable[[Record, Context, str], None]
+
+
+@dataclass(frozen=True)
+class Entity:
+    xml: str  # element name in an interchange file
+    json: str  # ODS/API resource name
+    fields: dict[str, tuple[str, str]]  # name -> (XML path, JSON path)
+    handler: Handler
+
+
+# -- value helpers ---------------------------------------------------------------------------
+def school_year(value: str | None, date: str | None = None) -> int | None:
+    """'2021-2022' (XML) or '2022' (JSON) → 2022; else the year a date falls in (July-June)."""
+    if value:
+        return int(value.strip()[-4:])
+    if date:
+        d = dt.date.fromisoformat(date[:10])
+        return d.year + 1 if d.month >= 7 else d.year
+    return None
+
+
+def _date(value: str | None) -> str | None:
+    return value[:10] if value else None
+
+
+def _bool(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    return value.strip().lower() in ("1", "true", "yes")
+
+
+STUDENT = ("StudentReference/StudentIdentity/StudentUniqueId", "studentReference.studentUniqueId")
+SCHOOL = ("SchoolReference/SchoolIdentity/SchoolId", "schoolReference.schoolId")
+
+
+# -- handlers ----------------------------------------------------------------------------------
+def _lea(r: Record, c: Context, src: str) -> None:
+    lea = r.get("id")
+    c.lea_refs[r.get("ref_id") or ""] = lea or ""
+    state = r.get("state")
+    c.row("leas", src, {"lea_id": lea, "name": r.get("name"),
+                        "state": state.rsplit("#", 1)[-1] if state else None})
+    c.report.entity(src).used += 1
+
+
+def _school(r: Record, c: Context, src: str) -> None:
+    grades = [g for g in (c.code("GradeLevelDescriptor", u, r) for u in r.all("grades"))
+              if g in GRADE_LEVELS]
+    order = sorted(grades, key=GRADE_LEVELS.index)
+    category = r.get("category")
+    level = c.code("SchoolCategoryDescriptor", category, r) if category else None
+    if level is None and order:  # no category: the grades served say it
+        hi = GRADE_LEVELS.index(order[-1])
+        level = "elementary" if hi <= 6 else "middle" if hi <= 9 and GRADE_LEVELS.index(
+            order[0]) >= 6 else "high" if GRADE_LEVELS.index(order[0]) >= 9 else "other"
+    title = r.get("title_i")
+    lea = r.get("lea") or c.lea_refs.get(r.get("lea_ref") or "")
+    if lea is None and len(c.lea_refs) == 1:
+        lea = next(iter(c.lea_refs.values()))
+    c.row("schools", src, {
+        "school_id": r.get("id"), "lea_id": lea, "name": r.get("name"), "level": level,
+        "low_grade": order[0] if order else None, "high_grade": order[-1] if order else None,
+        "title_i": None if title is None else not title.rsplit("#", 1)[-1].lower()
+        .startswith("not"),
+    })
+    c.report.entity(src).used += 1
+
+
+def _course(r: Record, c: Context, src: str) -> None:
+    subject = c.code("AcademicSubjectDescriptor", r.get("subject"), r)
+    core = any(u.endswith("#Core Subject") for u in r.all("characteristics"))
+    c.row("courses", src, {
+        "course_id": r.get("id"), "title": r.get("title"), "subject": subject,
+        "core": core or subject in ("ela", "math", "science", "social_studies"),
+        "credits": r.get("credits"),
+        "grade_level": grades[0] if len(grades := [
+            g for g in (c.code("GradeLevelDescriptor", u, r) for u in r.all("grades")) if g
+        ]) == 1 else None,
+    })
+    c.report.entity(src).used += 1
+
+
+def _session(r: Record, c: Context, src: str) -> None:
+    # a session gives a school's term bounds and its count of instructional days, not which
+    # days: used to check that the calendar the source gives is complete
+    c.row("sessions", src, {"school_id": r.get("school"), "school_year": school_year(
+        r.get("year"), _date(r.get("begin"))), "days": r.get("days")})
+    c.report.entity(src).used += 1
+
+
+def _calendar_date(r: Record, c: Context, src: str) -> None:
+    events = [c.code("CalendarEventDescriptor", u, r) for u in r.all("events")]
+    date = _date(r.get("date"))
+    c.row("calendar_days", src, {
+        "school_id": r.get("school"), "school_year": school_year(r.get("year"), date),
+        "date": date, "instructional": "true" if "true" in events else "false"})
+    c.report.entity(src).used += 1
+
+
+def _student(r: Record, c: Context, src: str) -> None:
+    c.row("students", src, {"student_id": r.get("id"), "first_name": r.get("first"),
+                            "last_name": r.get("last"), "birth_date": _date(r.get("birth"))})
+    c.report.entity(src).used += 1
+
+
+def _enrollment(r: Record, c: Context, src: str) -> None:
+    grade = c.code("GradeLevelDescriptor", r.get("grade"), r)
+    student = r.get("student")
+    if grade is None:
+        c.report.drop(src, "entry grade is not a K-12 grade (PK to 12)",
+                      f"{student}: {r.get('grade')}")
+        return
+    entry = _date(r.get("entry"))
+    exit_type = r.get("exit_type")
+    c.row("enrollments", src, {
+        "student_id": student, "school_id": r.get("school"),
+        "school_year": school_year(r.get("year"), entry), "grade_level": grade,
+        "entry_date": entry, "exit_date": _date(r.get("exit")),
+        "exit_reason": c.code("ExitWithdrawTypeDescriptor", exit_type, r) if exit_type else None,
+    })
+    c.report.entity(src).used += 1
+
+
+def _demographics(r: Record, c: Context, src: str) -> None:
+    races = [c.code("RaceDescriptor", u, r) for u in r.all("races")]
+    lep = r.get("lep")
+    chars = [c.code("StudentCharacteristicDescriptor", u, r) for u in r.all("characteristics")]
+    c.row("demographics", src, {
+        "student_id": r.get("student"), "sex": c.code("SexDescriptor", r.get("sex"), r),
+        "hispanic": _bool(r.get("hispanic")),
+        "races": ",".join(sorted({x for x in races if x})),
+        "english_learner": None if lep is None else c.code(
+            "LimitedEnglishProficiencyDescriptor", lep, r),
+        "characteristics": ",".join(sorted({x for x in chars if x})),
+    })
+    c.report.entity(src).used += 1
+
+
+def _attendance(r: Record, c: Context, src: str) -> None:
+    category = c.code("AttendanceEventCategoryDescriptor", r.get("category"), r)
+    student, date = r.get("student"), _date(r.get("date"))
+    raw = r.get("category") or ""
+    example = f"{student}, {date}, {raw.rsplit('#', 1)[-1]}"
+    if category is None:
+        c.report.drop(src, "presence record: only absences and tardies are kept", example)
+        return
+    if category == DROP:
+        c.report.drop(src, "mapped to drop by the descriptor map", example)
+        return
+    duration = r.get("duration")
+    if category in ("excused", "unexcused", "suspension"):
+        if src.startswith("StudentSection") or src.startswith("studentSection"):
+            c.report.drop(src, "a class period missed is not a share of the school day "
+                          "(section absences are not day absences)", example)
+            return
+        if duration is None and raw.endswith("#Partial"):
+            c.report.drop(src, "Partial event without EventDuration: the share of the day "
+                          "missed is unknown", example)
+            return
+        fraction: str | None = duration or "1"
+        if not 0 < float(fraction) <= 1:
+            c.report.drop(src, "EventDuration outside (0, 1]", f"{example}: {fraction}")
+            return
+    else:
+        fraction = duration  # tardies and early departures need no share of the day
+    c.row("attendance_events", src, {
+        "student_id": student, "school_id": r.get("school"),
+        "school_year": school_year(r.get("year"), date), "date": date,
+        "category": category, "day_fraction": fraction})
+    c.report.entity(src).used += 1
+
+
+def _incident(r: Record, c: Context, src: str) -> None:
+    c.row("incidents", src, {"school_id": r.get("school"), "incident_id": r.get("id"),
+                             "date": _date(r.get("date"))})
+    c.report.entity(src).used += 1
+
+
+def _behavior(r: Record, c: Context, src: str) -> None:
+    c.row("behaviors", src, {"school_id": r.get("school"), "incident_id": r.get("incident"),
+                             "student_id": r.get("student"),
+                             "behavior": c.code("BehaviorDescriptor", r.get("behavior"), r)})
+    c.report.entity(src).used += 1
+
+
+def _discipline_action(r: Record, c: Context, src: str) -> None:
+    student, action_id = r.get("student"), r.get("id")
+    incident = r.get("incident")
+    if incident is None:
+        c.report.drop(src, "no discipline incident referenced", f"action {action_id}")
+        return
+    actions = [a for a in (c.code("DisciplineDescriptor", u, r) for u in r.all("disciplines"))
+               if a and a != DROP]
+    if not actions:
+        c.report.drop(src, "no discipline (action) given, or mapped to drop",
+                      f"action {action_id}")
+        return
+    days = r.get("actual_length") or r.get("length") or "0"
+    date = _date(r.get("date"))
+    for action in actions:  # one canonical row per action taken
+        c.row("discipline_actions", src, {
+            "incident_id": incident, "student_id": student,
+            "school_id": r.get("school") or r.get("incident_school"),
+            "school_year": school_year(None, date), "date": date,
+            "behavior": c.code("BehaviorDescriptor", r.get("behavior"), r)
+            if r.get("behavior") else None, "action": action, "days": days,
+            "_incident_school": r.get("incident_school")})
+    c.report.entity(src).used += 1
+
+
+def _assessment_meta(r: Record, c: Context, src: str) -> None:
+    subjects = [c.code("AcademicSubjectDescriptor", u, r) for u in r.all("subjects")]
+    grades = [c.code("GradeLevelDescriptor", u, r) for u in r.all("grades")]
+    c.row("assessments", src, {"assessment": r.get("id"), "title": r.get("title"),
+                               "subject": next((s for s in subjects if s), None),
+                               "grade_level": grades[0] if len(grades) == 1 else None})
+    c.report.entity(src).used += 1
+
+
+def _student_assessment(r: Record, c: Context, src: str) -> None:
+    student = r.get("student")
+    levels = [c.code("PerformanceLevelDescriptor", u, r) for u in r.all("levels")]
+    level = next((x for x in levels if x and x != DROP), None)
+    if level is None:
+        c.report.drop(src, "no performance level", f"{student}, {r.get('assessment')}")
+        return
+    number, _, proficient = level.partition(":")
+    scores = dict(zip(r.all("methods"), r.all("results")))
+    scale = next((v for k, v in scores.items() if k.endswith(("#Scale score", "#Scale Score"))),
+                 None)
+    date = _date(r.get("date"))
+    grade = r.get("grade")
+    c.row("assessment_results", src, {
+        "student_id": student, "school_id": r.get("school"),
+        "school_year": school_year(r.get("year"), date), "assessment": r.get("assessment"),
+        "grade_level": c.code("GradeLevelDescriptor", grade, r) if grade else None,
+        "scale_score": scale, "performance_level": number, "proficient": proficient,
+        "_date": date})
+    c.report.entity(src).used += 1
+
+
+TERMS = {"fall semester": "S1", "spring semester": "S2", "year round": "FY",
+         "full year": "FY", "first quarter": "Q1", "second quarter": "Q2",
+         "third quarter": "Q3", "fourth quarter": "Q4", "first trimester": "T1",
+         "second trimester": "T2", "third trimester": "T3", "summer semester": None}
+MARK_BY_RESULT = {"true": "P", "false": "NP"}
+
+
+def _course_mark(r: Record, c: Context, src: str) -> None:
+    student, course = r.get("student"), r.get("course")
+    term_uri = r.get("term") or ""
+    term = TERMS.get(term_uri.rsplit("#", 1)[-1].strip().lower(), "missing")
+    if term in (None, "missing"):
+        c.report.drop(src, "term is not one of FY, S1-S2, T1-T3, Q1-Q4",
+                      f"{student}, {course}: {term_uri}")
+        return
+    passed = c.code("CourseAttemptResultDescriptor", r.get("result"), r)
+    letter = (r.get("letter") or "").strip().upper().rstrip("+-")
+    mark = letter if letter in ("A", "B", "C", "D", "F", "P", "NP", "I", "W") else \
+        MARK_BY_RESULT.get(passed or "")
+    result = r.get("result") or ""
+    if result.endswith(("#Incomplete", "#Withdrawn")) and not letter:
+        mark = "I" if result.endswith("#Incomplete") else "W"
+    c.row("course_marks", src, {
+        "student_id": student, "school_id": r.get("school"),
+        "school_year": school_year(r.get("year")), "term": term, "course_id": course,
+        "mark": mark, "passed": passed, "credits_attempted": r.get("attempted") or "0",
+        "credits_earned": r.get("earned") or "0"})
+    c.report.entity(src).used += 1
+
+
+def _program(flag_by_entity: str | None) -> Handler:
+    """A student program association → a student-group flag (held at some time)."""
+
+    def handle(r: Record, c: Context, src: str) -> None:
+        student = r.get("student")
+        flag = flag_by_entity or c.code("ProgramTypeDescriptor", r.get("program"), r)
+        if flag == "economically_disadvantaged" and r.all("services"):
+            eligible = [c.code("SchoolFoodServiceProgramServiceDescriptor", u, r)
+                        for u in r.all("services")]
+            if "true" not in eligible:
+                c.report.drop(src, "food service at full price: not economically "
+                              "disadvantaged", student or "")
+                return
+        if flag is None or flag == DROP:
+            c.report.drop(src, "program is not a student group of the canonical schema",
+                          f"{student}: {r.get('program')}")
+            return
+        c.row("flags", src, {"student_id": student, "flag": flag, "value": "true"})
+        c.report.entity(src).used += 1
+
+    return handle
+
+
+def _program_fields(extra: dict[str, tuple[str, str]] | None = None) -> dict:
+    return {"student": STUDENT,
+            "program": ("ProgramReference/ProgramIdentity/ProgramType",
+                        "programReference.programTypeDescriptor"), **(extra or {})}
+
+
+_SERVICES = {"services": ("SchoolFoodServiceProgramService/SchoolFoodServiceProgramService",
+                          "schoolFoodServiceProgramServices[].schoolFoodServiceProgramServiceDescriptor")}
+_BEHAVIOR_REF = "StudentDisciplineIncidentBehaviorAssociationReference/" \
+                "StudentDisciplineIncidentBehaviorAssociationIdentity/"
+_ASSOC_JSON = "studentDisciplineIncidentBehaviorAssociations[]." \
+              "studentDisciplineIncidentBehaviorAssociationReference."
+_ACADEMIC = "StudentAcademicRecordReference/StudentAcademicRecordIdentity/"
+
+ENTITIES: tuple[Entity, ...] = (
+    Entity("LocalEducationAgency", "localEducationAgencies", {
+        "id": ("LocalEducationAgencyId", "localEducationAgencyId"),
+        "ref_id": ("@id", "id"),
+        "name": ("NameOfInstitution", "nameOfInstitution"),
+        "state": ("Address/StateAbbreviation", "addresses[].stateAbbreviationDescriptor"),
+    }, _lea),
+    Entity("School", "schools", {
+        "id": ("SchoolId", "schoolId"), "name": ("NameOfInstitution", "nameOfInstitution"),
+        "grades": ("GradeLevel", "gradeLevels[].gradeLevelDescriptor"),
+        "category": ("SchoolCategory", "schoolCategories[].schoolCategoryDescriptor"),
+        "title_i": ("TitleIPartASchoolDesignation", "titleIPartASchoolDesignationDescriptor"),
+        "lea": ("LocalEducationAgencyReference/LocalEducationAgencyIdentity/"
+                "LocalEducationAgencyId", "localEducationAgencyReference.localEducationAgencyId"),
+        "lea_ref": ("LocalEducationAgencyReference/@ref", "-"),
+    }, _school),
+    Entity("Course", "courses", {
+        "id": ("CourseCode", "courseCode"), "title": ("CourseTitle", "courseTitle"),
+        "subject": ("AcademicSubject", "academicSubjectDescriptor"),
+        "characteristics": ("CourseLevelCharacteristic",
+                            "levelCharacteristics[].courseLevelCharacteristicDescriptor"),
+        "credits": ("MaximumAvailableCredits/Credits", "maximumAvailableCredits"),
+        "grades": ("OfferedGradeLevel", "offeredGradeLevels[].gradeLevelDescriptor"),
+    }, _course),
+    Entity("Session", "sessions", {
+        "school": SCHOOL, "year": ("SchoolYear", "schoolYearTypeReference.schoolYear"),
+        "begin": ("BeginDate", "beginDate"),
+        "days": ("TotalInstructionalDays", "totalInstructionalDays"),
+    }, _session),
+    Entity("CalendarDate", "calendarDates", {
+        "date": ("Date", "date"),
+        "events": ("CalendarEvent", "calendarEvents[].calendarEventDescriptor"),
+        "school": ("CalendarReference/CalendarIdentity/SchoolReference/SchoolIdentity/SchoolId",
+                   "calendarReference.schoolId"),
+        "year": ("CalendarReference/CalendarIdentity/SchoolYear", "calendarReference.schoolYear"),
+    }, _calendar_date),
+    Entity("Student", "students", {
+        "id": ("StudentUniqueId", "studentUniqueId"), "first": ("Name/FirstName", "firstName"),
+        "last": ("Name/LastSurname", "lastSurname"),
+        "birth": ("BirthData/BirthDate", "birthDate"),
+    }, _student),
+    Entity("StudentSchoolAssociation", "studentSchoolAssociations", {
+        "student": STUDENT, "school": SCHOOL,
+        "entry": ("EntryDate", "entryDate"),
+        "grade": ("EntryGradeLevel", "entryGradeLevelDescriptor"),
+        "exit": ("ExitWithdrawDate", "exitWithdrawDate"),
+        "exit_type": ("ExitWithdrawType", "exitWithdrawTypeDescriptor"),
+        "year": ("SchoolYear", "schoolYearTypeReference.schoolYear"),
+    }, _enrollment),
+    Entity("StudentEducationOrganizationAssociation",
+           "studentEducationOrganizationAssociations", {
+               "student": STUDENT, "sex": ("Sex", "sexDescriptor"),
+               "hispanic": ("HispanicLatinoEthnicity", "hispanicLatinoEthnicity"),
+               "races": ("Race", "races[].raceDescriptor"),
+               "lep": ("LimitedEnglishProficiency", "limitedEnglishProficiencyDescriptor"),
+               "characteristics": ("StudentCharacteristic/StudentCharacteristic",
+                                   "studentCharacteristics[].studentCharacteristicDescriptor"),
+           }, _demographics),
+    Entity("StudentSchoolAttendanceEvent", "studentSchoolAttendanceEvents", {
+        "student": STUDENT, "school": SCHOOL,
+        "date": ("AttendanceEvent/EventDate", "eventDate"),
+        "category": ("AttendanceEvent/AttendanceEventCategory",
+                     "attendanceEventCategoryDescriptor"),
+        "duration": ("AttendanceEvent/EventDuration", "eventDuration"),
+        "year": ("SessionReference/SessionIdentity/SchoolYear", "sessionReference.schoolYear"),
+    }, _attendance),
+    Entity("StudentSectionAttendanceEvent", "studentSectionAttendanceEvents", {
+        "student": STUDENT,
+        "school": ("SectionReference/SectionIdentity/CourseOfferingReference/"
+                   "CourseOfferingIdentity/SchoolReference/SchoolIdentity/SchoolId",
+                   "sectionReference.schoolId"),
+        "date": ("AttendanceEvent/EventDate", "eventDate"),
+        "category": ("AttendanceEvent/AttendanceEventCategory",
+                     "attendanceEventCategoryDescriptor"),
+        "duration": ("AttendanceEvent/EventDuration", "eventDuration"),
+        "year": ("SectionReference/SectionIdentity/CourseOfferingReference/"
+                 "CourseOfferingIdentity/SessionReference/SessionIdentity/SchoolYear",
+                 "sectionReference.schoolYear"),
+    }, _attendance),
+    Entity("DisciplineIncident", "disciplineIncidents", {
+        "id": ("IncidentIdentifier", "incidentIdentifier"), "school": SCHOOL,
+        "date": ("IncidentDate", "incidentDate"),
+    }, _incident),
+    Entity("StudentDisciplineIncidentBehaviorAssociation",
+           "studentDisciplineIncidentBehaviorAssociations", {
+               "student": STUDENT,
+               "incident": ("DisciplineIncidentReference/DisciplineIncidentIdentity/"
+                            "IncidentIdentifier",
+                            "disciplineIncidentReference.incidentIdentifier"),
+               "school": ("DisciplineIncidentReference/DisciplineIncidentIdentity/"
+                          "SchoolReference/SchoolIdentity/SchoolId",
+                          "disciplineIncidentReference.schoolId"),
+               "behavior": ("Behavior", "behaviorDescriptor"),
+           }, _behavior),
+    Entity("DisciplineAction", "disciplineActions", {
+        "id": ("DisciplineActionIdentifier", "disciplineActionIdentifier"),
+        "disciplines": ("Discipline", "disciplines[].disciplineDescriptor"),
+        "date": ("DisciplineDate", "disciplineDate"),
+        "length": ("DisciplineActionLength", "disciplineActionLength"),
+        "actual_length": ("ActualDisciplineActionLength", "actualDisciplineActionLength"),
+        "student": STUDENT,
+        "school": ("ResponsibilitySchoolReference/SchoolIdentity/SchoolId",
+                   "responsibilitySchoolReference.schoolId"),
+        "incident": (_BEHAVIOR_REF + "DisciplineIncidentReference/DisciplineIncidentIdentity/"
+                     "IncidentIdentifier", _ASSOC_JSON + "incidentIdentifier"),
+        "incident_school": (_BEHAVIOR_REF + "DisciplineIncidentReference/"
+                            "DisciplineIncidentIdentity/SchoolReference/SchoolIdentity/SchoolId",
+                            _ASSOC_JSON + "schoolId"),
+        "behavior": (_BEHAVIOR_REF + "Behavior", _ASSOC_JSON + "behaviorDescriptor"),
+    }, _discipline_action),
+    Entity("Assessment", "assessments", {
+        "id": ("AssessmentIdentifier", "assessmentIdentifier"),
+        "title": ("AssessmentTitle", "assessmentTitle"),
+        "subjects": ("AcademicSubject", "academicSubjects[].academicSubjectDescriptor"),
+        "grades": ("AssessedGradeLevel", "assessedGradeLevels[].gradeLevelDescriptor"),
+    }, _assessment_meta),
+    Entity("StudentAssessment", "studentAssessments", {
+        "student": STUDENT,
+        "assessment": ("AssessmentReference/AssessmentIdentity/AssessmentIdentifier",
+                       "assessmentReference.assessmentIdentifier"),
+        "date": ("AdministrationDate", "administrationDate"),
+        "year": ("SchoolYear", "schoolYearTypeReference.schoolYear"),
+        "school": ("ReportedSchoolReference/SchoolIdentity/SchoolId",
+                   "reportedSchoolReference.schoolId"),
+        "grade": ("WhenAssessedGradeLevel", "whenAssessedGradeLevelDescriptor"),
+        "levels": ("PerformanceLevel/PerformanceLevel",
+                   "performanceLevels[].performanceLevelDescriptor"),
+        "methods": ("ScoreResult/AssessmentReportingMethod",
+                    "scoreResults[].assessmentReportingMethodDescriptor"),
+        "results": ("ScoreResult/Result", "scoreResults[].result"),
+    }, _student_assessment),
+    Entity("CourseTranscript", "courseTranscripts", {
+        "student": (_ACADEMIC + "StudentReference/StudentIdentity/StudentUniqueId",
+                    "studentAcademicRecordReference.studentUniqueId"),
+        "school": (_ACADEMIC + "EducationOrganizationReference/EducationOrganizationIdentity/"
+                   "EducationOrganizationId", "studentAcademicRecordReference."
+                   "educationOrganizationId"),
+        "year": (_ACADEMIC + "SchoolYear", "studentAcademicRecordReference.schoolYear"),
+        "term": (_ACADEMIC + "Term", "studentAcademicRecordReference.termDescriptor"),
+        "course": ("CourseReference/CourseIdentity/CourseCode", "courseReference.courseCode"),
+        "result": ("CourseAttemptResult", "courseAttemptResultDescriptor"),
+        "letter": ("FinalLetterGradeEarned", "finalLetterGradeEarned"),
+        "attempted": ("AttemptedCredits/Credits", "attemptedCredits"),
+        "earned": ("EarnedCredits/Credits", "earnedCredits"),
+    }, _course_mark),
+    Entity("StudentProgramAssociation", "studentProgramAssociations", _program_fields(),
+           _program(None)),
+    Entity("StudentSpecialEducationProgramAssociation",
+           "studentSpecialEducationProgramAssociations", _program_fields(),
+           _program("disability")),
+    Entity("StudentLanguageInstructionProgramAssociation",
+           "studentLanguageInstructionProgramAssociations", _program_fields(),
+           _program("english_learner")),
+    Entity("StudentHomelessProgramAssociation", "studentHomelessProgramAssociations",
+           _program_fields(), _program("homeless")),
+    Entity("StudentMigrantEducationProgramAssociation",
+           "studentMigrantEducationProgramAssociations", _program_fields(), _program("migrant")),
+    Entity("StudentSchoolFoodServiceProgramAssociation",
+           "studentSchoolFoodServiceProgramAssociations", _program_fields(_SERVICES),
+           _program("economically_disadvantaged")),
+    Entity("StudentCTEProgramAssociation", "studentCTEProgramAssociations", _program_fields(),
+           _program(None)),
+    Entity("StudentTitleIPartAProgramAssociation", "studentTitleIPartAProgramAssociations",
+           _program_fields(), _program(None)),
+    Entity("StudentNeglectedOrDelinquentProgramAssociation",
+           "studentNeglectedOrDelinquentProgramAssociations", _program_fields(), _program(None)),
+    Entity("StudentSection504ProgramAssociation", "studentSection504ProgramAssociations",
+           _program_fields(), _program(None)),
+)
+BY_XML = {e.xml: e for e in ENTITIES}
+
+
+def staging_columns() -> dict[str, tuple[str, ...]]:
+    """The staging tables beyond the canonical ones, and canonical ones with a column more."""
+    from aimline.data.schema import table
+
+    return {**EXTRA, **{t: (*table(t).column_names, *more) for t, more in WITH.items()}}
+BY_JSON = {e.json: e for e in ENTITIES}
+
+# why a canonical table stays empty when its Ed-Fi source is absent
+MISSING = {
+    "enrollments": "no StudentSchoolAssociation records (Ed-Fi StudentEnrollment interchange)",
+    "calendar_days": "no CalendarDate records (EducationOrgCalendar interchange)",
+    "students.sex": "no StudentEducationOrganizationAssociation records "
+                    "(StudentEnrollment interchange): sex, race and groups are kept there",
+    "students.race_ethnicity": "no StudentEducationOrganizationAssociation records",
+    "course_marks": "no CourseTranscript records (StudentTranscript interchange)",
+    "courses.credits": "Course records carry no MaximumAvailableCredits",
+    "cohort_outcomes": "Ed-Fi has no graduation-cohort outcome record; load it from the "
+                       "state's cohort file",
+    "staff_assignments": "staff are not imported from Ed-Fi yet",
+    "assessment_results": "no StudentAssessment records",
+    "discipline_actions": "no DisciplineAction records",
+    "attendance_events": "no StudentSchoolAttendanceEvent records",
+}
+
+
+# the Ed-Fi records each canonical table is made from
+TABLE_SOURCES = {
+    "enrollments": ("StudentSchoolAssociation",), "calendar_days": ("CalendarDate",),
+    "course_marks": ("CourseTranscript",), "assessment_results": ("StudentAssessment",),
+    "discipline_actions": ("DisciplineAction",),
+    "attendance_events": ("StudentSchoolAttendanceEvent", "StudentSectionAttendanceEvent"),
+}
+
+
+def _missing(report: ImportReport) -> dict[str, str]:
+    """Why each canonical table may stay empty: no records, or every record dropped."""
+    out = dict(MISSING)
+    for table, sources in TABLE_SOURCES.items():
+        read = sum(e.read for s in sources if (e := report.entities.get(s)))
+        if read:
+            out[table] = (f"all {read:,} {' / '.join(sources)} record(s) were dropped: "
+                          "see the reasons under entities")
+    return out
+
+
+def _flag_sql(flag: str) -> str:
+    return (f"coalesce(bool_or(f.flag = '{flag}'), false) "
+            f"OR coalesce(bool_or(list_contains(string_split(d.characteristics, ','), "
+            f"'{flag}')), false)")
+
+
+def prepare(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+    """Joins that need every record: students with their demographics and program flags,
+    discipline rows with their incident, marks with their course's subject, assessment
+    results with their metadata and (where the record names none) the enrolled school."""
+    has_demo = con.execute("SELECT count(*) FROM stg_demographics").fetchone()[0] > 0
+    has_flags = has_demo or con.execute("SELECT count(*) FROM stg_flags").fetchone()[0] > 0
+    flags = ", ".join(
+        (f"CASE WHEN {_flag_sql(f)} OR bool_or(d.english_learner = 'true') THEN 'true' "
+         "ELSE 'false' END" if f == "english_learner" else
+         f"CASE WHEN {_flag_sql(f)} THEN 'true' ELSE 'false' END") + f' AS "{f}"'
+        if has_flags else f'NULL AS "{f}"' for f in FLAGS)
+    race = ("CASE WHEN bool_or(d.hispanic = 'true') THEN 'hispanic' "
+            "WHEN max(len(string_split(nullif(d.races, ''), ','))) > 1 THEN 'two_or_more' "
+            "ELSE max(nullif(d.races, '')) END")
+    con.execute(f"""CREATE OR REPLACE TABLE stg_students AS
+        SELECT s.student_id, any_value(s.first_name) AS first_name,
+               any_value(s.last_name) AS last_name, max(d.sex) AS sex,
+               {race} AS race_ethnicity, any_value(s.birth_date) AS birth_date, {flags},
+               any_value(s.{SRC}) AS {SRC}, min(s.{SEQ}) AS {SEQ}
+        FROM stg_students s
+        LEFT JOIN stg_demographics d USING (student_id)
+        LEFT JOIN stg_flags f USING (student_id)
+        GROUP BY s.student_id, s.{SEQ}""")
+    _orphans(con, report, "demographics", "students", "student_id",
+             "student not in the Student records")
+    _orphans(con, report, "flags", "students", "student_id",
+             "student not in the Student records")
+    # discipline: the incident's date and school, the behaviour from the association; two
+    # actions of one kind for one student and incident (two detentions) are one row, days summed
+    con.execute("""CREATE OR REPLACE TABLE stg_discipline_actions AS
+        SELECT incident_id, student_id, any_value(school_id ORDER BY _seq) AS school_id,
+               any_value(school_year ORDER BY _seq) AS school_year,
+               min(date) AS date, any_value(behavior ORDER BY _seq) AS behavior, action,
+               CAST(sum(CAST(days AS DOUBLE)) AS VARCHAR) AS days,
+               any_value(_src) AS _src, min(_seq) AS _seq
+        FROM (SELECT a.incident_id, a.student_id, coalesce(a.school_id, i.school_id) AS school_id,
+               CAST(CASE WHEN month(CAST(coalesce(i.date, a.date) AS DATE)) >= 7
+                    THEN year(CAST(coalesce(i.date, a.date) AS DATE)) + 1
+                    ELSE year(CAST(coalesce(i.date, a.date) AS DATE)) END AS VARCHAR)
+                 AS school_year,
+               coalesce(i.date, a.date) AS date, coalesce(a.behavior, b.behavior) AS behavior,
+               a.action, a.days, a._src, a._seq
+        FROM stg_discipline_actions a
+        LEFT JOIN stg_incidents i
+          ON i.incident_id = a.incident_id AND i.school_id = a._incident_school
+        LEFT JOIN (SELECT school_id, incident_id, student_id, min(behavior) AS behavior
+                   FROM stg_behaviors GROUP BY ALL) b
+          ON b.incident_id = a.incident_id AND b.school_id = a._incident_school
+         AND b.student_id = a.student_id)
+        GROUP BY incident_id, student_id, action ORDER BY _seq""")
+    con.execute(f"""CREATE OR REPLACE TABLE stg_course_marks AS
+        SELECT m.* EXCLUDE (subject), c.subject FROM stg_course_marks m
+        LEFT JOIN (SELECT course_id, any_value(subject) AS subject FROM stg_courses
+                   GROUP BY ALL) c USING (course_id) ORDER BY m.{SEQ}""")
+    # assessments: subject and grade from the metadata; school from the enrollment that
+    # covers the administration date when the record names none
+    con.execute(f"""CREATE OR REPLACE TABLE stg_assessment_results AS
+        SELECT r.student_id,
+               coalesce(r.school_id, (SELECT any_value(e.school_id) FROM stg_enrollments e
+                    WHERE e.student_id = r.student_id AND r._date IS NOT NULL
+                      AND CAST(r._date AS DATE) BETWEEN CAST(e.entry_date AS DATE)
+                          AND coalesce(CAST(e.exit_date AS DATE), DATE '9999-12-31')))
+                 AS school_id,
+               r.school_year, coalesce(m.title, r.assessment) AS assessment, m.subject,
+               coalesce(r.grade_level, m.grade_level) AS grade_level, r.scale_score,
+               r.performance_level, r.proficient, r.{SRC}, r.{SEQ}
+        FROM stg_assessment_results r
+        LEFT JOIN (SELECT assessment, any_value(title) AS title, any_value(subject) AS subject,
+                          any_value(grade_level) AS grade_level
+                   FROM stg_assessments GROUP BY ALL) m USING (assessment)
+        ORDER BY r.{SEQ}""")
+    _check_calendar(con, report)
+    for col, why in (("school_id", "no school: the record names none and no enrollment "
+                      "covers its administration date"),
+                     ("subject", "assessment not in the Assessment metadata, or it has no "
+                      "academic subject")):
+        _drop_where(con, report, "assessment_results", f"{col} IS NULL", why,
+                    "student_id || ', ' || coalesce(assessment, '')")
+
+
+def _orphans(con: duckdb.DuckDBPyConnection, report: ImportReport, table: str, target: str,
+             key: str, why: str) -> None:
+    for src, n, ex in con.execute(f"""
+            SELECT {SRC}, count(*), list({key})[1:3] FROM stg_{table}
+            WHERE {key} NOT IN (SELECT {key} FROM stg_{target}) GROUP BY {SRC}""").fetchall():
+        report.unuse(src, why, ex, n)
+
+
+def _drop_where(con: duckdb.DuckDBPyConnection, report: ImportReport, table: str, cond: str,
+                why: str, example: str) -> None:
+    for src, n, ex in con.execute(f"""SELECT {SRC}, count(*), list({example})[1:3]
+                                      FROM stg_{table} WHERE {cond} GROUP BY {SRC}""").fetchall():
+        report.unuse(src, why, ex, n)
+    con.execute(f"DELETE FROM stg_{table} WHERE {cond}")
+
+
+def _check_calendar(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+    """Warn where the calendar has fewer instructional days than the sessions count."""
+    for school, year, sessions, calendar in con.execute("""
+            SELECT s.school_id, s.school_year, s.days, coalesce(c.days, 0) FROM (
+              SELECT school_id, school_year, sum(TRY_CAST(days AS INTEGER)) AS days
+              FROM stg_sessions GROUP BY ALL) s
+            LEFT JOIN (SELECT school_id, school_year, count(*) AS days FROM stg_calendar_days
+                       WHERE instructional = 'true' GROUP BY ALL) c
+              USING (school_id, school_year)
+            WHERE coalesce(c.days, 0) < s.days ORDER BY ALL""").fetchall():
+        report.warnings.append(
+            f"school {school}, school year {year}: the calendar has {calendar} instructional "
+            f"day(s) but its sessions count {sessions}: the calendar is incomplete, so days "
+            "enrolled cannot be counted for this school and year")
+
+
+def run(kind: str, source: str, walk: Callable[[Context], None], out: Path, *,
+        descriptor_map: Path | None = None, fmt: Format = "csv") -> ImportReport:
+    """Import with `walk(context)` handing every record over; write the extract to `out`.
+
+    Raises ImportFailed (and leaves `out` as it was) on unmapped descriptors or bad input.
+    """
+    report = ImportReport(source=source, kind=kind)
+    descriptors = Descriptors.load(descriptor_map)
+    with atomic_folder(out) as work:
+        staging = Staging(work / "staging", staging_columns())
+        ctx = Context(staging, report, descriptors)
+        walk(ctx)
+        if ctx.unmapped:
+            raise ImportFailed([f"{key.split(' ', 1)[0]} value {key.split(' ', 1)[1]!r} is not "
+                                f"mapped ({n:,} record(s), first at {ctx.unmapped_at[key]}): "
+                                "add it to a --descriptor-map file, or map it to 'drop'"
+                                for key, n in ctx.unmapped.most_common()])
+        finish(staging, work / "extract", report, fmt,
+               prepare=lambda con: prepare(con, report), missing=_missing(report))
+        report.save(work / "extract" / "import-report.json")
+    return report
