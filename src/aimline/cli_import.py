@@ -154,3 +154,20 @@ def import_edfi(
     run_import(f"Reading Ed-Fi {'XML' if is_xml else 'JSON'}",
                lambda tick: reader(source, out, descriptor_map=descriptor_map, fmt=fmt,  # type: ignore[arg-type]
                                    tick=tick), out, fmt, load, warehouse)
+
+
+@import_app.command("oneroster")
+def import_oneroster_cmd(
+    source: Annotated[Path, typer.Argument(help="Folder or .zip of OneRoster 1.1/1.2 CSV")],
+    out: OutOpt = Path("extract"), fmt: FormatOpt = "csv", load: LoadOpt = False,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """A OneRoster CSV bundle: schools, students, enrollment spans and class rosters.
+
+    Example: aimline import oneroster oneroster.zip --out extract/
+    """
+    from aimline.data.importers.oneroster import import_oneroster
+
+    run_import("Reading OneRoster",
+               lambda tick: import_oneroster(source, out, fmt=fmt, tick=tick),  # type: ignore[arg-type]
+               out, fmt, load, warehouse)

@@ -387,6 +387,24 @@ TABLES: tuple[Table, ...] = (
         year_column="school_year",
         required=False,
     ),
+    Table(
+        "section_rosters", "Class sections and who is in them: a teacher's roster "
+        "(OneRoster classes and enrollments).",
+        (
+            Column("section_id", "string", "Class section identifier"),
+            Column("school_id", "string", "School of the section"),
+            _SCHOOL_YEAR,
+            Column("course_id", "string", "Course the section teaches", required=False),
+            Column("person_id", "string", "Student id (role student) or staff id (teacher)"),
+            Column("role", "string", "Role in the section", allowed=("student", "teacher")),
+            Column("begin_date", "date", "First day in the section", required=False),
+            Column("end_date", "date", "Last day in the section", required=False),
+        ),
+        primary_key=("section_id", "person_id", "role"),
+        references=(_ref("school_id", "schools"),),
+        year_column="school_year",
+        required=False,
+    ),
 )
 
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -12,7 +12,6 @@ Data Standard 4 and 5 (ODS/API v5-v7) element and resource names.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,10 +21,10 @@ from typing import Protocol
 import duckdb
 
 from aimline.data.extract import Format
+from aimline.data.importers.common import grade_span, school_year_of
 from aimline.data.importers.descriptors import DROP, Descriptors, UnmappedDescriptor
 from aimline.data.importers.output import SEQ, SRC, Staging, atomic_folder, finish
 from aimline.data.importers.report import ImportFailed, ImportReport
-from aimline.data.schema import GRADE_LEVELS
 
 # staging tables of records that feed a canonical row made from another record
 EXTRA: dict[str, tuple[str, ...]] = {
@@ -93,10 +92,7 @@ def school_year(value: str | None, date: str | None = None) -> int | None:
     """'2021-2022' (XML) or '2022' (JSON) → 2022; else the year a date falls in (July-June)."""
     if value:
         return int(value.strip()[-4:])
-    if date:
-        d = dt.date.fromisoformat(date[:10])
-        return d.year + 1 if d.month >= 7 else d.year
-    return None
+    return school_year_of(date) if date else None
 
 
 def _date(value: str | None) -> str | None:
@@ -124,22 +120,18 @@ def _lea(r: Record, c: Context, src: str) -> None:
 
 
 def _school(r: Record, c: Context, src: str) -> None:
-    grades = [g for g in (c.code("GradeLevelDescriptor", u, r) for u in r.all("grades"))
-              if g in GRADE_LEVELS]
-    order = sorted(grades, key=GRADE_LEVELS.index)
+    grades = [g for g in (c.code("GradeLevelDescriptor", u, r) for u in r.all("grades")) if g]
+    level, low, high = grade_span(grades)
     category = r.get("category")
-    level = c.code("SchoolCategoryDescriptor", category, r) if category else None
-    if level is None and order:  # no category: the grades served say it
-        hi = GRADE_LEVELS.index(order[-1])
-        level = "elementary" if hi <= 6 else "middle" if hi <= 9 and GRADE_LEVELS.index(
-            order[0]) >= 6 else "high" if GRADE_LEVELS.index(order[0]) >= 9 else "other"
+    if category:  # the school's own category wins over the grades it serves
+        level = c.code("SchoolCategoryDescriptor", category, r)
     title = r.get("title_i")
     lea = r.get("lea") or c.lea_refs.get(r.get("lea_ref") or "")
     if lea is None and len(c.lea_refs) == 1:
         lea = next(iter(c.lea_refs.values()))
     c.row("schools", src, {
         "school_id": r.get("id"), "lea_id": lea, "name": r.get("name"), "level": level,
-        "low_grade": order[0] if order else None, "high_grade": order[-1] if order else None,
+        "low_grade": low, "high_grade": high,
         "title_i": None if title is None else not title.rsplit("#", 1)[-1].lower()
         .startswith("not"),
     })
@@ -577,6 +569,7 @@ MISSING = {
     "cohort_outcomes": "Ed-Fi has no graduation-cohort outcome record; load it from the "
                        "state's cohort file",
     "staff_assignments": "staff are not imported from Ed-Fi yet",
+    "section_rosters": "sections (StudentSectionAssociation) are not imported from Ed-Fi yet",
     "assessment_results": "no StudentAssessment records",
     "discipline_actions": "no DisciplineAction records",
     "attendance_events": "no StudentSchoolAttendanceEvent records",

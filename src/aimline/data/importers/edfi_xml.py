@@ -24,38 +24,51 @@ from aimline.data.importers.report import ImportFailed, ImportReport
 NAMESPACE = re.compile(rb'xmlns="([^"]+)"')
 
 
+SEP = "\ue000"  # a private-use character: joins one record's field values in one XPath call
+
+
+class Fields:
+    """Compiled XPath for one entity in one namespace: a single call returns every
+    single-valued field (joined by SEP), and one per list field; evaluated in libxml2,
+    several times faster than ElementPath lookups field by field."""
+
+    def __init__(self, entity: edfi.Entity, ns: str) -> None:
+        self.single: list[str] = []
+        self.lists: dict[str, etree.XPath] = {}
+        parts = []
+        for name, (path, _) in entity.fields.items():
+            if path == "-":
+                continue
+            steps = path.split("/")
+            xp = "/".join(s if s.startswith("@") else f"e:{s}" for s in steps)
+            self.single.append(name)
+            parts.append(f"string({xp})")
+            self.lists[name] = etree.XPath(
+                xp if steps[-1].startswith("@") else f"{xp}/text()", namespaces={"e": ns})
+        glue = f", '{SEP}', "
+        self.joined = etree.XPath(f"concat({glue.join(parts)}, '')"
+                                  if len(parts) > 1 else parts[0], namespaces={"e": ns})
+
+
 class XmlRecord:
-    """One entity element; fields looked up by the XML paths of its `edfi.Entity`."""
+    """One entity element; field values looked up by its entity's compiled XPath."""
 
-    __slots__ = ("elem", "paths", "where")
+    __slots__ = ("elem", "fields", "values", "where")
 
-    def __init__(self, elem: etree._Element, paths: dict[str, tuple[str, str | None]],
-                 where: str) -> None:
+    def __init__(self, elem: etree._Element, fields: Fields, where: str) -> None:
         self.elem = elem
-        self.paths = paths
+        self.fields = fields
         self.where = where
+        self.values: dict[str, str | None] | None = None
 
     def get(self, name: str) -> str | None:
-        path, attr = self.paths[name]
-        if attr is not None:
-            node = self.elem if not path else self.elem.find(path)
-            return None if node is None else node.get(attr)
-        text = self.elem.findtext(path)
-        if text is None:
-            return None
-        text = text.strip()
-        return text or None
+        if self.values is None:
+            self.values = {k: (v.strip() or None) for k, v in zip(
+                self.fields.single, str(self.fields.joined(self.elem)).split(SEP))}
+        return self.values[name]
 
     def all(self, name: str) -> list[str]:
-        path, _ = self.paths[name]
-        return [t for e in self.elem.iterfind(path) if e.text and (t := e.text.strip())]
-
-
-def _qualify(path: str, ns: str) -> tuple[str, str | None]:
-    """'A/B/@id' → ('{ns}A/{ns}B', 'id')."""
-    parts = path.split("/")
-    attr = parts.pop()[1:] if parts[-1].startswith("@") else None
-    return "/".join(f"{{{ns}}}{p}" for p in parts), attr
+        return [t for v in self.fields.lists[name](self.elem) if (t := str(v).strip())]
 
 
 def _namespace(path: Path) -> str | None:
@@ -72,8 +85,7 @@ def read_file(path: Path, ctx: edfi.Context, name: str,
         ctx.report.warnings.append(f"{name}: not an Ed-Fi interchange file (no ed-fi.org "
                                    "namespace); skipped")
         return
-    paths = {e.xml: {k: _qualify(x, ns) for k, (x, _) in e.fields.items() if x != "-"}
-             for e in edfi.ENTITIES}
+    fields = {e.xml: Fields(e, ns) for e in edfi.ENTITIES}
     known = {f"{{{ns}}}{tag}": tag for tag in edfi.BY_XML}
     report = ctx.report
     count = 0
@@ -87,7 +99,7 @@ def read_file(path: Path, ctx: edfi.Context, name: str,
             report.entity(tag).read += 1
             count += 1
             try:
-                edfi.BY_XML[tag].handler(XmlRecord(elem, paths[tag],
+                edfi.BY_XML[tag].handler(XmlRecord(elem, fields[tag],
                                                    f"{name} line {elem.sourceline}"), ctx, tag)
             except UnmappedDescriptor:
                 report.entity(tag).read -= 1  # the import fails; counted in ctx.unmapped

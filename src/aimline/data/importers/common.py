@@ -1,0 +1,27 @@
+"""Small rules every importer shares."""
+
+from __future__ import annotations
+
+from aimline.data.schema import GRADE_LEVELS
+
+
+def grade_span(grades: list[str]) -> tuple[str | None, str | None, str | None]:
+    """(level, low grade, high grade) of a school from the grades it serves.
+
+    The level follows the NCES school-level rule: elementary when the highest grade is 6 or
+    below, middle when grades 6-9 only, high when it starts at 9 or above, else other.
+    """
+    order = sorted({g for g in grades if g in GRADE_LEVELS}, key=GRADE_LEVELS.index)
+    if not order:
+        return None, None, None
+    lo, hi = GRADE_LEVELS.index(order[0]), GRADE_LEVELS.index(order[-1])
+    six, nine = GRADE_LEVELS.index("06"), GRADE_LEVELS.index("09")
+    level = ("elementary" if hi <= six else "middle" if lo >= six and hi <= nine
+             else "high" if lo >= nine else "other")
+    return level, order[0], order[-1]
+
+
+def school_year_of(date: str) -> int:
+    """The school year (named by its ending year) a YYYY-MM-DD date falls in: July-June."""
+    year, month = int(date[:4]), int(date[5:7])
+    return year + 1 if month >= 7 else year
