@@ -171,3 +171,51 @@ def import_oneroster_cmd(
     run_import("Reading OneRoster",
                lambda tick: import_oneroster(source, out, fmt=fmt, tick=tick),  # type: ignore[arg-type]
                out, fmt, load, warehouse)
+
+
+@import_app.command("sis")
+def import_sis_cmd(
+    source: Annotated[Path, typer.Argument(help="Folder of the district's CSV/XLSX export")],
+    mapping: Annotated[Path, typer.Option(help="mapping.yaml (aimline mapping init writes "
+                                               "a first one)")],
+    out: OutOpt = Path("extract"), fmt: FormatOpt = "csv", load: LoadOpt = False,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """The district's own SIS export, read by a mapping file.
+
+    Example: aimline import sis export/ --mapping mapping.yaml --out extract/
+    """
+    from aimline.data.importers.sis import import_sis
+
+    run_import("Reading the SIS export",
+               lambda tick: import_sis(source, mapping, out, fmt=fmt, tick=tick),  # type: ignore[arg-type]
+               out, fmt, load, warehouse)
+
+
+@mapping_app.command("init")
+def mapping_init(
+    source: Annotated[Path, typer.Argument(help="Folder of the district's CSV/XLSX export")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the mapping")
+                   ] = Path("mapping.yaml"),
+    force: Annotated[bool, typer.Option(help="Replace an existing mapping file")] = False,
+) -> None:
+    """Propose a mapping: guessed column matches, and every distinct code with its count.
+
+    Example: aimline mapping init export/ --out mapping.yaml
+    """
+    from aimline.data.importers.mapping_init import propose
+
+    if not source.is_dir():
+        fail(f"{source}: no such folder of SIS export files")
+    if out.exists() and not force:
+        fail(f"{out} exists: edit it, or pass --force to replace it")
+    text, todo = propose(source)
+    out.write_text(text, encoding="utf-8")
+    console.print(f"Mapping written to {out}.")
+    if todo:
+        t = Table(title=f"{len(todo)} thing(s) need a person before `aimline import sis`",
+                  title_style="yellow")
+        t.add_column("to decide", overflow="fold")
+        for line in todo:
+            t.add_row(escape(line))
+        console.print(t)

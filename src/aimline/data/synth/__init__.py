@@ -21,7 +21,7 @@ from aimline.data.synth.calendar import school_calendar
 from aimline.data.synth.population import make_schools, make_spans, make_students
 
 LEA_ID = "0100001"
-SOURCE_FORMATS = ("edfi-xml", "oneroster")  # the district as its source files, for the importers
+SOURCE_FORMATS = ("edfi-xml", "oneroster", "sis-example")  # the district as its source files, for the importers
 DEFAULT_END_YEAR = 2026  # the 2025-26 school year, the last complete one
 
 
@@ -85,9 +85,10 @@ def generate_source(out: Path, *, fmt: str, progress: Callable[[int, int], None]
     from the canonical extract so a test can compare what comes back."""
     import tempfile
 
-    from aimline.data.synth import edfi_xml, oneroster
+    from aimline.data.synth import edfi_xml, oneroster, sis_example
 
-    writers = {"edfi-xml": edfi_xml.write, "oneroster": oneroster.write}
+    writers = {"edfi-xml": edfi_xml.write, "oneroster": oneroster.write,
+               "sis-example": sis_example.write}
     with tempfile.TemporaryDirectory(dir=out.parent if out.parent.exists() else None) as tmp:
         generate(Path(tmp), progress=progress, **kw)
         return writers[fmt](Path(tmp), out)
