@@ -72,7 +72,7 @@ def _mapping(export: Path, tmp: Path, change) -> Path:
 
 
 def test_an_unmapped_code_names_file_column_value_and_count(example, tmp_path: Path) -> None:
-    canon, export = example
+    _, export = example
     path = _mapping(export, tmp_path, lambda t: t["students"]["values"]["sex"].pop("U"))
     with pytest.raises(ImportFailed) as e:
         import_sis(export, path, tmp_path / "out")
@@ -101,8 +101,8 @@ def test_a_date_in_the_wrong_format_names_the_row(example, tmp_path: Path) -> No
     fields[3] = "2025-08-19"
     lines[4] = ",".join(fields)
     (src / "Enrollments.csv").write_text("\n".join(lines) + "\n")
-    with pytest.raises(ImportFailed, match="Enrollments.csv, row 5, column EntryDate: "
-                                           "'2025-08-19' does not match the date format"):
+    with pytest.raises(ImportFailed, match=r"Enrollments\.csv, row 5, column EntryDate: "
+                                           r"'2025-08-19' does not match the date format"):
         import_sis(src, src / "mapping.yaml", tmp_path / "out")
 
 

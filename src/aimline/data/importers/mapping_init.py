@@ -116,10 +116,9 @@ def _code(c: Column, value: str) -> object:
     for code in c.allowed or ():
         if v.lower() == code.lower():
             return code
-    if c.name.endswith("grade") or c.name == "grade_level":
-        if v.lstrip("-").isdigit():
-            n = int(v)
-            return "PK" if n == -1 else "KG" if n == 0 else f"{n:02d}" if 1 <= n <= 12 else TODO
+    if (c.name.endswith("grade") or c.name == "grade_level") and v.lstrip("-").isdigit():
+        n = int(v)
+        return "PK" if n == -1 else "KG" if n == 0 else f"{n:02d}" if 1 <= n <= 12 else TODO
     return TODO
 
 

@@ -213,10 +213,8 @@ def convert(folder: Path, m: TableMap, staging: Staging, report: ImportReport,
             continue
         year_col, date_col = m.table.year_column, YEAR_FROM.get(m.table.name)
         if year_col and year_col not in m.columns and out.get(date_col):
-            try:
-                out[year_col] = school_year_of(str(out[date_col]))
-            except ValueError:
-                pass  # a bad date was reported above
+            # the date is ISO by now (a bad one was reported and left out)
+            out[year_col] = school_year_of(str(out[date_col]))
         staging.add(m.table.name, entity, out)
         report.entity(entity).used += 1
 

@@ -21,7 +21,8 @@ from aimline.data.synth.calendar import school_calendar
 from aimline.data.synth.population import make_schools, make_spans, make_students
 
 LEA_ID = "0100001"
-SOURCE_FORMATS = ("edfi-xml", "oneroster", "sis-example")  # the district as its source files, for the importers
+# the district as the source files the importers read
+SOURCE_FORMATS = ("edfi-xml", "oneroster", "sis-example")
 DEFAULT_END_YEAR = 2026  # the 2025-26 school year, the last complete one
 
 
