@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/spc.py
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/importers.py
 	$(BIN)/python bench/site.py
 
 clean:

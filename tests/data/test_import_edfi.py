@@ -251,3 +251,27 @@ def test_a_district_descriptor_map_extends_the_defaults(tmp_path: Path) -> None:
     cats = Counter(r["category"] for r in rows(tmp_path / "b" / "attendance_events.csv"))
     assert cats["unexcused"] == 773
     assert file_digest(GRAND_BEND / "StudentSchoolAttendance.xml") == before
+
+
+def test_reading_files_in_parallel_gives_the_same_extract_and_report(
+        round_trip, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aimline.data.importers import edfi_xml
+
+    canon, back, report = round_trip
+    xml = tmp_path / "xml"
+    synth_edfi.write(canon, xml)
+    monkeypatch.setattr(edfi_xml, "PARALLEL_BYTES", 0)  # every source goes to the workers
+    parallel = import_xml(xml, tmp_path / "par", descriptor_map=xml / "descriptor-map.yaml")
+    assert parallel.as_dict()["entities"] == report.as_dict()["entities"]
+    assert parallel.tables == report.tables
+    con = duckdb.connect()
+    for t in TABLES:
+        if t.name in report.tables:
+            a, b = typed(con, back, t), typed(con, tmp_path / "par", t)
+            assert con.execute(f"SELECT count(*) FROM (({a}) EXCEPT ALL ({b}))"
+                               ).fetchone()[0] == 0, t.name
+    # a problem found in a worker stops the import the same way
+    (xml / "descriptor-map.yaml").unlink()
+    with pytest.raises(ImportFailed, match="Out-of-school suspension"):
+        import_xml(xml, tmp_path / "none")
+    assert not (tmp_path / "none").exists()

@@ -168,7 +168,7 @@ class Descriptors:
                     {str(k).lower(): _value(v) for k, v in value.items()})
             else:
                 self.by_uri[key] = _value(value)
-
+        self._seen: dict[tuple[str, str], str | None] = {}  # a file repeats a few values
     @classmethod
     def load(cls, path: Path | None) -> Descriptors:
         if path is None:
@@ -186,12 +186,17 @@ class Descriptors:
     def map(self, kind: str, uri: str) -> str | None:
         """The canonical code for `uri` of descriptor type `kind`; None = no canonical place;
         DROP = the district asked to skip it. Raises UnmappedDescriptor."""
+        try:
+            return self._seen[(kind, uri)]
+        except KeyError:
+            pass
         if uri in self.by_uri:
             return self.by_uri[uri]
         found_kind, code = split(uri)
         table = self.by_code.get(found_kind or kind, {})
         key = code.lower()
         if key in table:
+            self._seen[(kind, uri)] = table[key]
             return table[key]
         raise UnmappedDescriptor(f"{found_kind or kind} value {uri!r} is not mapped: add it "
                                  "to a --descriptor-map file (or map it to 'drop')")

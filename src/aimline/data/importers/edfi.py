@@ -35,9 +35,11 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "behaviors": ("school_id", "incident_id", "student_id", "behavior"),
     "assessments": ("assessment", "title", "subject", "grade_level"),
     "sessions": ("school_id", "school_year", "days"),
+    "lea_refs": ("ref_id", "lea_id"),
 }
 # canonical tables staged with a column more, for prepare() to use and drop
-WITH: dict[str, tuple[str, ...]] = {"discipline_actions": ("_incident_school",),
+WITH: dict[str, tuple[str, ...]] = {"schools": ("_lea_ref",),
+                                    "discipline_actions": ("_incident_school",),
                                     "assessment_results": ("_date",)}
 FLAGS = ("economically_disadvantaged", "english_learner", "disability", "homeless",
          "foster_care", "migrant")
@@ -58,7 +60,6 @@ class Context:
     descriptors: Descriptors
     unmapped: Counter[str] = field(default_factory=Counter)  # "kind value" -> records
     unmapped_at: dict[str, str] = field(default_factory=dict)
-    lea_refs: dict[str, str] = field(default_factory=dict)  # XML id attribute -> LEA id
 
     def row(self, table: str, src: str, values: dict[str, object]) -> None:
         self.staging.add(table, src, values)
@@ -112,7 +113,8 @@ SCHOOL = ("SchoolReference/SchoolIdentity/SchoolId", "schoolReference.schoolId")
 # -- handlers ----------------------------------------------------------------------------------
 def _lea(r: Record, c: Context, src: str) -> None:
     lea = r.get("id")
-    c.lea_refs[r.get("ref_id") or ""] = lea or ""
+    if r.get("ref_id"):  # XML schools may point at their LEA by this id attribute
+        c.row("lea_refs", src, {"ref_id": r.get("ref_id"), "lea_id": lea})
     state = r.get("state")
     c.row("leas", src, {"lea_id": lea, "name": r.get("name"),
                         "state": state.rsplit("#", 1)[-1] if state else None})
@@ -126,11 +128,9 @@ def _school(r: Record, c: Context, src: str) -> None:
     if category:  # the school's own category wins over the grades it serves
         level = c.code("SchoolCategoryDescriptor", category, r)
     title = r.get("title_i")
-    lea = r.get("lea") or c.lea_refs.get(r.get("lea_ref") or "")
-    if lea is None and len(c.lea_refs) == 1:
-        lea = next(iter(c.lea_refs.values()))
     c.row("schools", src, {
-        "school_id": r.get("id"), "lea_id": lea, "name": r.get("name"), "level": level,
+        "school_id": r.get("id"), "lea_id": r.get("lea"), "_lea_ref": r.get("lea_ref"),
+        "name": r.get("name"), "level": level,
         "low_grade": low, "high_grade": high,
         "title_i": None if title is None else not title.rsplit("#", 1)[-1].lower()
         .startswith("not"),
@@ -606,6 +606,13 @@ def prepare(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
     """Joins that need every record: students with their demographics and program flags,
     discipline rows with their incident, marks with their course's subject, assessment
     results with their metadata and (where the record names none) the enrolled school."""
+    # a school's LEA: named, or by the XML id of its LEA record, or the only LEA there is
+    con.execute(f"""CREATE OR REPLACE TABLE stg_schools AS
+        SELECT s.* EXCLUDE (lea_id, _lea_ref),
+               coalesce(s.lea_id, r.lea_id, (SELECT CASE WHEN count(*) = 1 THEN min(lea_id) END
+                                              FROM stg_leas)) AS lea_id
+        FROM stg_schools s LEFT JOIN stg_lea_refs r ON r.ref_id = s._lea_ref
+        ORDER BY s.{SEQ}""")
     has_demo = con.execute("SELECT count(*) FROM stg_demographics").fetchone()[0] > 0
     has_flags = has_demo or con.execute("SELECT count(*) FROM stg_flags").fetchone()[0] > 0
     flags = ", ".join(

@@ -34,7 +34,9 @@ class JsonRecord:
 
     def all(self, name: str) -> list[str]:
         values: list[object] = [self.obj]
-        for step in self.paths[name]:
+        for step in self.paths.get(name, ()):  # a field this shape has no path for: none
+            if not values:
+                break
             many = step.endswith("[]")
             key = step[:-2] if many else step
             nxt: list[object] = []
@@ -42,6 +44,8 @@ class JsonRecord:
                 if isinstance(v, dict) and (x := v.get(key)) is not None:
                     nxt.extend(x if many and isinstance(x, list) else [x])
             values = nxt
+        if name not in self.paths:
+            return []
         return [_text(v) for v in values if v is not None and _text(v) != ""]
 
     def get(self, name: str) -> str | None:

@@ -10,15 +10,20 @@ Any Data Standard namespace is accepted (`http://ed-fi.org/4.0`, `.../5.2.0`, ..
 
 from __future__ import annotations
 
+import os
 import re
+from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
 from pathlib import Path
 
 from lxml import etree
 
 from aimline.data.extract import Format
 from aimline.data.importers import edfi
-from aimline.data.importers.descriptors import UnmappedDescriptor
+from aimline.data.importers.descriptors import Descriptors, UnmappedDescriptor
+from aimline.data.importers.output import Staging
 from aimline.data.importers.report import ImportFailed, ImportReport
 
 NAMESPACE = re.compile(rb'xmlns="([^"]+)"')
@@ -51,24 +56,21 @@ class Fields:
 
 
 class XmlRecord:
-    """One entity element; field values looked up by its entity's compiled XPath."""
+    """One entity element; its single-valued fields read in one XPath call, up front."""
 
-    __slots__ = ("elem", "fields", "values", "where")
+    __slots__ = ("elem", "fields", "get", "where")
 
     def __init__(self, elem: etree._Element, fields: Fields, where: str) -> None:
         self.elem = elem
         self.fields = fields
         self.where = where
-        self.values: dict[str, str | None] | None = None
-
-    def get(self, name: str) -> str | None:
-        if self.values is None:
-            self.values = {k: (v.strip() or None) for k, v in zip(
-                self.fields.single, str(self.fields.joined(self.elem)).split(SEP))}
-        return self.values[name]
+        values = {k: (v.strip() or None) for k, v in
+                  zip(fields.single, str(fields.joined(elem)).split(SEP))}
+        self.get = values.get  # the dict's own method: the hot path has no Python frame
 
     def all(self, name: str) -> list[str]:
-        return [t for v in self.fields.lists[name](self.elem) if (t := str(v).strip())]
+        xpath = self.fields.lists.get(name)  # None: a field only the JSON shape has
+        return [] if xpath is None else [t for v in xpath(self.elem) if (t := str(v).strip())]
 
 
 def _namespace(path: Path) -> str | None:
@@ -126,17 +128,59 @@ def _ignore(elem: etree._Element, known: dict[str, str], report: ImportReport) -
         report.ignored[etree.QName(elem).localname] += 1
 
 
+PARALLEL_BYTES = 64 << 20  # below this the files are read in this process
+
+
+def _read_in_worker(path: Path, name: str, folder: Path, descriptor_map: Path | None,
+                    seq_start: int) -> tuple[ImportReport, Counter[str], dict[str, str]]:
+    """Read one file in a worker process into its own staging folder."""
+    staging = Staging(folder, edfi.staging_columns(), seq_start=seq_start)
+    ctx = edfi.Context(staging, ImportReport("", ""), Descriptors.load(descriptor_map))
+    read_file(path, ctx, name)
+    staging.close()
+    return ctx.report, ctx.unmapped, ctx.unmapped_at
+
+
+def _read_parallel(files: list[tuple[Path, str]], ctx: edfi.Context,
+                   descriptor_map: Path | None, tick: Callable[[int], None] | None) -> None:
+    """One process per core, the largest files first; each stages its own Parquet files,
+    which the finish reads together, and its counts are merged into the report."""
+    work = ctx.staging.folder.parent
+    order = sorted(files, key=lambda f: -f[0].stat().st_size)
+    workers = min(os.cpu_count() or 1, len(order))
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        jobs = {pool.submit(_read_in_worker, path, name, work / f"staging-{i}",
+                            descriptor_map, (i + 1) << 40): i
+                for i, (path, name) in enumerate(order)}
+        for job in as_completed(jobs):
+            report, unmapped, unmapped_at = job.result()
+            ctx.report.merge(report)
+            ctx.unmapped.update(unmapped)
+            for key, where in unmapped_at.items():
+                ctx.unmapped_at.setdefault(key, where)
+            ctx.staging.more.append(work / f"staging-{jobs[job]}")
+            if tick:
+                tick(sum(report.files.values()))
+
+
 def import_xml(folder: Path, out: Path, *, descriptor_map: Path | None = None,
                fmt: Format = "csv", tick: Callable[[int], None] | None = None) -> ImportReport:
-    """Import every Ed-Fi interchange file under `folder` into a canonical extract at `out`."""
+    """Import every Ed-Fi interchange file under `folder` into a canonical extract at `out`.
+
+    Sources over PARALLEL_BYTES are read file by file in parallel processes."""
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: no such folder of Ed-Fi XML files")
     files = sorted(p for p in folder.rglob("*.xml") if p.is_file())
     if not files:
         raise ImportFailed([f"{folder}: no .xml files found"])
+    named = [(p, str(p.relative_to(folder))) for p in files]
 
     def walk(ctx: edfi.Context) -> None:
-        for path in files:
-            read_file(path, ctx, str(path.relative_to(folder)), tick)
+        if (os.cpu_count() or 1) > 1 and len(files) > 1 and \
+                sum(p.stat().st_size for p in files) > PARALLEL_BYTES:
+            _read_parallel(named, ctx, descriptor_map, tick)
+            return
+        for path, name in named:
+            read_file(path, ctx, name, tick)
 
     return edfi.run("edfi-xml", str(folder), walk, out, descriptor_map=descriptor_map, fmt=fmt)

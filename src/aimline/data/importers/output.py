@@ -38,21 +38,24 @@ class Staging:
     `aimline load`, which reads the extract like any other.
     """
 
-    def __init__(self, folder: Path, extra: dict[str, tuple[str, ...]] | None = None) -> None:
+    def __init__(self, folder: Path, extra: dict[str, tuple[str, ...]] | None = None,
+                 seq_start: int = 0) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.columns: dict[str, tuple[str, ...]] = {t.name: tuple(t.column_names) for t in TABLES}
         self.columns.update(extra or {})
         self._rows: dict[str, list[tuple]] = {n: [] for n in self.columns}
         self._writers: dict[str, pq.ParquetWriter] = {}
-        self._seq = 0
+        self._seq = seq_start  # parallel workers each count from their own start
+        self.more: list[Path] = []  # other workers' staging folders, read with this one
 
     def add(self, name: str, src: str, values: dict[str, object]) -> None:
         """Stage one row of table `name` made from a record of entity `src`."""
         self._seq += 1
-        row = tuple(_text(values.get(c)) for c in self.columns[name])
+        get = values.get
         buf = self._rows[name]
-        buf.append((*row, src, self._seq))
+        buf.append((*[v if (v := get(c)) is None or v.__class__ is str else _text(v)
+                      for c in self.columns[name]], src, self._seq))
         if len(buf) >= BATCH:
             self._flush(name)
 
@@ -81,10 +84,12 @@ class Staging:
     def register(self, con: duckdb.DuckDBPyConnection) -> None:
         """A table stg_<name> per staging table (empty where nothing was staged)."""
         for name, cols in self.columns.items():
-            path = self.folder / f"{name}.parquet"
-            if path.exists():
+            paths = [str(p) for f in (self.folder, *self.more)
+                     if (p := f / f"{name}.parquet").exists()]
+            if paths:
+                files = "[" + ", ".join(map(sql_str, paths)) + "]"
                 con.execute(f"CREATE OR REPLACE TABLE stg_{name} AS "
-                            f"SELECT * FROM read_parquet({sql_str(str(path))})")
+                            f"SELECT * FROM read_parquet({files})")
             else:
                 defs = ", ".join(f'"{c}" VARCHAR' for c in cols)
                 con.execute(f"CREATE OR REPLACE TABLE stg_{name} ({defs}, {SRC} VARCHAR, "
@@ -182,8 +187,12 @@ def finish(staging: Staging, out: Path, report: ImportReport, fmt: Format = "csv
     canonical table stays empty (reported under `unfilled`).
     """
     staging.close()
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = true")
+    # a database file in the work folder and a memory limit: DuckDB spills to disk, so the
+    # finish, like the parse, does not grow with the size of the source
+    con = duckdb.connect(str(out.parent / "finish.duckdb"))
+    con.execute(f"SET temp_directory = {sql_str(str(out.parent / 'finish.tmp'))}")
+    con.execute("SET memory_limit = '1GB'")
+    con.execute("SET preserve_insertion_order = false")  # files are written ORDER BY _seq
     try:
         staging.register(con)
         if prepare:

@@ -61,6 +61,20 @@ class ImportReport:
         shown = self.entity(entity).examples[reason]
         shown.extend(examples[: EXAMPLES - len(shown)])
 
+    def merge(self, part: ImportReport) -> None:
+        """Add the counts of a report made by a parallel worker."""
+        for name, e in part.entities.items():
+            mine = self.entity(name)
+            mine.read += e.read
+            mine.used += e.used
+            for reason, n in e.dropped.items():
+                self.drop(name, reason, n=n)
+                shown = mine.examples.setdefault(reason, [])
+                shown.extend(e.examples.get(reason, [])[: EXAMPLES - len(shown)])
+        self.ignored.update(part.ignored)
+        self.files.update(part.files)
+        self.warnings.extend(part.warnings)
+
     def as_dict(self) -> dict:
         return {
             "source": self.source, "kind": self.kind, "files": self.files,
@@ -88,3 +102,6 @@ class ImportFailed(ValueError):
         shown = "; ".join(problems[:5]) + (f"; … {len(problems) - 5} more"
                                            if len(problems) > 5 else "")
         super().__init__(f"{len(problems)} problem(s); no extract was written: {shown}")
+
+    def __reduce__(self) -> tuple:  # raised in a worker process, re-raised in the parent
+        return (ImportFailed, (self.problems,))
