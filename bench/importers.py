@@ -44,28 +44,30 @@ def run(students: int) -> list[list[str]]:
     rows = [[f"aimline import, {students:,} students", f"{size:,.0f} MiB (all files)",
              f"{records:,}", f"{events:,}", f"{wall:.1f}", f"{records / wall:,.0f}",
              f"{events / wall:,.0f} (whole import)", f"{rss:,.0f}"]]
-    wall, rss, printed = in_subprocess(
-        "from lxml import etree\nn = 0\n"
-        f"for _, e in etree.iterparse({str(att)!r}, events=('end',), "
-        "tag='{http://ed-fi.org/5.2.0}StudentSchoolAttendanceEvent'):\n"
-        "    n += 1\n    e.clear(keep_tail=False)\n"
-        "    while e.getprevious() is not None:\n        del e.getparent()[0]\nprint(n)")
-    rows.append([f"lxml iterparse scan, {students:,}", f"{att_size:,.0f} MiB (attendance)",
-                 printed.strip(), printed.strip(), f"{wall:.1f}",
-                 f"{int(printed) / wall:,.0f}", f"{int(printed) / wall:,.0f}", f"{rss:,.0f}"])
-    wall, rss, printed = in_subprocess(
-        "import xml.etree.ElementTree as ET\n"
-        "ns = '{http://ed-fi.org/5.2.0}'\n"
-        f"root = ET.parse({str(att)!r}).getroot()\nn = 0\n"
-        "for e in root:\n"
-        "    d = e.find(ns + 'AttendanceEvent/' + ns + 'EventDate').text\n"
-        "    c = e.find(ns + 'AttendanceEvent/' + ns + 'AttendanceEventCategory').text\n"
-        "    s = e.find(ns + 'StudentReference/' + ns + 'StudentIdentity/' + ns + "
-        "'StudentUniqueId').text\n"
-        "    n += 1\nprint(n)")
-    rows.append([f"ElementTree parse + read, {students:,}", f"{att_size:,.0f} MiB (attendance)",
-                 printed.strip(), printed.strip(), f"{wall:.1f}",
-                 f"{int(printed) / wall:,.0f}", f"{int(printed) / wall:,.0f}", f"{rss:,.0f}"])
+    scans = {
+        "lxml iterparse scan": (
+            "from lxml import etree\nn = 0\n"
+            f"for _, e in etree.iterparse({str(att)!r}, events=('end',), "
+            "tag='{http://ed-fi.org/5.2.0}StudentSchoolAttendanceEvent'):\n"
+            "    n += 1\n    e.clear(keep_tail=False)\n"
+            "    while e.getprevious() is not None:\n        del e.getparent()[0]\nprint(n)"),
+        "ElementTree parse + read": (
+            "import xml.etree.ElementTree as ET\n"
+            "ns = '{http://ed-fi.org/5.2.0}'\n"
+            f"root = ET.parse({str(att)!r}).getroot()\nn = 0\n"
+            "for e in root:\n"
+            "    d = e.find(ns + 'AttendanceEvent/' + ns + 'EventDate').text\n"
+            "    c = e.find(ns + 'AttendanceEvent/' + ns + 'AttendanceEventCategory').text\n"
+            "    s = e.find(ns + 'StudentReference/' + ns + 'StudentIdentity/' + ns + "
+            "'StudentUniqueId').text\n"
+            "    n += 1\nprint(n)"),
+    }
+    for label, code in scans.items():
+        wall, rss, printed = in_subprocess(code)
+        n = int(printed)
+        rows.append([f"{label}, {students:,}", f"{att_size:,.0f} MiB (attendance)", f"{n:,}",
+                     f"{n:,}", f"{wall:.1f}", f"{n / wall:,.0f}", f"{n / wall:,.0f}",
+                     f"{rss:,.0f}"])
     for p in (canon, xml, out):
         shutil.rmtree(p, ignore_errors=True)
     return rows

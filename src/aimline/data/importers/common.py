@@ -25,3 +25,12 @@ def school_year_of(date: str) -> int:
     """The school year (named by its ending year) a YYYY-MM-DD date falls in: July-June."""
     year, month = int(date[:4]), int(date[5:7])
     return year + 1 if month >= 7 else year
+
+
+def as_text(v: object) -> str | None:
+    """A value as the text an extract holds: booleans as true/false, None as None."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import yaml
 
+from aimline.data.importers.common import as_text
+
 DROP = "drop"  # the mapped value that means "skip this record, say so in the report"
 
 # None = a value the canonical schema has no place for: the record is skipped with a reason
@@ -165,9 +167,9 @@ class Descriptors:
         for key, value in (extra or {}).items():
             if isinstance(value, Mapping):
                 self.by_code.setdefault(key, {}).update(
-                    {str(k).lower(): _value(v) for k, v in value.items()})
+                    {str(k).lower(): as_text(v) for k, v in value.items()})
             else:
-                self.by_uri[key] = _value(value)
+                self.by_uri[key] = as_text(value)
         self._seen: dict[tuple[str, str], str | None] = {}  # a file repeats a few values
     @classmethod
     def load(cls, path: Path | None) -> Descriptors:
@@ -200,11 +202,3 @@ class Descriptors:
             return table[key]
         raise UnmappedDescriptor(f"{found_kind or kind} value {uri!r} is not mapped: add it "
                                  "to a --descriptor-map file (or map it to 'drop')")
-
-
-def _value(v: object) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)

@@ -167,7 +167,9 @@ def import_xml(folder: Path, out: Path, *, descriptor_map: Path | None = None,
                fmt: Format = "csv", tick: Callable[[int], None] | None = None) -> ImportReport:
     """Import every Ed-Fi interchange file under `folder` into a canonical extract at `out`.
 
-    Sources over PARALLEL_BYTES are read file by file in parallel processes."""
+    Sources over PARALLEL_BYTES are read file by file in parallel ("spawn") processes: a
+    script calling this must do so under `if __name__ == "__main__":`, as Python's
+    multiprocessing requires (the `aimline` command does)."""
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: no such folder of Ed-Fi XML files")
     files = sorted(p for p in folder.rglob("*.xml") if p.is_file())

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from aimline.data.extract import Format
+from aimline.data.importers.common import as_text
 from aimline.data.importers.report import ImportReport
 from aimline.data.schema import ABSENCE_CATEGORIES, TABLES, Table
 from aimline.data.staging import sql_str
@@ -54,7 +55,7 @@ class Staging:
         self._seq += 1
         get = values.get
         buf = self._rows[name]
-        buf.append((*[v if (v := get(c)) is None or v.__class__ is str else _text(v)
+        buf.append((*[v if (v := get(c)) is None or v.__class__ is str else as_text(v)
                       for c in self.columns[name]], src, self._seq))
         if len(buf) >= BATCH:
             self._flush(name)
@@ -94,14 +95,6 @@ class Staging:
                 defs = ", ".join(f'"{c}" VARCHAR' for c in cols)
                 con.execute(f"CREATE OR REPLACE TABLE stg_{name} ({defs}, {SRC} VARCHAR, "
                             f"{SEQ} BIGINT)")
-
-
-def _text(v: object) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)
 
 
 @contextlib.contextmanager
@@ -191,7 +184,7 @@ def finish(staging: Staging, out: Path, report: ImportReport, fmt: Format = "csv
     # finish, like the parse, does not grow with the size of the source
     con = duckdb.connect(str(out.parent / "finish.duckdb"))
     con.execute(f"SET temp_directory = {sql_str(str(out.parent / 'finish.tmp'))}")
-    con.execute("SET memory_limit = '1GB'")
+    con.execute("SET memory_limit = '512MB'")
     con.execute("SET preserve_insertion_order = false")  # files are written ORDER BY _seq
     try:
         staging.register(con)
