@@ -99,9 +99,10 @@ class Interchange:
                      f'xmlns="{NS}">\n')
         self.name = name
 
-    def add(self, xml: str) -> None:
+    def add(self, xml: str) -> int:
         self.f.write(xml)
         self.f.write("\n")
+        return 1
 
     def close(self) -> None:
         self.f.write(f"</Interchange{self.name}>\n")
@@ -132,7 +133,7 @@ def write(extract: Path, out: Path) -> dict[str, int]:
                      ("StudentDiscipline", _discipline), ("AssessmentMetadata", _assessment_meta),
                      ("StudentAssessment", _assessments), ("StudentTranscript", _transcripts)):
         ic = Interchange(out / f"{name}.xml", name)
-        counts[name] = fn(con, ic)
+        counts[name] = sum(ic.add(element) for element in fn(con))
         ic.close()
     (out / "descriptor-map.yaml").write_text(
         "# the district's own Ed-Fi descriptor values and what they mean in Aimline\n"
@@ -141,14 +142,12 @@ def write(extract: Path, out: Path) -> dict[str, int]:
     return counts
 
 
-def _organizations(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
-    n = 0
+def _organizations(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
     for lea, name, state in _rows(con, "SELECT lea_id, name, state FROM leas"):
         st = (f"<Address><StateAbbreviation>{ED}StateAbbreviationDescriptor#{state}"
               "</StateAbbreviation></Address>" if state else "")
-        ic.add(f"<LocalEducationAgency><NameOfInstitution>{_x(name)}</NameOfInstitution>{st}"
+        yield (f"<LocalEducationAgency><NameOfInstitution>{_x(name)}</NameOfInstitution>{st}"
                f"<LocalEducationAgencyId>{lea}</LocalEducationAgencyId></LocalEducationAgency>")
-        n += 1
     for sid, lea, name, level, lo, hi, title in _rows(
             con, "SELECT school_id, lea_id, name, level, low_grade, high_grade, title_i "
                  "FROM schools"):
@@ -156,56 +155,46 @@ def _organizations(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
                          for g in GRADE_LEVELS[GRADE_LEVELS.index(lo):GRADE_LEVELS.index(hi) + 1])
         t1 = ("Title I Schoolwide School" if str(title).lower() == "true"
               else "Not A Title I School")
-        ic.add(f"<School><NameOfInstitution>{_x(name)}</NameOfInstitution>"
+        yield (f"<School><NameOfInstitution>{_x(name)}</NameOfInstitution>"
                f"<SchoolId>{sid}</SchoolId>{grades}<SchoolCategory>{ED}SchoolCategoryDescriptor#"
                f"{SCHOOL_CATEGORY[level]}</SchoolCategory><TitleIPartASchoolDesignation>{ED}"
                f"TitleIPartASchoolDesignationDescriptor#{t1}</TitleIPartASchoolDesignation>"
                "<LocalEducationAgencyReference><LocalEducationAgencyIdentity>"
                f"<LocalEducationAgencyId>{lea}</LocalEducationAgencyId>"
                "</LocalEducationAgencyIdentity></LocalEducationAgencyReference></School>")
-        n += 1
     for cid, title, subject, core, credits, grade in _rows(
             con, "SELECT course_id, title, subject, core, credits, grade_level FROM courses"):
         offered = (f"<OfferedGradeLevel>{ED}GradeLevelDescriptor#{GRADE_NAMES[grade]}"
                    "</OfferedGradeLevel>" if grade else "")
         core_x = (f"<CourseLevelCharacteristic>{ED}CourseLevelCharacteristicDescriptor#Core "
                   "Subject</CourseLevelCharacteristic>" if str(core).lower() == "true" else "")
-        ic.add(f"<Course><CourseCode>{_x(cid)}</CourseCode><CourseTitle>{_x(title)}"
+        yield (f"<Course><CourseCode>{_x(cid)}</CourseCode><CourseTitle>{_x(title)}"
                f"</CourseTitle>{core_x}<AcademicSubject>{ED}AcademicSubjectDescriptor#"
                f"{SUBJECT_NAMES[subject]}</AcademicSubject>{offered}<MaximumAvailableCredits>"
                f"<Credits>{credits}</Credits></MaximumAvailableCredits></Course>")
-        n += 1
-    return n
 
 
-def _calendar(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
-    n = 0
+def _calendar(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
     for school, year, date, instr in _rows(
             con, "SELECT school_id, school_year, date, instructional FROM calendar_days "
                  "ORDER BY school_id, date"):
         event = "Instructional day" if str(instr).lower() == "true" else "Non-instructional day"
-        ic.add(f"<CalendarDate><Date>{date}</Date><CalendarEvent>{ED}CalendarEventDescriptor#"
+        yield (f"<CalendarDate><Date>{date}</Date><CalendarEvent>{ED}CalendarEventDescriptor#"
                f"{event}</CalendarEvent><CalendarReference><CalendarIdentity><CalendarCode>"
                f"{school}-{year}</CalendarCode>{_school_ref(school)}<SchoolYear>{_year(int(year))}"
                "</SchoolYear></CalendarIdentity></CalendarReference></CalendarDate>")
-        n += 1
-    return n
 
 
-def _students(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
-    n = 0
+def _students(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
     for sid, first, last, birth in _rows(
             con, "SELECT student_id, first_name, last_name, birth_date FROM students"):
         born = f"<BirthData><BirthDate>{birth}</BirthDate></BirthData>" if birth else ""
-        ic.add(f"<Student><StudentUniqueId>{_x(sid)}</StudentUniqueId><Name><FirstName>"
+        yield (f"<Student><StudentUniqueId>{_x(sid)}</StudentUniqueId><Name><FirstName>"
                f"{_x(first or '')}</FirstName><LastSurname>{_x(last or '')}</LastSurname></Name>"
                f"{born}</Student>")
-        n += 1
-    return n
 
 
-def _enrollment(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
-    n = 0
+def _enrollment(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
     for sid, school, year, grade, entry, exit_, reason in _rows(
             con, "SELECT student_id, school_id, school_year, grade_level, entry_date, "
                  "exit_date, exit_reason FROM enrollments"):
@@ -213,11 +202,10 @@ def _enrollment(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
         ns = OWN if reason == "transfer_in_district" else ED
         ex += (f"<ExitWithdrawType>{ns}ExitWithdrawTypeDescriptor#{EXIT[reason]}"
                "</ExitWithdrawType>" if reason else "")
-        ic.add(f"<StudentSchoolAssociation>{_student_ref(sid)}{_school_ref(school)}"
+        yield (f"<StudentSchoolAssociation>{_student_ref(sid)}{_school_ref(school)}"
                f"<SchoolYear>{_year(int(year))}</SchoolYear><EntryDate>{entry}</EntryDate>"
                f"<EntryGradeLevel>{ED}GradeLevelDescriptor#{GRADE_NAMES[grade]}</EntryGradeLevel>"
                f"{ex}</StudentSchoolAssociation>")
-        n += 1
     lea = con.execute("SELECT min(lea_id) FROM leas").fetchone()[0]
     chars = {"economically_disadvantaged": "Economic Disadvantaged", "homeless": "Homeless",
              "migrant": "Migrant", "foster_care": "Foster Care"}
@@ -237,7 +225,7 @@ def _enrollment(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
                      "</StudentCharacteristic>" for k, v in flags.items()
                      if str(v).lower() == "true")
         lep = "Limited" if str(el).lower() == "true" else "NotLimited"
-        ic.add(f"<StudentEducationOrganizationAssociation>{_student_ref(sid)}"
+        yield (f"<StudentEducationOrganizationAssociation>{_student_ref(sid)}"
                "<EducationOrganizationReference><EducationOrganizationIdentity>"
                f"<EducationOrganizationId>{lea}</EducationOrganizationId>"
                "</EducationOrganizationIdentity></EducationOrganizationReference>"
@@ -246,15 +234,12 @@ def _enrollment(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
                + "".join(f"<Race>{ED}RaceDescriptor#{r}</Race>" for r in races)
                + f"<LimitedEnglishProficiency>{ED}LimitedEnglishProficiencyDescriptor#{lep}"
                f"</LimitedEnglishProficiency>{ch}</StudentEducationOrganizationAssociation>")
-        n += 1
-    return n
 
 
-def _programs(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
-    n = 0
+def _programs(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
     lea = con.execute("SELECT min(lea_id) FROM leas").fetchone()[0]
     for (sid,) in _rows(con, "SELECT student_id FROM students WHERE lower(disability) = 'true'"):
-        ic.add(f"<StudentSpecialEducationProgramAssociation>{_student_ref(sid)}"
+        yield (f"<StudentSpecialEducationProgramAssociation>{_student_ref(sid)}"
                "<ProgramReference><ProgramIdentity><EducationOrganizationReference>"
                "<EducationOrganizationIdentity><EducationOrganizationId>"
                f"{lea}</EducationOrganizationId></EducationOrganizationIdentity>"
@@ -262,34 +247,26 @@ def _programs(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
                f"<ProgramType>{ED}ProgramTypeDescriptor#Special Education</ProgramType>"
                "</ProgramIdentity></ProgramReference><IdeaEligibility>true</IdeaEligibility>"
                "</StudentSpecialEducationProgramAssociation>")
-        n += 1
-    return n
 
 
-def _attendance(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
-    n = 0
-    write = ic.f.write
+def _attendance(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
     for sid, school, year, date, category, fraction in _rows(
             con, "SELECT student_id, school_id, school_year, date, category, day_fraction "
                  "FROM attendance_events"):
         dur = f"<EventDuration>{fraction}</EventDuration>" if fraction else ""
-        write(f"<StudentSchoolAttendanceEvent><AttendanceEvent><EventDate>{date}</EventDate>"
+        yield (f"<StudentSchoolAttendanceEvent><AttendanceEvent><EventDate>{date}</EventDate>"
               f"<AttendanceEventCategory>{CATEGORY[category]}</AttendanceEventCategory>{dur}"
               f"</AttendanceEvent>{_student_ref(sid)}{_school_ref(school)}<SessionReference>"
               f"<SessionIdentity><SessionName>{_year(int(year))} School Year</SessionName>"
               f"<SchoolYear>{_year(int(year))}</SchoolYear>{_school_ref(school)}"
-              "</SessionIdentity></SessionReference></StudentSchoolAttendanceEvent>\n")
-        n += 1
-    return n
+              "</SessionIdentity></SessionReference></StudentSchoolAttendanceEvent>")
 
 
-def _discipline(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
-    n = 0
+def _discipline(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
     for incident, school, date in _rows(
             con, "SELECT incident_id, school_id, min(date) FROM discipline_actions GROUP BY ALL"):
-        ic.add(f"<DisciplineIncident><IncidentIdentifier>{_x(incident)}</IncidentIdentifier>"
+        yield (f"<DisciplineIncident><IncidentIdentifier>{_x(incident)}</IncidentIdentifier>"
                f"<IncidentDate>{date}</IncidentDate>{_school_ref(school)}</DisciplineIncident>")
-        n += 1
     for i, (incident, sid, school, date, behavior, action, days) in enumerate(_rows(
             con, "SELECT incident_id, student_id, school_id, date, behavior, action, days "
                  "FROM discipline_actions")):
@@ -297,9 +274,9 @@ def _discipline(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
                f"{_x(incident)}</IncidentIdentifier>{_school_ref(school)}"
                "</DisciplineIncidentIdentity></DisciplineIncidentReference>")
         beh = f"<Behavior>{OWN}BehaviorDescriptor#{BEHAVIORS[behavior]}</Behavior>"
-        ic.add(f"<StudentDisciplineIncidentBehaviorAssociation>{_student_ref(sid)}{ref}{beh}"
+        yield (f"<StudentDisciplineIncidentBehaviorAssociation>{_student_ref(sid)}{ref}{beh}"
                "</StudentDisciplineIncidentBehaviorAssociation>")
-        ic.add(f"<DisciplineAction><DisciplineActionIdentifier>{i + 1}"
+        yield (f"<DisciplineAction><DisciplineActionIdentifier>{i + 1}"
                f"</DisciplineActionIdentifier><Discipline>{ACTION[action]}</Discipline>"
                f"<DisciplineDate>{date}</DisciplineDate><DisciplineActionLength>{days}"
                f"</DisciplineActionLength>{_student_ref(sid)}"
@@ -308,32 +285,25 @@ def _discipline(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
                f"<StudentDisciplineIncidentBehaviorAssociationIdentity>{_student_ref(sid)}"
                f"{ref}{beh}</StudentDisciplineIncidentBehaviorAssociationIdentity>"
                "</StudentDisciplineIncidentBehaviorAssociationReference></DisciplineAction>")
-        n += 2
-    return n
 
 
-def _assessment_meta(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
-    n = 0
+def _assessment_meta(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
     for assessment, subject in _rows(
             con, "SELECT DISTINCT assessment, subject FROM assessment_results ORDER BY ALL"):
-        ic.add(f"<Assessment><AssessmentIdentifier>{_x(assessment)}-{subject}"
+        yield (f"<Assessment><AssessmentIdentifier>{_x(assessment)}-{subject}"
                f"</AssessmentIdentifier><AssessmentTitle>{_x(assessment)}</AssessmentTitle>"
                f"<AcademicSubject>{ED}AcademicSubjectDescriptor#{SUBJECT_NAMES[subject]}"
                "</AcademicSubject></Assessment>")
-        n += 1
-    return n
 
 
-def _assessments(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
-    n = 0
-    for sid, school, year, assessment, subject, grade, score, level in _rows(
+def _assessments(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
+    for n, (sid, school, year, assessment, subject, grade, score, level) in enumerate(_rows(
             con, "SELECT student_id, school_id, school_year, assessment, subject, grade_level, "
-                 "scale_score, performance_level FROM assessment_results"):
+                 "scale_score, performance_level FROM assessment_results"), start=1):
         sc = (f"<ScoreResult><Result>{score}</Result><AssessmentReportingMethod>{ED}"
               "AssessmentReportingMethodDescriptor#Scale score</AssessmentReportingMethod>"
               "</ScoreResult>" if score else "")
-        n += 1
-        ic.add(f"<StudentAssessment><StudentAssessmentIdentifier>{n}"
+        yield (f"<StudentAssessment><StudentAssessmentIdentifier>{n}"
                f"</StudentAssessmentIdentifier><AdministrationDate>{int(year)}-04-15"
                f"</AdministrationDate>{sc}<WhenAssessedGradeLevel>{ED}GradeLevelDescriptor#"
                f"{GRADE_NAMES[grade]}</WhenAssessedGradeLevel><PerformanceLevel>"
@@ -343,16 +313,14 @@ def _assessments(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
                f"{_student_ref(sid)}<AssessmentReference><AssessmentIdentity>"
                f"<AssessmentIdentifier>{_x(assessment)}-{subject}</AssessmentIdentifier>"
                "</AssessmentIdentity></AssessmentReference></StudentAssessment>")
-    return n
 
 
-def _transcripts(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
-    n = 0
+def _transcripts(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
     for sid, school, year, term, course, mark, passed, attempted, earned in _rows(
             con, "SELECT student_id, school_id, school_year, term, course_id, mark, passed, "
                  "credits_attempted, credits_earned FROM course_marks"):
         result = "Pass" if str(passed).lower() == "true" else "Fail"
-        ic.add("<CourseTranscript><StudentAcademicRecordReference>"
+        yield ("<CourseTranscript><StudentAcademicRecordReference>"
                f"<StudentAcademicRecordIdentity>{_student_ref(sid)}"
                "<EducationOrganizationReference><EducationOrganizationIdentity>"
                f"<EducationOrganizationId>{school}</EducationOrganizationId>"
@@ -365,5 +333,3 @@ def _transcripts(con: duckdb.DuckDBPyConnection, ic: Interchange) -> int:
                f"</CourseAttemptResult><FinalLetterGradeEarned>{mark}</FinalLetterGradeEarned>"
                f"<AttemptedCredits><Credits>{attempted}</Credits></AttemptedCredits>"
                f"<EarnedCredits><Credits>{earned}</Credits></EarnedCredits></CourseTranscript>")
-        n += 1
-    return n
