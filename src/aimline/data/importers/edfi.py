@@ -36,6 +36,8 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "assessments": ("assessment", "title", "subject", "grade_level"),
     "sessions": ("school_id", "school_year", "days"),
     "lea_refs": ("ref_id", "lea_id"),
+    "staff": ("staff_id", "experience"),
+    "staff_roles": ("staff_id", "edorg_id", "role", "begin", "end"),
 }
 # canonical tables staged with a column more, for prepare() to use and drop
 WITH: dict[str, tuple[str, ...]] = {"schools": ("_lea_ref",),
@@ -341,6 +343,19 @@ def _course_mark(r: Record, c: Context, src: str) -> None:
     c.report.entity(src).used += 1
 
 
+def _staff(r: Record, c: Context, src: str) -> None:
+    c.row("staff", src, {"staff_id": r.get("id"), "experience": r.get("experience")})
+    c.report.entity(src).used += 1
+
+
+def _staff_assignment(r: Record, c: Context, src: str) -> None:
+    role = c.code("StaffClassificationDescriptor", r.get("role"), r)
+    c.row("staff_roles", src, {"staff_id": r.get("staff"), "edorg_id": r.get("edorg"),
+                               "role": role, "begin": _date(r.get("begin")),
+                               "end": _date(r.get("end"))})
+    c.report.entity(src).used += 1
+
+
 def _program(flag_by_entity: str | None) -> Handler:
     """A student program association → a student-group flag (held at some time)."""
 
@@ -523,6 +538,21 @@ ENTITIES: tuple[Entity, ...] = (
         "attempted": ("AttemptedCredits/Credits", "attemptedCredits"),
         "earned": ("EarnedCredits/Credits", "earnedCredits"),
     }, _course_mark),
+    Entity("Staff", "staffs", {
+        "id": ("StaffUniqueId", "staffUniqueId"),
+        "experience": ("YearsOfPriorProfessionalExperience",
+                       "yearsOfPriorProfessionalExperience"),
+    }, _staff),
+    Entity("StaffEducationOrganizationAssignmentAssociation",
+           "staffEducationOrganizationAssignmentAssociations", {
+               "staff": ("StaffReference/StaffIdentity/StaffUniqueId",
+                         "staffReference.staffUniqueId"),
+               "edorg": ("EducationOrganizationReference/EducationOrganizationIdentity/"
+                         "EducationOrganizationId",
+                         "educationOrganizationReference.educationOrganizationId"),
+               "role": ("StaffClassification", "staffClassificationDescriptor"),
+               "begin": ("BeginDate", "beginDate"), "end": ("EndDate", "endDate"),
+           }, _staff_assignment),
     Entity("StudentProgramAssociation", "studentProgramAssociations", _program_fields(),
            _program(None)),
     Entity("StudentSpecialEducationProgramAssociation",
@@ -568,7 +598,8 @@ MISSING = {
     "courses.credits": "Course records carry no MaximumAvailableCredits",
     "cohort_outcomes": "Ed-Fi has no graduation-cohort outcome record; load it from the "
                        "state's cohort file",
-    "staff_assignments": "staff are not imported from Ed-Fi yet",
+    "staff_assignments": "no StaffEducationOrganizationAssignmentAssociation records "
+                         "(StaffAssociation interchange)",
     "section_rosters": "sections (StudentSectionAssociation) are not imported from Ed-Fi yet",
     "assessment_results": "no StudentAssessment records",
     "discipline_actions": "no DisciplineAction records",
@@ -680,6 +711,7 @@ def prepare(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
                           any_value(grade_level) AS grade_level
                    FROM stg_assessments GROUP BY ALL) m USING (assessment)
         ORDER BY r.{SEQ}""")
+    _staff_assignments(con, report)
     _check_calendar(con, report)
     for col, why in (("school_id", "no school: the record names none and no enrollment "
                       "covers its administration date"),
@@ -742,3 +774,32 @@ def run(kind: str, source: str, walk: Callable[[Context], None], out: Path, *,
                prepare=lambda con: prepare(con, report), missing=_missing(report))
         report.save(work / "extract" / "import-report.json")
     return report
+
+
+def _staff_assignments(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+    """Staff assignments at a school, as of the latest school year the import holds.
+
+    Ed-Fi keeps a person's years of prior experience as of now, not per year, so the
+    assignments become one snapshot: those active in that year (begun by its end, not
+    ended before its start), with the experience the Staff record gives.
+    """
+    year = con.execute("""SELECT max(y) FROM (
+        SELECT max(TRY_CAST(school_year AS INTEGER)) AS y FROM stg_sessions UNION ALL
+        SELECT max(TRY_CAST(school_year AS INTEGER)) FROM stg_attendance_events UNION ALL
+        SELECT max(TRY_CAST(school_year AS INTEGER)) FROM stg_enrollments)""").fetchone()[0]
+    drops = {
+        "the organisation is not a school (an LEA-level assignment)":
+            "edorg_id NOT IN (SELECT school_id FROM stg_schools)",
+        "no school year in the import to place the assignment in": f"{year is None}",
+        "not active in the latest school year of the import":
+            f"NOT (CAST(begin AS DATE) <= make_date({year or 2000}, 6, 30) AND "
+            f"coalesce(CAST(\"end\" AS DATE), DATE '9999-12-31') >= "
+            f"make_date({year or 2000} - 1, 7, 1))",
+    }
+    for why, cond in drops.items():
+        _drop_where(con, report, "staff_roles", cond, why, "staff_id || ', ' || edorg_id")
+    con.execute(f"""INSERT INTO stg_staff_assignments (staff_id, school_id, school_year, role,
+                        years_experience, {SRC}, {SEQ})
+        SELECT r.staff_id, r.edorg_id, '{year}', r.role,
+               CAST(floor(TRY_CAST(s.experience AS DOUBLE)) AS INTEGER), r.{SRC}, r.{SEQ}
+        FROM stg_staff_roles r LEFT JOIN stg_staff s USING (staff_id)""")
