@@ -298,3 +298,17 @@ def test_reading_files_in_parallel_gives_the_same_extract_and_report(
     with pytest.raises(ImportFailed, match="Out-of-school suspension"):
         import_xml(xml, tmp_path / "none")
     assert not (tmp_path / "none").exists()
+
+
+def test_a_value_that_is_not_a_number_names_the_file_and_line(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    lines = (GRAND_BEND / "StudentSchoolAttendance.xml").read_text(encoding="utf-8").split("\n")
+    i = next(i for i, line in enumerate(lines) if "<EventDuration>1</EventDuration>" in line)
+    lines[i] = lines[i].replace(">1<", ">one<")
+    (src / "StudentSchoolAttendance.xml").write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ImportFailed) as e:
+        import_xml(src, tmp_path / "out")
+    assert "StudentSchoolAttendance.xml line" in str(e.value)
+    assert "'one'" in str(e.value)
+    assert not (tmp_path / "out").exists()

@@ -101,6 +101,9 @@ def read_page(path: Path, resource: str, ctx: edfi.Context, name: str) -> int:
             entity.handler(JsonRecord(obj, paths, f"{name} item {i}"), ctx, entity.xml)
         except UnmappedDescriptor:
             report.entity(entity.xml).read -= 1
+        except ValueError as e:  # a number or date that is not one
+            raise ImportFailed([f"{name} item {i}, {entity.xml}: a value is not valid: {e}"]
+                               ) from None
     return len(data)
 
 

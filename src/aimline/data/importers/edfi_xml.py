@@ -100,11 +100,13 @@ def read_file(path: Path, ctx: edfi.Context, name: str,
             tag = known[elem.tag]
             report.entity(tag).read += 1
             count += 1
+            where = f"{name} line {elem.sourceline}"
             try:
-                edfi.BY_XML[tag].handler(XmlRecord(elem, fields[tag],
-                                                   f"{name} line {elem.sourceline}"), ctx, tag)
+                edfi.BY_XML[tag].handler(XmlRecord(elem, fields[tag], where), ctx, tag)
             except UnmappedDescriptor:
                 report.entity(tag).read -= 1  # the import fails; counted in ctx.unmapped
+            except ValueError as e:  # a number or date that is not one
+                raise ImportFailed([f"{where}, {tag}: a value is not valid: {e}"]) from None
             # free what was read: this record and every sibling before it
             elem.clear(keep_tail=False)
             while (prev := elem.getprevious()) is not None:
