@@ -371,7 +371,7 @@ def _program(flag_by_entity: str | None) -> Handler:
                 return
         if flag is None or flag == DROP:
             c.report.drop(src, "program is not a student group of the canonical schema",
-                          f"{student}: {r.get('program')}")
+                          f"{student}: {(r.get('program') or '').rsplit('#', 1)[-1]}")
             return
         c.row("flags", src, {"student_id": student, "flag": flag, "value": "true"})
         c.report.entity(src).used += 1
