@@ -62,6 +62,19 @@ def setup(warehouse: WarehouseOpt = None,
         console.print(t)
 
 
+@site_app.command("rosters")
+def rosters(warehouse: WarehouseOpt = None) -> None:
+    """Set teachers' rosters from the sections they teach (section_rosters, e.g. from
+    OneRoster); teachers need a staff id on their role. Loads on the site do this too."""
+    django_setup(warehouse)
+    from django.conf import settings
+
+    from aimline.web.rosters import sync_rosters
+
+    n = sync_rosters(Path(settings.WAREHOUSE))
+    console.print(f"{n} teacher roster(s) set from the warehouse.")
+
+
 @app.command()
 def createadmin(username: Annotated[str, typer.Option(prompt=True)],
                 email: Annotated[str, typer.Option(prompt=True)] = "") -> None:

@@ -23,6 +23,7 @@ from aimline import data
 from aimline.metrics import engine
 from aimline.web.models import LoadJob
 from aimline.web.orgs import sync_organisations
+from aimline.web.rosters import sync_rosters
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ def run(job: LoadJob, warehouse: Path | None = None) -> LoadJob:
                                             min_n=settings.MIN_N), work)
         work.replace(warehouse)  # atomic: readers see the old file or the new one
         sync_organisations(warehouse)
+        sync_rosters(warehouse)
         job.status, job.progress = LoadJob.DONE, 100
         job.step, job.message = "Done", f"Loaded school years {', '.join(map(str, loaded))}."
     except Exception as e:  # a job reports every failure on its page

@@ -92,6 +92,10 @@ class Role(models.Model):
                                     on_delete=models.CASCADE)
     roster = models.JSONField(default=list, blank=True,
                               help_text="Teachers: student ids of their roster (empty: none)")
+    staff_id = models.CharField(
+        max_length=64, blank=True,
+        help_text="Teachers: their id in the SIS or OneRoster; when set, the roster follows "
+                  "the sections they teach (section_rosters) after every load")
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
