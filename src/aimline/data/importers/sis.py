@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ from aimline.data.schema import TABLE_BY_NAME, Table
 # the date a school year is taken from when the mapping gives none
 YEAR_FROM = {"enrollments": "entry_date", "calendar_days": "date",
              "attendance_events": "date", "discipline_actions": "date"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TRUE = {"true", "t", "1", "yes", "y"}
 FALSE = {"false", "f", "0", "no", "n"}
 
@@ -166,6 +168,8 @@ def convert(folder: Path, m: TableMap, staging: Staging, report: ImportReport,
                         f"not in {folder}")
         return
     entity = f"{m.file}" + (f" [{m.sheet}]" if m.sheet else "")
+    # an Excel date cell arrives as an ISO date whatever the mapping's format for text dates
+    excel = path.suffix.lower() in (".xlsx", ".xlsm")
     first = True
     for line, row in read_rows(path, m.sheet):
         if first:
@@ -196,7 +200,8 @@ def convert(folder: Path, m: TableMap, staging: Staging, report: ImportReport,
             col = m.table.column(canon)
             if (col.type == "date" or cm.year_of_date) and cm.date_format:
                 try:
-                    value = dt.datetime.strptime(value, cm.date_format).date().isoformat()
+                    value = (value if excel and ISO_DATE.fullmatch(value) else
+                             dt.datetime.strptime(value, cm.date_format).date().isoformat())
                     if cm.year_of_date:
                         value = str(school_year_of(value))
                 except ValueError:

@@ -176,7 +176,9 @@ def write(extract: Path, out: Path) -> dict[str, int]:
     k = 0
     for s, sc, d, cat, frac in q("SELECT student_id, school_id, date, category, day_fraction "
                                  "FROM attendance_events"):
-        ws.append([s, sc, _us(d), ATTENDANCE[cat], float(frac) if frac else None])
+        # a date cell, as Excel exports keep them (the other files have US text dates)
+        ws.append([s, sc, dt.date.fromisoformat(d), ATTENDANCE[cat],
+                   float(frac) if frac else None])
         k += 1
     wb.save(out / "Attendance.xlsx")
     n["Attendance.xlsx"] = k
