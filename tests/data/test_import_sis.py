@@ -150,3 +150,14 @@ def test_a_mapping_with_a_question_mark_is_refused(example, tmp_path: Path) -> N
     assert again.exit_code == 1 and "exists" in again.output
     with pytest.raises(ImportFailed, match="is still '\\?'"):
         import_sis(export, tmp_path / "m.yaml", tmp_path / "out")
+
+
+def test_a_parquet_extract_loads_like_the_csv_one(example, tmp_path: Path) -> None:
+    from aimline import data
+
+    _, export = example
+    report = import_sis(export, export / "mapping.yaml", tmp_path / "pq", fmt="parquet")
+    assert sorted(p.name for p in (tmp_path / "pq").glob("*.parquet")) == sorted(
+        f"{t}.parquet" for t in report.tables)
+    _, loaded = data.load(tmp_path / "pq", tmp_path / "w.duckdb")
+    assert loaded.rows == report.tables
