@@ -9,6 +9,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 from django.conf import settings
 
@@ -113,3 +114,58 @@ def test_not_a_zip_and_bad_paths_are_refused(own_warehouse: Path, tmp_path: Path
     r = client_for("other_admin").post("/data/", {"district": _district_pk(),
                                                   "path": str(tmp_path)})
     assert r.status_code == 400 and not LoadJob.objects.exists()
+
+
+def upload_as(folder: Path, source_format: str) -> LoadJob:
+    c = client_for("analyst")
+    r = c.post("/data/", {"district": _district_pk(), "source_format": source_format,
+                          "upload": zipped(folder)})
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    assert jobs.work_once()
+    job = LoadJob.objects.latest("created_at")
+    assert job.source_format == source_format
+    return job
+
+
+def test_a_sis_export_is_imported_then_loaded(own_warehouse: Path, district: Path,
+                                              tmp_path: Path) -> None:
+    from aimline.data.synth import sis_example
+
+    sis_example.write(district, tmp_path / "export")
+    job = upload_as(tmp_path / "export", "sis")
+    assert job.status == LoadJob.DONE, (job.message, job.problems[:3])
+    assert job.import_report["kind"] == "sis"
+    with duckdb.connect(str(own_warehouse), read_only=True) as con:
+        n = con.execute("SELECT count(*) FROM students WHERE student_id IN "
+                        f"(SELECT student_id FROM read_csv('{district}/students.csv'))"
+                        ).fetchone()[0]
+    assert n == len((district / "students.csv").read_text().splitlines()) - 1
+    page = client_for("analyst").get(f"/data/jobs/{job.pk}/").content.decode()
+    assert "Imported (sis)" in page and "Students.csv" in page
+
+
+def test_a_roster_feed_alone_is_imported_but_not_loadable(own_warehouse: Path,
+                                                          tmp_path: Path) -> None:
+    from tests.conftest import REALDATA
+
+    before = digest(own_warehouse)
+    job = upload_as(REALDATA / "oneroster" / "moodle_enrol_oneroster_fixtures" /
+                    "oneroster_test_data", "oneroster")
+    assert job.status == LoadJob.FAILED
+    assert any("required table is missing" in p["rule"] for p in job.problems)
+    assert job.import_report["tables"]["students"] == 1  # imported, then refused by load
+    page = client_for("analyst").get(f"/data/jobs/{job.pk}/").content.decode()
+    assert "Not filled from this source" in page and "OneRoster has no attendance" in page
+    assert digest(own_warehouse) == before
+
+
+def test_an_import_problem_is_shown_and_changes_nothing(own_warehouse: Path,
+                                                        tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "Students.csv").write_text("Student_Number\nS1\n")  # and no mapping.yaml
+    before = digest(own_warehouse)
+    job = upload_as(export, "sis")
+    assert job.status == LoadJob.FAILED and "nothing was imported" in job.message
+    assert "mapping.yaml is missing" in job.problems[0]["rule"]
+    assert digest(own_warehouse) == before

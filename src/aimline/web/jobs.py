@@ -20,6 +20,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from aimline import data
+from aimline.data.importers.report import ImportFailed, ImportReport
 from aimline.metrics import engine
 from aimline.web.models import LoadJob
 from aimline.web.orgs import sync_organisations
@@ -48,6 +49,27 @@ def unpack(upload: Path, into: Path) -> Path:
     return inner[0] if len(inner) == 1 and not csvs else into
 
 
+def import_source(kind: str, source: Path, out: Path) -> ImportReport:
+    """Run the importer for `kind` on an unpacked upload; the extract goes to `out`."""
+    if kind == "edfi":
+        from aimline.data.importers import edfi_json, edfi_xml
+
+        reader = edfi_xml.import_xml if any(source.rglob("*.xml")) else edfi_json.import_json
+        maps = list(source.rglob("descriptor-map.yaml"))
+        return reader(source, out, descriptor_map=maps[0] if maps else None)
+    if kind == "oneroster":
+        from aimline.data.importers.oneroster import import_oneroster
+
+        return import_oneroster(source, out)
+    from aimline.data.importers.sis import import_sis
+
+    mapping = source / "mapping.yaml"
+    if not mapping.exists():
+        raise ImportFailed(["mapping.yaml is missing: put the mapping in the zip beside the "
+                            "export files (aimline mapping init writes a first one)"])
+    return import_sis(source, mapping, out)
+
+
 def claim() -> LoadJob | None:
     """Take the oldest queued job; the conditional update makes two workers safe."""
     for job in LoadJob.objects.filter(status=LoadJob.QUEUED).order_by("created_at")[:5]:
@@ -66,13 +88,28 @@ def _step(job: LoadJob, step: str, progress: int) -> None:
 def run(job: LoadJob, warehouse: Path | None = None) -> LoadJob:
     warehouse = Path(warehouse or settings.WAREHOUSE)
     work = warehouse.with_name(f".{warehouse.name}.job{job.pk}")
+    extract = warehouse.with_name(f".{warehouse.name}.job{job.pk}.extract")
     try:
         _step(job, "Copying the warehouse", 5)
         if warehouse.exists():
             shutil.copyfile(warehouse, work)
+        source = Path(job.source)
+        if job.source_format != LoadJob.CANONICAL:
+            _step(job, f"Importing the {job.get_source_format_display()}", 8)
+            try:
+                report = import_source(job.source_format, source, extract)
+            except ImportFailed as e:
+                job.problems = [{"file": "", "row": None, "column": None, "value": None,
+                                 "rule": p} for p in e.problems[:500]]
+                job.problem_count = len(e.problems)
+                job.status, job.message = LoadJob.FAILED, (
+                    f"{len(e.problems):,} problems: nothing was imported or loaded")
+                return job
+            job.import_report = report.as_dict()
+            source = extract
         _step(job, "Validating and loading the extract", 10)
         try:
-            _, result = data.load(Path(job.source), work)
+            _, result = data.load(source, work)
         except data.ValidationFailed as e:
             job.problems = [asdict(p) for p in e.report.sorted_problems()[:500]]
             job.problem_count = e.report.total
@@ -97,6 +134,7 @@ def run(job: LoadJob, warehouse: Path | None = None) -> LoadJob:
         job.status, job.message = LoadJob.FAILED, f"{type(e).__name__}: {e}"
     finally:
         work.unlink(missing_ok=True)
+        shutil.rmtree(extract, ignore_errors=True)
         job.finished_at = timezone.now()
         job.save()
     return job

@@ -19,7 +19,9 @@ from aimline.web.models import LoadJob, Organisation
 
 class LoadForm(forms.Form):
     district = forms.ModelChoiceField(queryset=Organisation.objects.none())
-    upload = forms.FileField(required=False, help_text="The extract folder, zipped")
+    source_format = forms.ChoiceField(label="What it is", choices=LoadJob.FORMATS,
+                                      initial=LoadJob.CANONICAL, required=False)
+    upload = forms.FileField(required=False, help_text="The folder, zipped")
     path = forms.CharField(required=False, max_length=500,
                            help_text="…or a folder on the server")
 
@@ -67,7 +69,9 @@ def data_page(request: HttpRequest) -> HttpResponse:
                 form.add_error("upload", str(e))
         if not form.errors:
             job = LoadJob.objects.create(created_by=request.user, source=source,
-                                         district=form.cleaned_data["district"])
+                                         district=form.cleaned_data["district"],
+                                         source_format=form.cleaned_data["source_format"]
+                                         or LoadJob.CANONICAL)
             return redirect("job", pk=job.pk)
     return render(request, "aimline/data.html", {"form": form, "jobs": _jobs(request)[:20]},
                   status=400 if request.method == "POST" else 200)
