@@ -165,6 +165,18 @@ def test_staff_assignments_are_the_school_ones_active_in_the_sample_year(grand_b
     assert got == expected and len(got) > 50
 
 
+def test_teachers_of_sections_are_on_the_rosters(grand_bend) -> None:
+    report, out = grand_bend
+    expected = {(text(e, "SectionReference/SectionIdentity/SectionIdentifier"),
+                 text(e, "StaffReference/StaffIdentity/StaffUniqueId"))
+                for e in records("StaffAssociation.xml", "StaffSectionAssociation")}
+    got = [(r["section_id"], r["person_id"]) for r in rows(out / "section_rosters.csv")
+           if r["role"] == "teacher"]
+    assert sorted(got) == sorted(expected)  # one row per teacher and section
+    # the 528 associations are all used: a teacher twice in a section is one row
+    assert report.entities["StaffSectionAssociation"].used == 528 > len(expected)
+
+
 def test_what_the_sample_lacks_is_said_and_the_rest_imports(grand_bend) -> None:
     report, out = grand_bend
     assert "StudentSchoolAssociation" in report.unfilled["enrollments"]

@@ -356,6 +356,33 @@ def _staff_assignment(r: Record, c: Context, src: str) -> None:
     c.report.entity(src).used += 1
 
 
+def _section_member(role: str) -> Handler:
+    """A student's or a teacher's section association → one roster row."""
+
+    def handle(r: Record, c: Context, src: str) -> None:
+        c.row("section_rosters", src, {
+            "section_id": r.get("section"), "school_id": r.get("school"),
+            "school_year": school_year(r.get("year"), _date(r.get("begin"))),
+            "course_id": r.get("course"), "person_id": r.get("person"), "role": role,
+            "begin_date": _date(r.get("begin")), "end_date": _date(r.get("end"))})
+        c.report.entity(src).used += 1
+
+    return handle
+
+
+def _section_fields(person: tuple[str, str]) -> dict[str, tuple[str, str]]:
+    offering = "SectionReference/SectionIdentity/CourseOfferingReference/CourseOfferingIdentity/"
+    return {"person": person,
+            "section": ("SectionReference/SectionIdentity/SectionIdentifier",
+                        "sectionReference.sectionIdentifier"),
+            "school": (offering + "SchoolReference/SchoolIdentity/SchoolId",
+                       "sectionReference.schoolId"),
+            "year": (offering + "SessionReference/SessionIdentity/SchoolYear",
+                     "sectionReference.schoolYear"),
+            "course": (offering + "LocalCourseCode", "sectionReference.localCourseCode"),
+            "begin": ("BeginDate", "beginDate"), "end": ("EndDate", "endDate")}
+
+
 def _program(flag_by_entity: str | None) -> Handler:
     """A student program association → a student-group flag (held at some time)."""
 
@@ -553,6 +580,11 @@ ENTITIES: tuple[Entity, ...] = (
                "role": ("StaffClassification", "staffClassificationDescriptor"),
                "begin": ("BeginDate", "beginDate"), "end": ("EndDate", "endDate"),
            }, _staff_assignment),
+    Entity("StudentSectionAssociation", "studentSectionAssociations",
+           _section_fields(STUDENT), _section_member("student")),
+    Entity("StaffSectionAssociation", "staffSectionAssociations",
+           _section_fields(("StaffReference/StaffIdentity/StaffUniqueId",
+                            "staffReference.staffUniqueId")), _section_member("teacher")),
     Entity("StudentProgramAssociation", "studentProgramAssociations", _program_fields(),
            _program(None)),
     Entity("StudentSpecialEducationProgramAssociation",
@@ -600,7 +632,7 @@ MISSING = {
                        "state's cohort file",
     "staff_assignments": "no StaffEducationOrganizationAssignmentAssociation records "
                          "(StaffAssociation interchange)",
-    "section_rosters": "sections (StudentSectionAssociation) are not imported from Ed-Fi yet",
+    "section_rosters": "no StudentSectionAssociation or StaffSectionAssociation records",
     "assessment_results": "no StudentAssessment records",
     "discipline_actions": "no DisciplineAction records",
     "attendance_events": "no StudentSchoolAttendanceEvent records",

@@ -445,7 +445,7 @@ class Reader:
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Students with their demographics; enrollment spans from class enrollments (spans of
     one student at one school in one year that overlap merged into one; a student who
-    leaves and comes back keeps two spans); one roster row per person and class."""
+    leaves and comes back keeps two spans)."""
     con.execute(f"""CREATE OR REPLACE TABLE stg_students AS
         SELECT s.* EXCLUDE (sex, race_ethnicity, birth_date), d.sex, d.race_ethnicity,
                d.birth_date FROM stg_students s LEFT JOIN stg_demographics d USING (student_id)
@@ -464,13 +464,6 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
                CAST(nullif(max(e), DATE '9999-12-31') AS VARCHAR) AS exit_date,
                NULL AS exit_reason, 'enrollments' AS {SRC}, min({SEQ}) AS {SEQ}
         FROM g GROUP BY student_id, school_id, school_year, island ORDER BY {SEQ}""")
-    con.execute(f"""CREATE OR REPLACE TABLE stg_section_rosters AS
-        SELECT section_id, person_id, role, any_value(school_id) AS school_id,
-               any_value(school_year) AS school_year, any_value(course_id) AS course_id,
-               min(begin_date) AS begin_date,
-               CASE WHEN bool_or(end_date IS NULL) THEN NULL ELSE max(end_date) END AS end_date,
-               any_value({SRC}) AS {SRC}, min({SEQ}) AS {SEQ}
-        FROM stg_section_rosters GROUP BY section_id, person_id, role ORDER BY {SEQ}""")
 
 
 def import_oneroster(source: Path, out: Path, *, fmt: Format = "csv",

@@ -171,6 +171,17 @@ def _merge_attendance(con: duckdb.DuckDBPyConnection, report: ImportReport) -> N
                 "WHERE _dup > 1 OR _running > 1 + 1e-9)")
 
 
+ROSTER_SQL = f"""
+CREATE OR REPLACE TABLE stg_section_rosters AS
+SELECT section_id, person_id, role, any_value(school_id) AS school_id,
+       any_value(school_year) AS school_year, any_value(course_id) AS course_id,
+       min(begin_date) AS begin_date,
+       CASE WHEN bool_or(end_date IS NULL) THEN NULL ELSE max(end_date) END AS end_date,
+       any_value({SRC}) AS {SRC}, min({SEQ}) AS {SEQ}
+FROM stg_section_rosters GROUP BY section_id, person_id, role
+"""
+
+
 def finish(staging: Staging, out: Path, report: ImportReport, fmt: Format = "csv",
            prepare: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
            missing: dict[str, str] | None = None) -> None:
@@ -191,6 +202,9 @@ def finish(staging: Staging, out: Path, report: ImportReport, fmt: Format = "csv
         if prepare:
             prepare(con)
         _merge_attendance(con, report)
+        # a person in one section twice (two enrollments, two positions) is one roster row
+        # over the dates of both: the records are used, not dropped
+        con.execute(ROSTER_SQL)
         out.mkdir(parents=True, exist_ok=True)
         for t in TABLES:
             _dedupe(con, t, report)
