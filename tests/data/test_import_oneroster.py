@@ -139,6 +139,13 @@ def test_an_unknown_reference_is_refused(tmp_path: Path) -> None:
            "not a sourcedId in classes.csv")
 
 
+def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    src = copy("oneroster_test_data", tmp_path)
+    text = (src / "users.csv").read_text().replace("Bruce", "Brücé")
+    (src / "users.csv").write_bytes(text.encode("latin-1"))
+    _fails(src, tmp_path, "users.csv: not UTF-8 encoded")
+
+
 def test_a_file_the_manifest_lists_must_be_there(tmp_path: Path) -> None:
     src = copy("oneroster_test_data", tmp_path)
     (src / "courses.csv").unlink()

@@ -161,3 +161,21 @@ def test_a_parquet_extract_loads_like_the_csv_one(example, tmp_path: Path) -> No
         f"{t}.parquet" for t in report.tables)
     _, loaded = data.load(tmp_path / "pq", tmp_path / "w.duckdb")
     assert loaded.rows == report.tables
+
+
+def test_a_windows_1252_export_is_named_and_read_with_its_encoding(example,
+                                                                   tmp_path: Path) -> None:
+    _, export = example
+    src = tmp_path / "export"
+    shutil.copytree(export, src)
+    text = (src / "Students.csv").read_text(encoding="utf-8")
+    first = text.splitlines()[1].split(",")[2]  # First_Name of the first student
+    (src / "Students.csv").write_bytes(text.replace(first, "Zoë", 1).encode("cp1252"))
+    with pytest.raises(ImportFailed, match=r"Students\.csv: not utf-8-sig text"):
+        import_sis(src, src / "mapping.yaml", tmp_path / "a")
+    path = _mapping(src, tmp_path, lambda t: t["students"].setdefault("encoding", "cp1252"))
+    import_sis(src, path, tmp_path / "b")
+    with (tmp_path / "b" / "students.csv").open(encoding="utf-8") as f:
+        assert "Zoë" in f.read()
+    text, _ = propose(src)
+    assert yaml.safe_load(text)["tables"]["students"]["encoding"] == "cp1252"

@@ -133,11 +133,27 @@ def _date_format(values: list[str]) -> str | None:
     return None
 
 
+def _encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes, else Windows-1252, the
+    encoding of most Windows SIS exports that are not UTF-8."""
+    if path.suffix.lower() != ".csv":
+        return "utf-8-sig"
+    try:
+        with path.open(encoding="utf-8-sig") as f:
+            while f.read(1 << 20):
+                pass
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        return "cp1252"
+
+
 def propose(folder: Path) -> tuple[str, list[str]]:
     """The proposed mapping as YAML text (with counts as comments), and what needs a person."""
     files = sorted(p for p in folder.iterdir()
                    if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith("."))
-    headers = {p: list(next(read_rows(p), (0, {}))[1].keys()) for p in files}
+    encodings = {p: _encoding(p) for p in files}
+    headers = {p: list(next(read_rows(p, encoding=encodings[p]), (0, {}))[1].keys())
+               for p in files}
     todo: list[str] = []
     lines = ["# Proposed by `aimline mapping init`: check every line, replace each ? with the",
              "# canonical code (or list the value under drop:), then run aimline import sis.",
@@ -158,13 +174,16 @@ def propose(folder: Path) -> tuple[str, list[str]]:
                      and (c.allowed or c.type == "boolean")}
         date_cols = {c.name: match[c.name][0] for c in t.columns if c.name in match
                      and c.type == "date"}
-        for _, row in read_rows(path):
+        for _, row in read_rows(path, encoding=encodings[path]):
             for c, h in code_cols.items():
                 values.setdefault(c, Counter())[row.get(h, "")] += 1
             for c, h in date_cols.items():
                 if len(dates.setdefault(c, [])) < 200 and row.get(h):
                     dates[c].append(row[h])
-        lines += [f"  {t.name}:", f"    file: {path.name}", "    columns:"]
+        lines += [f"  {t.name}:", f"    file: {path.name}"]
+        if encodings[path] != "utf-8-sig":
+            lines.append(f"    encoding: {encodings[path]}  # not UTF-8: read as Windows-1252")
+        lines.append("    columns:")
         for c in t.columns:
             if c.name in match:
                 h, s = match[c.name]

@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import duckdb
 
@@ -88,36 +89,48 @@ class Row:
         return self.values.get(key, "")
 
 
+Opener = Callable[[], IO[str]]
+
+
 @dataclass
 class Bundle:
-    """The bundle's files as text, and what its manifest says of each."""
+    """The bundle's files (opened on demand, read as streams) and what its manifest says."""
 
-    files: dict[str, str]  # name (as in REQUIRED) -> CSV text
+    files: dict[str, Opener]  # name (as in REQUIRED) -> opens the CSV as text
     modes: dict[str, str]  # name -> bulk / delta
     version: str
     warnings: list[str] = field(default_factory=list)
 
 
+def _zip_member(source: Path, member: str) -> Opener:
+    def opener() -> IO[str]:
+        z = zipfile.ZipFile(source)  # closed with the stream: TextIOWrapper closes the member
+        return io.TextIOWrapper(z.open(member), encoding="utf-8-sig", newline="")
+
+    return opener
+
+
 def open_bundle(source: Path) -> Bundle:
-    """Read a folder or .zip of OneRoster CSVs and check it against its manifest."""
-    texts: dict[str, str] = {}
+    """Find a folder's or .zip's OneRoster CSVs and check them against the manifest."""
+    found: dict[str, Opener] = {}
     if source.is_file() and source.suffix.lower() == ".zip":
         with zipfile.ZipFile(source) as z:
             for info in z.infolist():  # base names only: no path inside the zip is trusted
                 name = Path(info.filename).name
                 if name.lower().endswith(".csv") and not info.is_dir():
-                    texts[name] = z.read(info).decode("utf-8-sig")
+                    found[name] = _zip_member(source, info.filename)
     elif source.is_dir():
         for p in sorted(source.glob("*.csv")):
-            texts[p.name] = p.read_text(encoding="utf-8-sig")
+            found[p.name] = lambda p=p: p.open(encoding="utf-8-sig", newline="")
     else:
         raise FileNotFoundError(f"{source}: no such folder or .zip of OneRoster CSV files")
-    by_lower = {k.lower(): k for k in texts}
+    by_lower = {k.lower(): k for k in found}
     if "manifest.csv" not in by_lower:
         raise ImportFailed([f"{source}: manifest.csv is missing (a OneRoster bundle starts "
                             "with it)"])
-    manifest = {r[0].strip(): (r[1].strip() if len(r) > 1 else "") for r in
-                csv.reader(io.StringIO(texts[by_lower["manifest.csv"]])) if r}
+    with found[by_lower["manifest.csv"]]() as f:
+        manifest = {r[0].strip(): (r[1].strip() if len(r) > 1 else "")
+                    for r in csv.reader(f) if r}
     version = manifest.get("oneroster.version", "")
     warnings = []
     if version not in ("1.1", "1.2"):
@@ -131,7 +144,7 @@ def open_bundle(source: Path) -> Bundle:
                 problems.append(f"manifest.csv lists file.{name} as {mode} but {name}.csv "
                                 "is not in the bundle")
                 continue
-            files[name], modes[name] = texts[present], mode
+            files[name], modes[name] = found[present], mode
         elif present is not None:
             warnings.append(f"{present}: the manifest says {mode}; the file is ignored")
     if problems:
@@ -142,11 +155,20 @@ def open_bundle(source: Path) -> Bundle:
 def rows(bundle: Bundle, name: str, report: ImportReport) -> Iterator[Row]:
     """The rows of one file as dicts keyed by the standard column names (any header case),
     with the file line of each; short rows padded (with a warning), long rows refused."""
-    text = bundle.files.get(name)
-    if text is None:
+    opener = bundle.files.get(name)
+    if opener is None:
         return
+    with opener() as f:
+        try:
+            yield from _rows(f, name, report)
+        except UnicodeDecodeError as e:
+            raise ImportFailed([f"{name}.csv: not UTF-8 encoded ({e.reason} at byte "
+                                f"{e.start} of a read block): save it as UTF-8"]) from None
+
+
+def _rows(f: IO[str], name: str, report: ImportReport) -> Iterator[Row]:
     file = f"{name}.csv"
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(f)
     header = next(reader, None)
     if header is None:
         raise ImportFailed([f"{file}: the file is empty (no header row)"])

@@ -22,6 +22,7 @@ each canonical column, how codes map and how dates are written:
         file: Attendance.xlsx
         sheet: Absences
         columns: {...}
+        # encoding: cp1252               # a CSV that is not UTF-8
         constants: {category: excused}   # a fixed value for every row
 
 A school_year not mapped is taken from the table's date (entry_date, date), July to June.
@@ -32,6 +33,7 @@ written unless every row converts. Types and rules are then checked by `aimline 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import re
@@ -72,6 +74,7 @@ class TableMap:
     columns: dict[str, ColumnMap]
     values: dict[str, dict[str, str]]
     drop: dict[str, set[str]]
+    encoding: str = "utf-8-sig"  # of a CSV file; many Windows exports are cp1252
 
 
 def _text(v: object) -> str:
@@ -130,11 +133,17 @@ def load_mapping(path: Path) -> tuple[list[TableMap], list[str]]:
                      "code, or list it under drop" for c, m in values.items()
                      for k, v in m.items() if v == "?"]
         drop = {c: {_text(v) for v in vs} for c, vs in (spec.get("drop") or {}).items()}
-        maps.append(TableMap(t, spec["file"], spec.get("sheet"), cols, values, drop))
+        try:
+            codecs.lookup(spec.get("encoding", "utf-8-sig"))
+        except LookupError:
+            problems.append(f"{where}: unknown encoding {spec['encoding']!r}")
+        maps.append(TableMap(t, spec["file"], spec.get("sheet"), cols, values, drop,
+                             spec.get("encoding", "utf-8-sig")))
     return maps, problems
 
 
-def read_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+def read_rows(path: Path, sheet: str | None = None, encoding: str = "utf-8-sig"
+              ) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number as the user sees it, {header: text}) for a CSV or XLSX file, streamed."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
@@ -152,7 +161,7 @@ def read_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, dict[
                 yield i, dict(zip(header, map(_text, values)))
         wb.close()
         return
-    with path.open(encoding="utf-8-sig", newline="") as f:
+    with path.open(encoding=encoding, newline="") as f:
         reader = csv.reader(f)
         header = [h.strip() for h in next(reader, [])]
         for values in reader:
@@ -170,8 +179,18 @@ def convert(folder: Path, m: TableMap, staging: Staging, report: ImportReport,
     entity = f"{m.file}" + (f" [{m.sheet}]" if m.sheet else "")
     # an Excel date cell arrives as an ISO date whatever the mapping's format for text dates
     excel = path.suffix.lower() in (".xlsx", ".xlsm")
+    try:
+        _convert(path, m, entity, excel, staging, report, problems, unmapped)
+    except UnicodeDecodeError as e:
+        problems.append(f"{m.file}: not {m.encoding} text ({e.reason}): save it as UTF-8, or "
+                        "give its encoding in the mapping (encoding: cp1252)")
+
+
+def _convert(path: Path, m: TableMap, entity: str, excel: bool, staging: Staging,
+             report: ImportReport, problems: list[str],
+             unmapped: Counter[tuple[str, str, str]]) -> None:
     first = True
-    for line, row in read_rows(path, m.sheet):
+    for line, row in read_rows(path, m.sheet, m.encoding):
         if first:
             absent = sorted({c.column for c in m.columns.values()
                              if c.column and c.column not in row})
