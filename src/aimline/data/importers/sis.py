@@ -170,7 +170,8 @@ def read_rows(path: Path, sheet: str | None = None, encoding: str = "utf-8-sig"
 
 
 def convert(folder: Path, m: TableMap, staging: Staging, report: ImportReport,
-            problems: list[str], unmapped: Counter[tuple[str, str, str]]) -> None:
+            problems: list[str], unmapped: Counter[tuple[str, str, str]],
+            tick: Callable[[int], None] | None = None) -> None:
     path = folder / m.file
     if not path.exists():
         problems.append(f"{m.file}: the mapping names this file for {m.table.name} but it is "
@@ -180,7 +181,7 @@ def convert(folder: Path, m: TableMap, staging: Staging, report: ImportReport,
     # an Excel date cell arrives as an ISO date whatever the mapping's format for text dates
     excel = path.suffix.lower() in (".xlsx", ".xlsm")
     try:
-        _convert(path, m, entity, excel, staging, report, problems, unmapped)
+        _convert(path, m, entity, excel, staging, report, problems, unmapped, tick)
     except UnicodeDecodeError as e:
         problems.append(f"{m.file}: not {m.encoding} text ({e.reason}): save it as UTF-8, or "
                         "give its encoding in the mapping (encoding: cp1252)")
@@ -188,7 +189,8 @@ def convert(folder: Path, m: TableMap, staging: Staging, report: ImportReport,
 
 def _convert(path: Path, m: TableMap, entity: str, excel: bool, staging: Staging,
              report: ImportReport, problems: list[str],
-             unmapped: Counter[tuple[str, str, str]]) -> None:
+             unmapped: Counter[tuple[str, str, str]],
+             tick: Callable[[int], None] | None) -> None:
     first = True
     for line, row in read_rows(path, m.sheet, m.encoding):
         if first:
@@ -200,6 +202,8 @@ def _convert(path: Path, m: TableMap, entity: str, excel: bool, staging: Staging
                 return
             first = False
         report.entity(entity).read += 1
+        if tick and report.entities[entity].read % 10_000 == 0:
+            tick(10_000)
         out: dict[str, object] = {}
         skip = None
         for canon, cm in m.columns.items():
@@ -256,9 +260,7 @@ def import_sis(folder: Path, mapping: Path, out: Path, *, fmt: Format = "csv",
     with atomic_folder(out) as work:
         staging = Staging(work / "staging")
         for m in maps:
-            convert(folder, m, staging, report, problems, unmapped)
-            if tick:
-                tick(report.entity(m.file).read if m.file in report.entities else 0)
+            convert(folder, m, staging, report, problems, unmapped, tick)
         problems += [f"{file}, column {col}: code {value!r} is not mapped ({n:,} row(s)): add "
                      "it to the mapping's values, or to drop" for (file, col, value), n in
                      sorted(unmapped.items(), key=lambda kv: (-kv[1], kv[0]))]
