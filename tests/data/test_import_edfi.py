@@ -4,6 +4,7 @@ synthetic district round-tripped through Ed-Fi XML back to the rows it came from
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
@@ -13,6 +14,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from aimline import data
 from aimline.cli import app
 from aimline.data import synth
 from aimline.data.importers.edfi_xml import import_xml
@@ -324,3 +326,18 @@ def test_a_value_that_is_not_a_number_names_the_file_and_line(tmp_path: Path) ->
     assert "StudentSchoolAttendance.xml line" in str(e.value)
     assert "'one'" in str(e.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_records_missing_their_student_are_kept_for_validation_to_name(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    text = (GRAND_BEND / "StudentSchoolAttendance.xml").read_text(encoding="utf-8")
+    # every event loses its student: events of one school, date and category must not
+    # then be merged into one as if they were duplicates
+    text = re.sub(r"<StudentUniqueId>\d+</StudentUniqueId>", "", text)
+    (src / "StudentSchoolAttendance.xml").write_text(text, encoding="utf-8")
+    report = import_xml(src, tmp_path / "out")
+    assert report.entities["StudentSchoolAttendanceEvent"].used == 1916
+    assert len(rows(tmp_path / "out" / "attendance_events.csv")) == 1916
+    problems = [p for p in data.check(tmp_path / "out").problems if p.column == "student_id"]
+    assert {p.rule for p in problems} == {"required value is missing"}

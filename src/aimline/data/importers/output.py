@@ -122,9 +122,11 @@ def _dedupe(con: duckdb.DuckDBPyConnection, t: Table, report: ImportReport) -> N
     """One row per primary key: the first record wins, the others are counted as dropped."""
     pk = ", ".join(f'"{c}"' for c in t.primary_key)
     shown = " || ', ' || ".join(f"coalesce(\"{c}\", '')" for c in t.primary_key)
+    # a row missing part of its key is left for `aimline load` to report, not merged away
+    whole = " AND ".join(f'"{c}" IS NOT NULL' for c in t.primary_key)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dups AS
         SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {pk} ORDER BY {SEQ}) AS _k
-                       FROM stg_{t.name}) WHERE _k > 1""")
+                       FROM stg_{t.name} WHERE {whole}) WHERE _k > 1""")
     _count_drops(con, report, f"duplicate of an earlier record with the same key "
                  f"({', '.join(t.primary_key)}) in {t.name}: the first kept",
                  f"SELECT {SRC}, {shown} AS ex FROM _dups")
@@ -148,7 +150,9 @@ WITH r AS (
          row_number() OVER (PARTITION BY student_id, school_id, date, category
                             ORDER BY TRY_CAST(day_fraction AS DOUBLE) DESC NULLS LAST, {SEQ})
            AS _dup
-  FROM stg_attendance_events)
+  FROM stg_attendance_events
+  WHERE student_id IS NOT NULL AND school_id IS NOT NULL AND date IS NOT NULL
+    AND category IS NOT NULL)
 SELECT *, CASE WHEN _dup = 1 AND {_ABSENCE} THEN sum(_f) OVER (
             PARTITION BY student_id, school_id, date, _dup = 1 AND {_ABSENCE}
             ORDER BY _f DESC NULLS LAST, category, {SEQ}
