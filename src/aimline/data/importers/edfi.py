@@ -211,36 +211,35 @@ def _demographics(r: Record, c: Context, src: str) -> None:
 
 
 def _attendance(r: Record, c: Context, src: str) -> None:
-    category = c.code("AttendanceEventCategoryDescriptor", r.get("category"), r)
-    student, date = r.get("student"), _date(r.get("date"))
+    # the hot path of a large import (one call per event): the example is built only for
+    # a record that is dropped
     raw = r.get("category") or ""
-    example = f"{student}, {date}, {raw.rsplit('#', 1)[-1]}"
-    if category is None:
-        c.report.drop(src, "presence record: only absences and tardies are kept", example)
-        return
-    if category == DROP:
-        c.report.drop(src, "mapped to drop by the descriptor map", example)
-        return
+    category = c.code("AttendanceEventCategoryDescriptor", raw or None, r)
+    student, date = r.get("student"), _date(r.get("date"))
     duration = r.get("duration")
-    if category in ("excused", "unexcused", "suspension"):
-        if src.startswith("StudentSection") or src.startswith("studentSection"):
-            c.report.drop(src, "a class period missed is not a share of the school day "
-                          "(section absences are not day absences)", example)
-            return
-        if duration is None and raw.endswith("#Partial"):
-            c.report.drop(src, "Partial event without EventDuration: the share of the day "
-                          "missed is unknown", example)
-            return
-        fraction: str | None = duration or "1"
-        if not 0 < float(fraction) <= 1:
-            c.report.drop(src, "EventDuration outside (0, 1]", f"{example}: {fraction}")
-            return
-    else:
-        fraction = duration  # tardies and early departures need no share of the day
+    why = None
+    if category is None:
+        why = "presence record: only absences and tardies are kept"
+    elif category == DROP:
+        why = "mapped to drop by the descriptor map"
+    elif category in ("excused", "unexcused", "suspension"):
+        if src == "StudentSectionAttendanceEvent":
+            why = ("a class period missed is not a share of the school day (section "
+                   "absences are not day absences)")
+        elif duration is None and raw.endswith("#Partial"):
+            why = "Partial event without EventDuration: the share of the day missed is unknown"
+        elif not 0 < float(duration or 1) <= 1:
+            why = "EventDuration outside (0, 1]"
+        duration = duration or "1"
+    if why:
+        c.report.drop(src, why, f"{student}, {date}, {raw.rsplit('#', 1)[-1]}"
+                      + (f": {duration}" if why.startswith("EventDuration") else ""))
+        return
+    # tardies and early departures need no share of the day (duration may be None)
     c.row("attendance_events", src, {
         "student_id": student, "school_id": r.get("school"),
         "school_year": school_year(r.get("year"), date), "date": date,
-        "category": category, "day_fraction": fraction})
+        "category": category, "day_fraction": duration})
     c.report.entity(src).used += 1
 
 

@@ -48,11 +48,13 @@ class Fields:
             xp = "/".join(s if s.startswith("@") else f"e:{s}" for s in steps)
             self.single.append(name)
             parts.append(f"string({xp})")
+            # plain strings, not lxml's "smart" ones that keep the tree alive
             self.lists[name] = etree.XPath(
-                xp if steps[-1].startswith("@") else f"{xp}/text()", namespaces={"e": ns})
+                xp if steps[-1].startswith("@") else f"{xp}/text()", namespaces={"e": ns},
+                smart_strings=False)
         glue = f", '{SEP}', "
-        self.joined = etree.XPath(f"concat({glue.join(parts)}, '')"
-                                  if len(parts) > 1 else parts[0], namespaces={"e": ns})
+        self.joined = etree.XPath(f"concat({glue.join(parts)}, '')" if len(parts) > 1
+                                  else parts[0], namespaces={"e": ns}, smart_strings=False)
 
 
 class XmlRecord:
