@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from aimline.data.schema import GRADE_LEVELS
 
 
@@ -28,9 +30,16 @@ def school_year_of(date: str) -> int:
 
 
 def as_text(v: object) -> str | None:
-    """A value as the text an extract holds: booleans as true/false, None as None."""
+    """A source value as the text an extract holds: booleans as true/false, whole floats
+    without their .0 (Excel and JSON write 3 as 3.0), dates as YYYY-MM-DD, None as None."""
     if v is None:
         return None
     if isinstance(v, bool):
         return "true" if v else "false"
-    return str(v)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v).strip()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from aimline.data.extract import Format
 from aimline.data.importers import edfi
+from aimline.data.importers.common import as_text
 from aimline.data.importers.descriptors import UnmappedDescriptor
 from aimline.data.importers.report import ImportFailed, ImportReport
 
@@ -33,10 +34,11 @@ class JsonRecord:
         self.where = where
 
     def all(self, name: str) -> list[str]:
+        steps = self.paths.get(name)
+        if steps is None:  # a field this shape has no path for
+            return []
         values: list[object] = [self.obj]
-        for step in self.paths.get(name, ()):  # a field this shape has no path for: none
-            if not values:
-                break
+        for step in steps:
             many = step.endswith("[]")
             key = step[:-2] if many else step
             nxt: list[object] = []
@@ -44,19 +46,11 @@ class JsonRecord:
                 if isinstance(v, dict) and (x := v.get(key)) is not None:
                     nxt.extend(x if many and isinstance(x, list) else [x])
             values = nxt
-        if name not in self.paths:
-            return []
-        return [_text(v) for v in values if v is not None and _text(v) != ""]
+        return [t for v in values if (t := as_text(v))]
 
     def get(self, name: str) -> str | None:
         found = self.all(name)
         return found[0] if found else None
-
-
-def _text(v: object) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v).strip()
 
 
 def pages(folder: Path) -> Iterator[tuple[str, Path]]:

@@ -45,7 +45,7 @@ from pathlib import Path
 import yaml
 
 from aimline.data.extract import Format
-from aimline.data.importers.common import school_year_of
+from aimline.data.importers.common import as_text, school_year_of
 from aimline.data.importers.output import Staging, atomic_folder, finish
 from aimline.data.importers.report import ImportFailed, ImportReport
 from aimline.data.schema import TABLE_BY_NAME, Table
@@ -78,17 +78,7 @@ class TableMap:
 
 
 def _text(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return str(v).strip()
+    return as_text(v) or ""
 
 
 def load_mapping(path: Path) -> tuple[list[TableMap], list[str]]:
