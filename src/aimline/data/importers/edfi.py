@@ -25,6 +25,7 @@ from aimline.data.importers.common import grade_span, school_year_of
 from aimline.data.importers.descriptors import DROP, Descriptors, UnmappedDescriptor
 from aimline.data.importers.output import SEQ, SRC, Staging, atomic_folder, finish
 from aimline.data.importers.report import ImportFailed, ImportReport
+from aimline.data.schema import TABLE_BY_NAME
 
 # staging tables of records that feed a canonical row made from another record
 EXTRA: dict[str, tuple[str, ...]] = {
@@ -273,8 +274,8 @@ def _discipline_action(r: Record, c: Context, src: str) -> None:
     for action in actions:  # one canonical row per action taken
         c.row("discipline_actions", src, {
             "incident_id": incident, "student_id": student,
-            "school_id": r.get("school") or r.get("incident_school"),
-            "school_year": school_year(None, date), "date": date,
+            # the school year comes in prepare(), from the incident's date when known
+            "school_id": r.get("school") or r.get("incident_school"), "date": date,
             "behavior": c.code("BehaviorDescriptor", r.get("behavior"), r)
             if r.get("behavior") else None, "action": action, "days": days,
             "_incident_school": r.get("incident_school")})
@@ -609,14 +610,13 @@ ENTITIES: tuple[Entity, ...] = (
            _program_fields(), _program(None)),
 )
 BY_XML = {e.xml: e for e in ENTITIES}
+BY_JSON = {e.json: e for e in ENTITIES}
 
 
 def staging_columns() -> dict[str, tuple[str, ...]]:
     """The staging tables beyond the canonical ones, and canonical ones with a column more."""
-    from aimline.data.schema import table
+    return {**EXTRA, **{t: (*TABLE_BY_NAME[t].column_names, *more) for t, more in WITH.items()}}
 
-    return {**EXTRA, **{t: (*table(t).column_names, *more) for t, more in WITH.items()}}
-BY_JSON = {e.json: e for e in ENTITIES}
 
 # why a canonical table stays empty when its Ed-Fi source is absent
 MISSING = {
@@ -694,10 +694,9 @@ def prepare(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
         LEFT JOIN stg_demographics d USING (student_id)
         LEFT JOIN stg_flags f USING (student_id)
         GROUP BY s.student_id, s.{SEQ}""")
-    _orphans(con, report, "demographics", "students", "student_id",
-             "student not in the Student records")
-    _orphans(con, report, "flags", "students", "student_id",
-             "student not in the Student records")
+    for table in ("demographics", "flags"):
+        _drop_where(con, report, table, "student_id NOT IN (SELECT student_id FROM "
+                    "stg_students)", "student not in the Student records", "student_id")
     # discipline: the incident's date and school, the behaviour from the association; two
     # actions of one kind for one student and incident (two detentions) are one row, days summed
     con.execute("""CREATE OR REPLACE TABLE stg_discipline_actions AS
@@ -750,14 +749,6 @@ def prepare(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
                       "academic subject")):
         _drop_where(con, report, "assessment_results", f"{col} IS NULL", why,
                     "student_id || ', ' || coalesce(assessment, '')")
-
-
-def _orphans(con: duckdb.DuckDBPyConnection, report: ImportReport, table: str, target: str,
-             key: str, why: str) -> None:
-    for src, n, ex in con.execute(f"""
-            SELECT {SRC}, count(*), list({key})[1:3] FROM stg_{table}
-            WHERE {key} NOT IN (SELECT {key} FROM stg_{target}) GROUP BY {SRC}""").fetchall():
-        report.unuse(src, why, ex, n)
 
 
 def _drop_where(con: duckdb.DuckDBPyConnection, report: ImportReport, table: str, cond: str,
