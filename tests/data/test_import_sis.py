@@ -179,3 +179,22 @@ def test_a_windows_1252_export_is_named_and_read_with_its_encoding(example,
         assert "Zoë" in f.read()
     text, _ = propose(src)
     assert yaml.safe_load(text)["tables"]["students"]["encoding"] == "cp1252"
+
+
+def test_a_bad_value_in_a_parquet_extract_is_named_by_validation(example,
+                                                                 tmp_path: Path) -> None:
+    from aimline import data
+
+    _, export = example
+    src = tmp_path / "export"
+    shutil.copytree(export, src)
+    lines = (src / "TestScores.csv").read_text().splitlines()
+    fields = lines[1].split(",")
+    fields[6] = "high"  # Scale_Score
+    lines[1] = ",".join(fields)
+    (src / "TestScores.csv").write_text("\n".join(lines) + "\n")
+    import_sis(src, src / "mapping.yaml", tmp_path / "pq", fmt="parquet")
+    problems = [p for p in data.check(tmp_path / "pq").problems
+                if p.file == "assessment_results.parquet"]
+    assert [(p.column, p.value, p.rule) for p in problems] == [
+        ("scale_score", "high", "must be a number")]

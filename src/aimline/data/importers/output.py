@@ -231,14 +231,11 @@ def finish(staging: Staging, out: Path, report: ImportReport, fmt: Format = "csv
 
 
 def _write(con: duckdb.DuckDBPyConnection, t: Table, out: Path, fmt: Format) -> None:
-    if fmt == "csv":
-        cols = ", ".join(f'"{c}"' for c in t.column_names)
-        target = sql_str(str(out / f"{t.name}.csv"))
-        con.execute(f"COPY (SELECT {cols} FROM stg_{t.name} ORDER BY {SEQ}) TO {target} "
-                    "(HEADER, DELIMITER ',')")
-        return
-    casts = ", ".join(
-        f'TRY_CAST("{c.name}" AS {c.duckdb_type}) AS "{c.name}"' for c in t.columns)
-    target = sql_str(str(out / f"{t.name}.parquet"))
-    con.execute(f"COPY (SELECT {casts} FROM stg_{t.name} ORDER BY {SEQ}) TO {target} "
-                "(FORMAT parquet, COMPRESSION zstd)")
+    # values stay text in either format, as the source gave them: `aimline load` checks and
+    # types them, so a bad value is reported there with its rule (a cast here would turn
+    # it into a silent empty value)
+    cols = ", ".join(f'"{c}"' for c in t.column_names)
+    target = sql_str(str(out / f"{t.name}.{fmt}"))
+    options = "HEADER, DELIMITER ','" if fmt == "csv" else "FORMAT parquet, COMPRESSION zstd"
+    con.execute(f"COPY (SELECT {cols} FROM stg_{t.name} ORDER BY {SEQ}) TO {target} "
+                f"({options})")
