@@ -131,7 +131,7 @@ def import_edfi(
     aimline import edfi --api https://host/data/v3 --key K --secret S --school-year 2025
     --out extract/
     """
-    from aimline.data.importers import edfi_api, edfi_json, edfi_xml
+    from aimline.data.importers import edfi_api, edfi_json, import_edfi
 
     if api is None and source is None:
         fail("give a folder of Ed-Fi files, or --api with --key and --secret")
@@ -149,11 +149,10 @@ def import_edfi(
         run_import("Pulling from the Ed-Fi API", pull, out, fmt, load, warehouse)
         return
     assert source is not None
-    is_xml = source.is_dir() and any(source.rglob("*.xml"))
-    reader = edfi_xml.import_xml if is_xml else edfi_json.import_json
-    run_import(f"Reading Ed-Fi {'XML' if is_xml else 'JSON'}",
-               lambda tick: reader(source, out, descriptor_map=descriptor_map, fmt=fmt,  # type: ignore[arg-type]
-                                   tick=tick), out, fmt, load, warehouse)
+    run_import("Reading Ed-Fi files",
+               lambda tick: import_edfi(source, out, descriptor_map=descriptor_map,
+                                        fmt=fmt, tick=tick),  # type: ignore[arg-type]
+               out, fmt, load, warehouse)
 
 
 @import_app.command("oneroster")

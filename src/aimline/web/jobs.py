@@ -52,11 +52,10 @@ def unpack(upload: Path, into: Path) -> Path:
 def import_source(kind: str, source: Path, out: Path) -> ImportReport:
     """Run the importer for `kind` on an unpacked upload; the extract goes to `out`."""
     if kind == "edfi":
-        from aimline.data.importers import edfi_json, edfi_xml
+        from aimline.data.importers import import_edfi
 
-        reader = edfi_xml.import_xml if any(source.rglob("*.xml")) else edfi_json.import_json
         maps = list(source.rglob("descriptor-map.yaml"))
-        return reader(source, out, descriptor_map=maps[0] if maps else None)
+        return import_edfi(source, out, descriptor_map=maps[0] if maps else None)
     if kind == "oneroster":
         from aimline.data.importers.oneroster import import_oneroster
 
