@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from aimline.data.schema import TABLES, Table
+from aimline.data.staging import sql_str
 
 Format = Literal["csv", "parquet"]
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int32(), "decimal": pa.float64(),
@@ -31,6 +33,17 @@ def find_files(folder: Path) -> dict[str, Path]:
             if p.exists():
                 found[t.name] = p
     return found
+
+
+def open_views(folder: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with a view per table of the extract in `folder` (CSV read as
+    text, Parquet as stored): for writing the extract out in another format."""
+    con = duckdb.connect()
+    for name, path in find_files(folder).items():
+        source = (f"read_csv({sql_str(str(path))}, all_varchar=true)" if path.suffix == ".csv"
+                  else f"read_parquet({sql_str(str(path))})")
+        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {source}')
+    return con
 
 
 class ExtractWriter:

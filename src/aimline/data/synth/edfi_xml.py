@@ -19,8 +19,8 @@ from xml.sax.saxutils import escape
 import duckdb
 import yaml
 
+from aimline.data.extract import open_views
 from aimline.data.schema import BEHAVIORS, GRADE_LEVELS
-from aimline.data.staging import sql_str
 
 NS = "http://ed-fi.org/5.2.0"
 ED = "uri://ed-fi.org/"
@@ -119,13 +119,7 @@ def write(extract: Path, out: Path) -> dict[str, int]:
     """Write the interchange files for the canonical extract in `extract`; returns the
     elements written per interchange file."""
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
-    for t in ("leas", "schools", "courses", "calendar_days", "students", "enrollments",
-              "attendance_events", "discipline_actions", "assessment_results", "course_marks"):
-        found = [p for p in (extract / f"{t}.csv", extract / f"{t}.parquet") if p.exists()]
-        reader = "read_csv" if found[0].suffix == ".csv" else "read_parquet"
-        opts = ", all_varchar=true" if reader == "read_csv" else ""
-        con.execute(f"CREATE VIEW {t} AS SELECT * FROM {reader}({sql_str(str(found[0]))}{opts})")
+    con = open_views(extract)
     counts = {}
     for name, fn in (("EducationOrganization", _organizations), ("EducationOrgCalendar", _calendar),
                      ("Student", _students), ("StudentEnrollment", _enrollment),

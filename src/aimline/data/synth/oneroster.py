@@ -13,9 +13,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import duckdb
-
-from aimline.data.staging import sql_str
+from aimline.data.extract import open_views
 
 STAMP = "2026-07-01T00:00:00.000Z"
 SCED_CODE = {"ela": "01001", "math": "02052", "science": "03051", "social_studies": "04101",
@@ -41,10 +39,7 @@ def _writer(out: Path, name: str, header: list[str]) -> tuple[csv.writer, object
 def write(extract: Path, out: Path) -> dict[str, int]:
     """Write the bundle for the canonical extract in `extract`; rows per file."""
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
-    for t in ("leas", "schools", "courses", "students", "enrollments"):
-        con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_csv("
-                    f"{sql_str(str(extract / f'{t}.csv'))}, all_varchar=true)")
+    con = open_views(extract)
     counts: dict[str, int] = {}
     with (out / "manifest.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)

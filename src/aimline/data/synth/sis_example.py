@@ -14,11 +14,10 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import yaml
 from openpyxl import Workbook
 
-from aimline.data.staging import sql_str
+from aimline.data.extract import open_views
 
 GRADE = {"PK": "-1", "KG": "0", **{f"{g:02d}": str(g) for g in range(1, 13)}}
 ETHNICITY = {"hispanic": "1", "american_indian": "2", "asian": "3", "black": "4",
@@ -130,11 +129,7 @@ def _csv(out: Path, name: str, header: list[str], rows: list | object) -> int:
 def write(extract: Path, out: Path) -> dict[str, int]:
     """Write the export for the canonical extract in `extract`; rows per file."""
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
-    for t in ("leas", "schools", "students", "courses", "enrollments", "calendar_days",
-              "attendance_events", "course_marks", "discipline_actions", "assessment_results"):
-        con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_csv("
-                    f"{sql_str(str(extract / f'{t}.csv'))}, all_varchar=true)")
+    con = open_views(extract)
 
     def q(sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
