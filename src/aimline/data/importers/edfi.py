@@ -23,7 +23,14 @@ import duckdb
 from aimline.data.extract import Format
 from aimline.data.importers.common import grade_span, school_year_of
 from aimline.data.importers.descriptors import DROP, Descriptors, UnmappedDescriptor
-from aimline.data.importers.output import SEQ, SRC, Staging, atomic_folder, finish
+from aimline.data.importers.output import (
+    SEQ,
+    SRC,
+    Staging,
+    atomic_folder,
+    count_drops,
+    finish,
+)
 from aimline.data.importers.report import ImportFailed, ImportReport
 from aimline.data.schema import TABLE_BY_NAME
 
@@ -753,9 +760,8 @@ def prepare(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
 
 def _drop_where(con: duckdb.DuckDBPyConnection, report: ImportReport, table: str, cond: str,
                 why: str, example: str) -> None:
-    for src, n, ex in con.execute(f"""SELECT {SRC}, count(*), list({example})[1:3]
-                                      FROM stg_{table} WHERE {cond} GROUP BY {SRC}""").fetchall():
-        report.unuse(src, why, ex, n)
+    count_drops(con, report, why, f"SELECT {SRC}, {example} AS ex FROM stg_{table} "
+                                  f"WHERE {cond}")
     con.execute(f"DELETE FROM stg_{table} WHERE {cond}")
 
 

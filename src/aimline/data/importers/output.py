@@ -127,13 +127,13 @@ def _dedupe(con: duckdb.DuckDBPyConnection, t: Table, report: ImportReport) -> N
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dups AS
         SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {pk} ORDER BY {SEQ}) AS _k
                        FROM stg_{t.name} WHERE {whole}) WHERE _k > 1""")
-    _count_drops(con, report, f"duplicate of an earlier record with the same key "
+    count_drops(con, report, f"duplicate of an earlier record with the same key "
                  f"({', '.join(t.primary_key)}) in {t.name}: the first kept",
                  f"SELECT {SRC}, {shown} AS ex FROM _dups")
     con.execute(f"DELETE FROM stg_{t.name} WHERE {SEQ} IN (SELECT {SEQ} FROM _dups)")
 
 
-def _count_drops(con: duckdb.DuckDBPyConnection, report: ImportReport, reason: str,
+def count_drops(con: duckdb.DuckDBPyConnection, report: ImportReport, reason: str,
                  sql: str) -> None:
     """`sql` yields (source entity, example) per dropped row of rows already counted used."""
     for src, n, examples in con.execute(
@@ -166,9 +166,9 @@ def _merge_attendance(con: duckdb.DuckDBPyConnection, report: ImportReport) -> N
     absences adding up to no more than a whole day (the longest kept first)."""
     con.execute(MERGE_SQL)
     ex = "student_id || ', ' || school_id || ', ' || date || ', ' || category"
-    _count_drops(con, report, "duplicate event: same student, school, date and category "
+    count_drops(con, report, "duplicate event: same student, school, date and category "
                  "(the longest kept)", f"SELECT {SRC}, {ex} AS ex FROM _att WHERE _dup > 1")
-    _count_drops(con, report, "absences on one day added up to more than a whole day: "
+    count_drops(con, report, "absences on one day added up to more than a whole day: "
                  "the longest kept", f"SELECT {SRC}, {ex} AS ex FROM _att "
                  "WHERE _dup = 1 AND _running > 1 + 1e-9")
     con.execute(f"DELETE FROM stg_attendance_events WHERE {SEQ} IN (SELECT {SEQ} FROM _att "
