@@ -171,6 +171,8 @@ def audit(
     year: Annotated[int, typer.Option(help="School year of the audit")],
     out: Annotated[Path, typer.Option(help="audit.pdf | audit.html | audit.xlsx")],
     warehouse: WarehouseOpt = None,
+    district: Annotated[str | None, typer.Option(
+        help="The district (lea_id) audited; needed when the warehouse holds several")] = None,
     schools: Annotated[list[str] | None, typer.Option("--schools", help="Only these schools; "
                                                       "repeat")] = None,
     state_reference: Annotated[Path | None, typer.Option(
@@ -179,8 +181,8 @@ def audit(
     criteria: Annotated[str, typer.Option(help="Award screen: ncust, none, or a criteria "
                                           "set as JSON (see docs/equity.md)")] = "ncust",
 ) -> None:
-    """Equity & Excellence Audit of every school: gaps by group, similar schools, beating
-    the odds, methods appendix; suppressed before anything is written.
+    """Equity & Excellence Audit of every school of one district: gaps by group, similar
+    schools, beating the odds, methods appendix; suppressed before anything is written.
 
     Example: aimline audit --year 2026 --out audit.pdf --state-reference state.csv
     """
@@ -219,7 +221,8 @@ def audit(
             progress.update(task, description=f"Auditing: {what}", advance=1)
 
         try:
-            built = report.build(path, year, schools=schools, state=state, min_n=min_n,
+            built = report.build(path, year, lea=district, schools=schools, state=state,
+                                 min_n=min_n,
                                  criteria=chosen, progress=step)
             step(f"writing {out.name}")
             report.write(built, out)

@@ -100,3 +100,17 @@ def test_every_metric_has_its_facts() -> None:
         assert m.title and m.source and m.numerator and m.denominator and m.definition, m.id
         assert m.unit in ("percent", "per_100")
         assert m.units.__doc__ or m.definition
+
+
+def test_an_unknown_metric_is_a_key_error_and_a_value_error() -> None:
+    """Lookups catch KeyError, input checks ValueError: both see an unknown metric."""
+    for kind in (KeyError, ValueError):
+        with pytest.raises(kind, match="unknown metric 'nope'; metrics are: attendance_rate"):
+            catalog.get("nope")
+
+
+def test_the_catalog_collects_each_module_s_records() -> None:
+    from aimline.metrics import attendance, ews, outcomes
+
+    ids = [m.id for m in (*attendance.METRICS, *ews.METRICS, *outcomes.METRICS)]
+    assert [m.id for m in catalog.all_metrics()] == ids and len(set(ids)) == len(ids)

@@ -135,7 +135,8 @@ def test_unknown_school_and_year_fail_clearly(wh: Path, tmp_path: Path) -> None:
     out = tmp_path / "a.html"
     bad = runner.invoke(app, ["audit", "--year", "2026", "--warehouse", str(wh), "--out",
                               str(out), "--schools", "9999"])
-    assert bad.exit_code == 1 and "school 9999 has no indicators" in words(bad.stderr)
+    assert bad.exit_code == 1 and "school 9999 of district 0100001 has no indicators" in words(
+        bad.stderr)
     year = runner.invoke(app, ["audit", "--year", "2031", "--warehouse", str(wh), "--out",
                                str(out)])
     assert year.exit_code == 1 and "school year 2031 is not in the warehouse" in words(
@@ -149,3 +150,39 @@ def test_the_methods_appendix_is_the_catalog(built: audit.Audit) -> None:
     html = audit.render_html(built)
     for m in built.metrics:
         assert str(escape(catalog.get(m.id).definition)) in html
+
+
+def test_a_warehouse_of_two_districts_is_audited_one_district_at_a_time(
+        wh: Path, tmp_path: Path) -> None:
+    """Two districts in one warehouse: each audit lists its own schools only and carries
+    its own district's name; without --district the CLI asks which (nothing written)."""
+    import shutil
+
+    from tests.web.conftest import OTHER_LEA, add_other_district
+
+    two = tmp_path / "two.duckdb"
+    shutil.copyfile(wh, two)
+    add_other_district(two)
+    mine = audit.build(two, 2026, lea="0100001", criteria=None)
+    other = audit.build(two, 2026, lea=OTHER_LEA, criteria=None)
+    assert mine.district == "Aimline Unified" and other.district == "Other Unified"
+    assert {s.school_id for s in mine.schools} == {s.school_id for s in built_of(wh)}
+    assert other.schools and all(s.school_id.startswith("X") for s in other.schools)
+    for a, lea in ((mine, "0100001"), (other, OTHER_LEA)):
+        assert set(a.indicators.lea_id) == {lea}
+        assert set(a.profile.school_id) == {s.school_id for s in a.schools}
+    out = tmp_path / "a.xlsx"
+    asked = runner.invoke(app, ["audit", "--year", "2026", "--warehouse", str(two), "--out",
+                                str(out), "--criteria", "none"])
+    assert asked.exit_code == 1 and "holds 2 districts; name one (--district)" in words(
+        asked.stderr)
+    assert not out.exists()
+    ok = runner.invoke(app, ["audit", "--year", "2026", "--warehouse", str(two), "--out",
+                             str(out), "--criteria", "none", "--district", OTHER_LEA])
+    assert ok.exit_code == 0, ok.stderr
+    sheet = pd.read_excel(out, sheet_name="schools", dtype={"school_id": str})
+    assert set(sheet.school_id) == {s.school_id for s in other.schools}
+
+
+def built_of(wh: Path) -> list[audit.SchoolSection]:
+    return audit.build(wh, 2026, criteria=None).schools

@@ -16,8 +16,9 @@ OTHER_LEA = "0200002"
 
 
 def add_other_district(warehouse: Path) -> None:
-    """Copy two schools (their students, enrollments and indicators) under new ids into a
-    second district that no demo user's role covers."""
+    """Copy two schools (their calendars, 50 of their students with every record, and their
+    indicators) under new ids into a second district that no demo user's role covers: a
+    real district to audit, list and keep apart."""
     con = duckdb.connect(str(warehouse))
     con.execute("BEGIN")
     con.execute(f"INSERT INTO leas BY NAME SELECT * REPLACE ('{OTHER_LEA}' AS lea_id, "
@@ -27,17 +28,31 @@ def add_other_district(warehouse: Path) -> None:
     con.execute(f"""INSERT INTO schools BY NAME SELECT * REPLACE ('X' || school_id AS school_id,
                     '{OTHER_LEA}' AS lea_id, 'Other ' || name AS name) FROM schools
                     WHERE school_id IN (SELECT * FROM two)""")
-    con.execute("""CREATE TEMP TABLE kids AS SELECT DISTINCT student_id FROM enrollments
-                   WHERE school_id IN (SELECT * FROM two) LIMIT 50""")
+    for table in ("calendar_days", "calendar_index"):
+        con.execute(f"""INSERT INTO {table} BY NAME SELECT * REPLACE ('X' || school_id AS
+                        school_id) FROM {table} WHERE school_id IN (SELECT * FROM two)""")
+    # 25 students enrolled in the latest year at each of the two schools
+    con.execute("""CREATE TEMP TABLE kids AS SELECT DISTINCT student_id FROM (
+                     SELECT DISTINCT student_id, school_id FROM enrollments
+                     WHERE school_id IN (SELECT * FROM two)
+                       AND school_year = (SELECT max(school_year) FROM enrollments))
+                   QUALIFY row_number() OVER (PARTITION BY school_id ORDER BY student_id) <= 25
+                """)
     con.execute("""INSERT INTO students BY NAME SELECT * REPLACE ('X' || student_id AS student_id)
                    FROM students WHERE student_id IN (SELECT * FROM kids)""")
-    con.execute("""INSERT INTO enrollments BY NAME SELECT * REPLACE ('X' || student_id AS
-                   student_id, 'X' || school_id AS school_id) FROM enrollments
-                   WHERE student_id IN (SELECT * FROM kids) AND school_id IN (SELECT * FROM two)""")
-    con.execute(f"""INSERT INTO indicators BY NAME SELECT * REPLACE (
-                    CASE WHEN scope = 'school' THEN 'X' || school_id END AS school_id,
-                    '{OTHER_LEA}' AS lea_id) FROM indicators
-                    WHERE school_id IN (SELECT * FROM two) OR scope = 'district'""")
+    for table in ("enrollments", "attendance_events", "course_marks", "discipline_actions",
+                  "assessment_results"):
+        con.execute(f"""INSERT INTO {table} BY NAME SELECT * REPLACE ('X' || student_id AS
+                        student_id, 'X' || school_id AS school_id) FROM {table}
+                        WHERE student_id IN (SELECT * FROM kids)
+                        AND school_id IN (SELECT * FROM two)""")
+    has_indicators = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = "
+                                 "'indicators'").fetchone()[0]
+    if has_indicators:
+        con.execute(f"""INSERT INTO indicators BY NAME SELECT * REPLACE (
+                        CASE WHEN scope = 'school' THEN 'X' || school_id END AS school_id,
+                        '{OTHER_LEA}' AS lea_id) FROM indicators
+                        WHERE school_id IN (SELECT * FROM two) OR scope = 'district'""")
     con.execute("COMMIT")
     con.close()
 

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from aimline.web.models import Aim, EquityAudit, Network, Organisation, Recommendation
+from tests.web.conftest import OTHER_LEA
 from tests.web.test_scope_matrix import client_for
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +125,25 @@ def test_a_finding_becomes_an_aim() -> None:
     # the school's principal is on its team: they may set a team aim from it too
     staff = client_for("principal").get(f"/audits/{a.pk}/schools/{school.code}/")
     assert staff.context["s"]["findings"][0]["aims"]
+
+
+def test_each_district_audits_its_own_schools_only() -> None:
+    """With two districts loaded, an audit (and its workbook) lists only its district's
+    schools and carries its district's name, not the first LEA's."""
+    import pandas as pd
+
+    other = Organisation.objects.get(kind="district", code=OTHER_LEA)
+    c = client_for("other_admin")
+    r = c.post("/audits/", {"district": other.pk, "title": "Other audit", "criteria": "none",
+                            "year": 2026})
+    assert r.status_code == 302, r.content.decode()[-1500:]
+    a = EquityAudit.objects.latest("created_at")
+    theirs = set(other.schools.values_list("code", flat=True))
+    assert a.findings["district"] == "Other Unified"
+    assert a.findings["schools"] and set(a.findings["schools"]) <= theirs
+    sheet = pd.read_excel(io.BytesIO(c.get(f"/audits/{a.pk}/audit.xlsx").content),
+                          sheet_name="schools", dtype={"school_id": str})
+    assert set(sheet.school_id) <= theirs
+    mine = start()
+    assert not set(mine.findings["schools"]) & theirs
+    assert mine.findings["district"] == "Aimline Unified"

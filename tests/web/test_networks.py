@@ -214,3 +214,38 @@ def test_a_network_without_schools_gets_no_baseline_and_no_server_error() -> Non
     assert r.status_code == 400 and "no baseline can be published" in r.content.decode()
     aim.refresh_from_db()
     assert not aim.approved and aim.baseline is None
+
+
+def test_pdsa_titles_reach_only_those_who_may_read_the_cycles() -> None:
+    """Partners and network roles outside a team see a network's measures as aggregates:
+    the chart, the network page and the API carry phases but no PDSA cycle titles."""
+    net = hs()
+    titles = list(PDSACycle.objects.filter(network=net, measures__isnull=False)
+                  .values_list("title", flat=True).distinct())
+    assert titles, "the demo's cycles are drawn on its measures"
+    m = net.measures.filter(cycles__isnull=False).first()
+    school = PDSACycle.objects.filter(network=net, measures=m).first().school.code
+    chart = f"/api/networks/{net.pk}/measures/{m.pk}/chart?school={school}"
+    for user, sees in (("netlead", True), ("principal", True), ("partner", False)):
+        c = client_for(user)
+        notes = c.get(chart).json()["annotations"]
+        assert any(a["kind"] == "pdsa" for a in notes) == sees, user
+        assert any(a["kind"] == "phase" for a in notes), user
+        page = c.get(f"/networks/{net.pk}/?measure={m.pk}").content.decode()
+        assert any(t[:30] in page for t in titles) == sees, user
+        assert c.get(f"/api/networks/{net.pk}/cycles").status_code == (200 if sees else 403)
+
+
+def test_a_measure_whose_metric_left_the_catalog_is_no_server_error() -> None:
+    net = hs()
+    m = Measure.objects.create(network=net, name="Old metric", kind="outcome",
+                               metric="retired_metric")  # saved without clean()
+    c = client_for("netlead")
+    assert c.get(f"/networks/{net.pk}/?measure={m.pk}").status_code == 200
+    school = net.schools.first().code
+    r = c.get(f"/api/networks/{net.pk}/measures/{m.pk}/chart?school={school}")
+    assert r.status_code == 200 and "no longer in the metric catalog" in r.json()["reason"]
+    Aim.objects.create(network=net, metric="retired_metric", baseline_year=2026,
+                       by_date="2027-06-30", target=10)
+    assert c.get(f"/networks/{net.pk}/").status_code == 200
+    assert c.get(f"/api/networks/{net.pk}").status_code == 200

@@ -12,7 +12,7 @@ import ibis
 import ibis.expr.types as ir
 
 from aimline.data.schema import ABSENCE_CATEGORIES
-from aimline.metrics.catalog import Grain, Metric, register
+from aimline.metrics.catalog import Grain, Metric
 from aimline.metrics.periods import Period, bucket, period_table
 from aimline.metrics.tables import Tables
 
@@ -118,7 +118,7 @@ def _tier(tier: str):
 ATTENDANCE_PERIODS: tuple[Period, ...] = ("year", "month", "week")
 PARTIAL = {"partial_day_threshold": None}
 
-register(
+METRICS: tuple[Metric, ...] = (
     Metric(
         id="attendance_rate", title="Attendance rate (%)", unit="percent",
         higher_is_better=True,

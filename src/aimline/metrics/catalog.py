@@ -56,30 +56,39 @@ class Metric:
         return self.units(t, grain, period, **{**self.options, **options})
 
 
-CATALOG: dict[str, Metric] = {}
+class UnknownMetric(KeyError, ValueError):
+    """A metric id that is not in the catalog. A KeyError for lookups, a ValueError for
+    input checks: callers may catch either (a measure naming a removed metric is a 404 or a
+    form error, never a 500)."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0])
 
 
-def register(*metrics: Metric) -> None:
-    for m in metrics:
-        if m.id in CATALOG:
-            raise ValueError(f"metric {m.id!r} is defined twice")
-        CATALOG[m.id] = m
+_CATALOG: dict[str, Metric] = {}
+
+
+def _collect() -> dict[str, Metric]:
+    """Every module's METRICS, in catalog order; imported here, not at module top, since
+    the definitions import this module for `Metric`."""
+    if not _CATALOG:
+        from aimline.metrics import attendance, ews, outcomes
+
+        for m in (*attendance.METRICS, *ews.METRICS, *outcomes.METRICS):
+            if m.id in _CATALOG:
+                raise ValueError(f"metric {m.id!r} is defined twice")
+            _CATALOG[m.id] = m
+    return _CATALOG
 
 
 def get(metric_id: str) -> Metric:
-    _load()
+    catalog = _collect()
     try:
-        return CATALOG[metric_id]
+        return catalog[metric_id]
     except KeyError:
-        raise ValueError(f"unknown metric {metric_id!r}; metrics are: "
-                         f"{', '.join(CATALOG)}") from None
+        raise UnknownMetric(f"unknown metric {metric_id!r}; metrics are: "
+                            f"{', '.join(catalog)}") from None
 
 
 def all_metrics() -> list[Metric]:
-    _load()
-    return list(CATALOG.values())
-
-
-def _load() -> None:
-    # the definitions register themselves on import; imported here to avoid a cycle
-    from aimline.metrics import attendance, ews, outcomes  # noqa: F401
+    return list(_collect().values())

@@ -7,7 +7,7 @@ import ibis.expr.types as ir
 
 from aimline.data.schema import FAILING_MARKS
 from aimline.metrics.attendance import membership, unit_of
-from aimline.metrics.catalog import Grain, Metric, register
+from aimline.metrics.catalog import Grain, Metric
 from aimline.metrics.periods import Period
 from aimline.metrics.tables import Tables
 
@@ -52,7 +52,7 @@ def _flag_count(k: int):
     return units
 
 
-register(*[
+METRICS: tuple[Metric, ...] = tuple(
     Metric(
         id=f"ews_abc_{k}", title=f"Early-warning flags: {k} of 3 (%)", unit="percent",
         higher_is_better=k == 0,
@@ -64,4 +64,4 @@ register(*[
         source="Balfanz, Herzog & Mac Iver 2007, Educational Psychologist 42(4); "
                "Everyone Graduates Center early-warning indicators",
         units=_flag_count(k), options={"attendance_below_pct": 90})
-    for k in range(4)])
+    for k in range(4))

@@ -7,7 +7,7 @@ import ibis.expr.types as ir
 
 from aimline.data.schema import FAILING_MARKS
 from aimline.metrics.attendance import unit_of
-from aimline.metrics.catalog import Grain, Metric, register
+from aimline.metrics.catalog import Grain, Metric
 from aimline.metrics.periods import Period
 from aimline.metrics.tables import Tables
 
@@ -102,7 +102,7 @@ def _graduation(t: Tables, grain: Grain, period: Period) -> ir.Table:
     return _one(c, c.outcome == "graduated")
 
 
-register(
+METRICS: tuple[Metric, ...] = (
     Metric(
         id="course_failure", title="Failing ELA or math (%)", unit="percent",
         higher_is_better=False,

@@ -99,14 +99,36 @@ class Audit:
     criteria: criteria_sets.CriteriaSet | None = None
 
 
-def _schools(warehouse: Path) -> pd.DataFrame:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        s = con.execute("SELECT school_id, lea_id, name, level FROM schools").df()
-        name = con.execute("SELECT name FROM leas LIMIT 1").fetchone()
-        return s.assign(district=name[0] if name else "")
-    finally:
-        con.close()
+class AuditError(engine.MetricsError):
+    """An audit that cannot be built as asked (which district, which schools)."""
+
+
+def districts_in(warehouse: Path) -> list[tuple[str, str]]:
+    """(lea_id, name) of every district in the warehouse."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT lea_id, name FROM leas ORDER BY lea_id").fetchall()
+
+
+def _district(warehouse: Path, lea: str | None) -> tuple[str, str]:
+    """The audited district: the one named, or the only one. A warehouse of several
+    districts needs a name, so no audit mixes two districts' schools."""
+    leas = districts_in(warehouse)
+    if lea is None:
+        if len(leas) == 1:
+            return leas[0]
+        raise AuditError(f"the warehouse holds {len(leas)} districts; name one (--district): "
+                         f"{', '.join(f'{i} ({n})' for i, n in leas)}")
+    for i, n in leas:
+        if i == lea:
+            return i, n
+    raise AuditError(f"no district {lea} in the warehouse; districts are: "
+                     f"{', '.join(i for i, _ in leas)}")
+
+
+def _schools(warehouse: Path, lea: str) -> pd.DataFrame:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT school_id, lea_id, name, level FROM schools "
+                           "WHERE lea_id = ?", [lea]).df()
 
 
 def _profile(ind: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -124,10 +146,14 @@ def _profile(ind: pd.DataFrame, year: int) -> pd.DataFrame:
     return out
 
 
-def build(warehouse: Path, year: int, *, schools: Sequence[str] | None = None,
-          state: pd.DataFrame | None = None, min_n: int = 10, years: int = 3,
+def build(warehouse: Path, year: int, *, lea: str | None = None,
+          schools: Sequence[str] | None = None, state: pd.DataFrame | None = None,
+          min_n: int = 10, years: int = 3,
           criteria: criteria_sets.CriteriaSet | None = criteria_sets.NCUST,
           progress: Callable[[str], None] | None = None) -> Audit:
+    """The audit of one district (`lea`; may be left out when the warehouse holds one):
+    its schools only, beside its own district rows."""
+    lea, district_name = _district(warehouse, lea)
     available = engine.years_in(warehouse)
     if year not in available:
         raise engine.MetricsError(f"school year {year} is not in the warehouse; it holds: "
@@ -141,6 +167,7 @@ def build(warehouse: Path, year: int, *, schools: Sequence[str] | None = None,
             progress(f"indicators {y}")
         frames.append(engine.compute(warehouse, y, metrics=wanted, min_n=min_n))
     every = pd.concat(frames, ignore_index=True)
+    every = every[every.lea_id == lea].reset_index(drop=True)
     ind = every[every.metric.isin(METRICS)]
     better = {m: catalog.get(m).higher_is_better for m in METRICS}
     notes = [] if state is not None else [
@@ -149,13 +176,13 @@ def build(warehouse: Path, year: int, *, schools: Sequence[str] | None = None,
     if progress:
         progress("gaps and peers")
     g = gaps(ind, better, state=state)
-    info = _schools(warehouse).set_index("school_id")
+    info = _schools(warehouse, lea).set_index("school_id")
     profile = _profile(ind, year).join(info[["name", "level"]])
     chosen = list(schools) if schools else list(profile.index)
     unknown = [s for s in chosen if s not in profile.index]
     if unknown:
-        raise engine.MetricsError(f"school {unknown[0]} has no indicators in {year}; schools "
-                                  f"are: {', '.join(profile.index[:20])}")
+        raise AuditError(f"school {unknown[0]} of district {lea} has no indicators in "
+                         f"{year}; schools are: {', '.join(profile.index[:20])}")
     odds_table, model, odds_svg = _odds(ind, profile, year, notes)
     sections = []
     for sid in chosen:
@@ -173,7 +200,7 @@ def build(warehouse: Path, year: int, *, schools: Sequence[str] | None = None,
             notes.append(f"Criteria that compare with the state average ({criteria.name}) "
                          "cannot be decided without a state reference.")
     return Audit(
-        district=str(info.district.iloc[0]) if len(info) else "", year=year, years=span,
+        district=district_name, year=year, years=span,
         generated=dt.date.today().isoformat(), indicators=ind, gaps=g,
         profile=profile.reset_index(names="school_id"), odds=odds_table, odds_model=model,
         odds_svg=odds_svg, overview=overview, schools=sections,

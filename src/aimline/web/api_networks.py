@@ -207,7 +207,7 @@ def measure_chart(request: HttpRequest, pk: int, measure_id: int, school: str) -
     m = Measure.objects.filter(network=net, pk=measure_id).first()
     if org is None or m is None:
         raise Http404("no such measure or school in this network")
-    t = measures.chart(m, org, warehouse_path())
+    t = measures.chart(m, org, warehouse_path(), cycles=reads_teams(request.scope, net))
     if t.result is None:
         return {"chart": None, "reason": t.reason, "signals": {}, "annotations": [],
                 "points": []}

@@ -115,7 +115,8 @@ def snapshot(built: report.Audit) -> dict[str, Any]:
 
 
 def build(a: EquityAudit) -> report.Audit:
-    built = report.build(Path(settings.WAREHOUSE), a.year, schools=a.schools or None,
+    built = report.build(Path(settings.WAREHOUSE), a.year, lea=a.district.code,
+                         schools=a.schools or None,
                          min_n=settings.MIN_N, criteria=criteria_sets.SETS.get(a.criteria))
     recs: dict[str, list[str]] = {}
     for r in a.recommendations.all():

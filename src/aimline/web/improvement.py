@@ -73,12 +73,15 @@ class Aim(models.Model):
     def statement(self) -> str:
         from aimline.metrics import catalog
 
-        m = catalog.get(self.metric)
+        try:
+            what = catalog.get(self.metric).short_title.lower()
+        except catalog.UnknownMetric:  # a metric since removed from the catalog
+            what = self.metric
         who = self.school.name if self.school else (
             f"the schools of the network “{self.network.name}”")
         group = "" if self.group_type == "all" else f" ({self.group_type} {self.group_value})"
         base = f"{self.baseline:.1f}" if self.baseline is not None else "its baseline"
-        return (f"By {self.by_date:%B %-d, %Y}, {m.short_title.lower()} for {who}{group} "
+        return (f"By {self.by_date:%B %-d, %Y}, {what} for {who}{group} "
                 f"will move from {base} to {self.target:g}.")
 
     def save(self, *args: Any, **kwargs: Any) -> None:

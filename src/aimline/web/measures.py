@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from aimline.improve import spc
+from aimline.metrics import catalog
 from aimline.web import charts
 from aimline.web.improvement import ChartChange, Measure, MeasureValue, PDSACycle, PhaseChange
 from aimline.web.models import Network, Organisation
@@ -20,10 +21,15 @@ from aimline.web.reader import Reader
 from aimline.web.scope import Scope
 
 
-def annotations(measure: Measure, school: Organisation) -> list[spc.Annotation]:
+def annotations(measure: Measure, school: Organisation, *, cycles: bool
+                ) -> list[spc.Annotation]:
+    """Phase changes for everyone who sees the chart; the team's PDSA cycles (their
+    titles are the team's work) only when `cycles`, i.e. the viewer may read the team's
+    cycles (`networks.access`: read_cycles)."""
     net: Network = measure.network
     out = [spc.Annotation(pd.Timestamp(c.start), f"PDSA: {c.title}"[:40], "pdsa")
-           for c in PDSACycle.objects.filter(network=net, school=school, measures=measure)]
+           for c in PDSACycle.objects.filter(network=net, school=school, measures=measure)
+           ] if cycles else []
     out += [spc.Annotation(pd.Timestamp(p.began), p.get_phase_display(), "phase")
             for p in PhaseChange.objects.filter(network=net)]
     return out
@@ -46,9 +52,16 @@ def _positions(x: np.ndarray, measure: Measure, school: Organisation) -> dict[st
     return opts
 
 
-def chart(measure: Measure, school: Organisation, warehouse: Path) -> charts.Trend:
-    notes = annotations(measure, school)
+def chart(measure: Measure, school: Organisation, warehouse: Path, *, cycles: bool
+          ) -> charts.Trend:
+    """The measure's chart at one school; `cycles`: draw the team's PDSA cycles."""
+    notes = annotations(measure, school, cycles=cycles)
     if measure.metric:
+        try:
+            catalog.get(measure.metric)
+        except catalog.UnknownMetric:
+            return charts.Trend(None, f"{measure.metric!r} is no longer in the metric "
+                                      "catalog: choose another metric for this measure.")
         rows = Reader(Scope(aggregate_schools=frozenset([school.code])), warehouse).indicators(
             metric=measure.metric, school=school.code, period="month", group_type="all")
         if not len(rows):
@@ -77,9 +90,9 @@ def chart(measure: Measure, school: Organisation, warehouse: Path) -> charts.Tre
     return charts.Trend(res, kind.reason)
 
 
-def svg(measure: Measure, school: Organisation, warehouse: Path, *, width: int = 560,
-        height: int = 220) -> tuple[str, charts.Trend]:
-    t = chart(measure, school, warehouse)
+def svg(measure: Measure, school: Organisation, warehouse: Path, *, cycles: bool,
+        width: int = 560, height: int = 220) -> tuple[str, charts.Trend]:
+    t = chart(measure, school, warehouse, cycles=cycles)
     if t.result is None:
         return "", t
     return charts.svg(t.result, y_title=measure.unit or measure.name, width=width,

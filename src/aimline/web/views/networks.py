@@ -38,12 +38,14 @@ def network_list(request: HttpRequest) -> HttpResponse:
                   {"networks": readable_networks(request.scope)})
 
 
-def _small_multiples(net: Network, measure: Measure | None) -> list[dict[str, Any]]:
+def _small_multiples(net: Network, measure: Measure | None, *, cycles: bool
+                     ) -> list[dict[str, Any]]:
     if measure is None:
         return []
     out = []
     for school in net.schools.order_by("name"):
-        svg, t = measures.svg(measure, school, warehouse_path(), width=300, height=140)
+        svg, t = measures.svg(measure, school, warehouse_path(), cycles=cycles, width=300,
+                              height=140)
         out.append({"school": school, "svg": mark_safe(svg), "reason": t.reason,
                     "signals": t.result.signals if t.result else {}})
     return out
@@ -60,7 +62,8 @@ def network_home(request: HttpRequest, pk: int) -> HttpResponse:
         "net": net, "aim": aim, "team_aims": net.aims.filter(school__isnull=False),
         "phase": current_phase(net), "phases": net.phases.all(), "all_phases": PHASES,
         "schools": net.schools.order_by("name"), "measures": family, "measure": chosen,
-        "multiples": _small_multiples(net, chosen), "sessions": net.sessions.all(),
+        "multiples": _small_multiples(net, chosen, cycles=reads_teams(request.scope, net)),
+        "sessions": net.sessions.all(),
         "teams": reads_teams(request.scope, net), "leads": leads(request.scope, net),
         "metrics": catalog.all_metrics()})
 
@@ -72,7 +75,7 @@ def team(request: HttpRequest, pk: int, school: str) -> HttpResponse:
     aims = [*net.aims.filter(school=org), *net.aims.filter(school__isnull=True)]
     charts = []
     for m in net.measures.all():
-        svg, t = measures.svg(m, org, warehouse_path())
+        svg, t = measures.svg(m, org, warehouse_path(), cycles=True)  # team readers only
         charts.append({"measure": m, "svg": mark_safe(svg), "reason": t.reason,
                        "signals": t.result.signals if t.result else {}})
     return render(request, "aimline/team.html", {
@@ -100,7 +103,8 @@ def spread_matrix(net: Network) -> dict[str, Any]:
     outcome = net.measures.filter(kind="outcome").first() or net.measures.first()
     signals = []
     for s in schools:
-        t = measures.chart(outcome, s, warehouse_path()) if outcome else None
+        # signals only: the cycles' annotations change nothing here
+        t = measures.chart(outcome, s, warehouse_path(), cycles=False) if outcome else None
         pts = t.result.points if t and t.result is not None else None
         signals.append(bool(pts is not None and pts.signal.tail(6).any()))
     return {"schools": schools, "rows": rows, "outcome": outcome,
@@ -139,7 +143,8 @@ def report_context(net: Network) -> dict[str, Any]:
     charts = []
     if outcome:
         for s in net.schools.order_by("name"):
-            svg, t = measures.svg(outcome, s, warehouse_path(), width=320, height=150)
+            svg, t = measures.svg(outcome, s, warehouse_path(), cycles=True, width=320,
+                                  height=150)  # the report is for team readers only
             charts.append({"school": s, "svg": mark_safe(svg),
                            "signals": sum(t.result.signals.values()) if t.result else 0})
     by_school = {s.name: PDSACycle.objects.filter(network=net, school=s).count()
