@@ -160,3 +160,28 @@ def test_writes_need_a_csrf_token() -> None:
                                                   "start": dt.date.today().isoformat(),
                                                   "owner": "x"})
     assert r.status_code == 403  # no CSRF token, no write
+
+
+def test_a_watch_list_view_is_one_entry_listing_the_students_it_showed() -> None:
+    c = client_for("principal")
+    before = AuditEntry.objects.count()
+    r = c.get("/watchlist/?min_flags=0")
+    shown = [row["student_id"] for row in r.context["rows"]]
+    assert shown and AuditEntry.objects.count() == before + 1
+    e = AuditEntry.objects.latest("at")
+    assert (e.user.username, e.action) == ("principal", "list")
+    assert [s.student_id for s in e.shown.all()] == shown
+    # the district admin finds it by the student, the viewer and the day
+    admin = client_for("admin")
+    today = dt.date.today().isoformat()
+    for query in (f"student={shown[-1]}", "viewer=principal", f"since={today}&until={today}"):
+        page = admin.get(f"/audit-log/?{query}").context["page"]
+        assert e in list(page), query
+    assert e not in list(admin.get("/audit-log/?viewer=teacher").context["page"])
+    assert e not in list(admin.get("/audit-log/?until=2000-01-01").context["page"])
+    assert admin.get("/audit-log/?since=yesterday").status_code == 400
+    # another district's admin sees neither the entry nor the students
+    other = client_for("other_admin").get("/audit-log/")
+    assert e not in list(other.context["page"]) and shown[-1] not in other.content.decode()
+    with pytest.raises(PermissionError):
+        e.shown.first().delete()

@@ -6,7 +6,9 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest
 
-from aimline.web.models import AuditEntry
+from django.db import transaction
+
+from aimline.web.models import AuditEntry, AuditStudent
 
 
 def log_students(request: HttpRequest, action: str, students: Iterable[tuple[str, str]],
@@ -18,3 +20,16 @@ def log_students(request: HttpRequest, action: str, students: Iterable[tuple[str
                for sid, school in students]
     AuditEntry.objects.bulk_create(entries)
     return len(entries)
+
+
+@transaction.atomic
+def log_list(request: HttpRequest, students: Iterable[tuple[str, str]], what: str = ""
+             ) -> AuditEntry:
+    """One entry for a page that listed students, with every (student_id, school_id) it
+    showed: an admin finds it by any of them."""
+    entry = AuditEntry.objects.create(
+        user=request.user, action=AuditEntry.LIST, what=(what or request.get_full_path())[:300],
+        reason=request.GET.get("reason", "")[:300])
+    AuditStudent.objects.bulk_create([AuditStudent(entry=entry, student_id=sid, school_id=school)
+                                      for sid, school in students])
+    return entry

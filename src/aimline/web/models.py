@@ -118,23 +118,13 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError("the audit log cannot be changed")
 
 
-class AuditEntry(models.Model):
-    """Who looked at or exported which student's record, when. Append-only."""
-
-    VIEW, EXPORT = "view", "export"
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=10, choices=[(VIEW, "viewed"), (EXPORT, "exported")])
-    student_id = models.CharField(max_length=20, blank=True, db_index=True)
-    school_id = models.CharField(max_length=20, blank=True)
-    what = models.CharField(max_length=300, help_text="page, API path or export")
-    reason = models.CharField(max_length=300, blank=True)
+class AppendOnly(models.Model):
+    """A row written once by the site and changed by nobody."""
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-at"]
-        verbose_name_plural = "audit entries"
+        abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -143,6 +133,37 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("the audit log cannot be changed")
+
+
+class AuditEntry(AppendOnly):
+    """Who looked at, listed or exported which students' records, when. Append-only. A
+    student page is one entry for its student; a list (the watch list) is one entry with
+    the students it showed as `shown` rows."""
+
+    VIEW, EXPORT, LIST = "view", "export", "list"
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=10, choices=[(VIEW, "viewed"), (EXPORT, "exported"),
+                                                      (LIST, "listed")])
+    student_id = models.CharField(max_length=20, blank=True, db_index=True)
+    school_id = models.CharField(max_length=20, blank=True)
+    what = models.CharField(max_length=300, help_text="page, API path or export")
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "audit entries"
+
+
+class AuditStudent(AppendOnly):
+    """One student a listed view showed (its entry's `shown`)."""
+
+    entry = models.ForeignKey(AuditEntry, on_delete=models.PROTECT, related_name="shown")
+    student_id = models.CharField(max_length=20, db_index=True)
+    school_id = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["pk"]
 
 
 class Intervention(models.Model):

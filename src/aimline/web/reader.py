@@ -160,31 +160,55 @@ class Reader:
             raise Http404("no such student")
         return schools
 
+    def visible_schools(self, student_id: str, schools: set[str]) -> set[str]:
+        """Of the schools a student attended, those where the user may see them."""
+        mine = schools & self.scope.student_schools
+        if student_id in self.scope.roster:
+            mine |= schools & self.scope.roster_schools
+        return mine
+
     def student(self, student_id: str) -> dict[str, Any]:
         """One student's record: profile, enrollments, attendance, discipline, marks,
-        assessments. Callers log the view (`audit.log_student`)."""
-        self.check_student(student_id)
+        assessments — only inside the student's enrolment windows at the schools the user
+        sees (a principal does not follow a student to the next school), plus whether the
+        student was enrolled anywhere else, nothing more. Callers log the view
+        (`audit.log_students`)."""
+        schools = self.check_student(student_id)
+        where, params = in_list("school_id", sorted(self.visible_schools(student_id, schools)))
+        # a record belongs to a window: same school and year, dated inside entry..exit
+        inside = """EXISTS (SELECT 1 FROM windows w WHERE w.school_id = r.school_id
+                            AND w.school_year = r.school_year{dated})"""
+        dated = " AND r.date >= w.entry_date AND (w.exit_date IS NULL OR r.date <= w.exit_date)"
         q = {
-            "enrollments": """SELECT e.school_year, e.school_id, s.name AS school, e.grade_level,
-                                     e.entry_date, e.exit_date, e.exit_reason
-                              FROM enrollments e JOIN schools s USING (school_id)
-                              WHERE student_id = ? ORDER BY entry_date""",
-            "attendance": """SELECT date, school_id, category, day_fraction FROM attendance_events
-                             WHERE student_id = ? ORDER BY date""",
-            "discipline": """SELECT date, school_id, incident_id, behavior, action, days
-                             FROM discipline_actions WHERE student_id = ? ORDER BY date""",
-            "marks": """SELECT school_year, term, school_id, course_id, subject, mark, passed,
-                               credits_earned FROM course_marks WHERE student_id = ?
-                        ORDER BY school_year, term, subject""",
-            "assessments": """SELECT school_year, assessment, subject, grade_level, scale_score,
-                                     performance_level, proficient FROM assessment_results
-                              WHERE student_id = ? ORDER BY school_year, subject""",
+            "enrollments": """SELECT w.school_year, w.school_id, s.name AS school,
+                                     w.grade_level, w.entry_date, w.exit_date, w.exit_reason
+                              FROM windows w JOIN schools s USING (school_id)
+                              ORDER BY entry_date""",
+            "attendance": f"""SELECT date, school_id, category, day_fraction
+                              FROM attendance_events r WHERE student_id = ?
+                              AND {inside.format(dated=dated)} ORDER BY date""",
+            "discipline": f"""SELECT date, school_id, incident_id, behavior, action, days
+                              FROM discipline_actions r WHERE student_id = ?
+                              AND {inside.format(dated=dated)} ORDER BY date""",
+            "marks": f"""SELECT school_year, term, school_id, course_id, subject, mark, passed,
+                                credits_earned FROM course_marks r WHERE student_id = ?
+                         AND {inside.format(dated="")} ORDER BY school_year, term, subject""",
+            "assessments": f"""SELECT school_year, assessment, subject, grade_level,
+                                      scale_score, performance_level, proficient
+                               FROM assessment_results r WHERE student_id = ?
+                               AND {inside.format(dated="")} ORDER BY school_year, subject""",
         }
+        windows = f"WITH windows AS (SELECT * FROM enrollments WHERE student_id = ? AND {where}) "
         with connection(self.path) as con:
             profile = con.execute("SELECT * FROM students WHERE student_id = ?",
                                   [student_id]).df().iloc[0].to_dict()
-            out = {k: _no_missing(con.execute(sql, [student_id]).df()) for k, sql in q.items()}
+            out = {k: _no_missing(con.execute(windows + sql, [student_id, *params] + (
+                [] if k == "enrollments" else [student_id])).df()) for k, sql in q.items()}
+            (elsewhere,) = con.execute(
+                f"SELECT count(*) FROM enrollments WHERE student_id = ? AND NOT ({where})",
+                [student_id, *params]).fetchone()
         out["profile"] = profile
+        out["enrolled_elsewhere"] = bool(elsewhere)
         return out
 
 

@@ -6,11 +6,12 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from aimline.web.models import ApiToken, AuditEntry, Organisation
+from aimline.web.models import ApiToken, AuditEntry, AuditStudent, Organisation
 
 
 class TokenForm(forms.Form):
@@ -35,15 +36,41 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("tokens")
 
 
+class AuditLogFilter(forms.Form):
+    viewer = forms.CharField(required=False, max_length=150, help_text="username")
+    student = forms.CharField(required=False, max_length=20)
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
+    """Views, lists and exports of the district's students, newest first; filtered by
+    viewer, student and dates. A list entry shows only the district's students it held."""
     if not request.scope.admin_districts:
         raise PermissionDenied("the audit log is for district admins")
-    schools = Organisation.objects.filter(
+    schools = list(Organisation.objects.filter(
         kind=Organisation.SCHOOL, district__code__in=request.scope.admin_districts
-    ).values_list("code", flat=True)
-    entries = AuditEntry.objects.filter(school_id__in=list(schools)).select_related("user")
-    if request.GET.get("student"):
-        entries = entries.filter(student_id=request.GET["student"])
+    ).values_list("code", flat=True))
+    entries = AuditEntry.objects.filter(
+        Q(school_id__in=schools) | Q(shown__school_id__in=schools))
+    form = AuditLogFilter(request.GET or None)
+    if form.is_valid():
+        f = form.cleaned_data
+        if f["viewer"]:
+            entries = entries.filter(user__username=f["viewer"])
+        if f["student"]:
+            entries = entries.filter(Q(student_id=f["student"]) | Q(shown__student_id=f["student"]))
+        if f["since"]:
+            entries = entries.filter(at__date__gte=f["since"])
+        if f["until"]:
+            entries = entries.filter(at__date__lte=f["until"])
+    entries = entries.distinct().select_related("user").prefetch_related(
+        Prefetch("shown", queryset=AuditStudent.objects.filter(school_id__in=schools),
+                 to_attr="district_shown"))
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "aimline/audit_log.html", {"page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "aimline/audit_log.html", {"page": page, "form": form,
+                                                      "query": query.urlencode()},
+                  status=400 if form.errors else 200)

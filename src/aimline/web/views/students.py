@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from aimline.data.schema import ABSENCE_CATEGORIES
-from aimline.web.audit import log_students
+from aimline.web.audit import log_list, log_students
 from aimline.web.models import AuditEntry, Intervention
 from aimline.web.reader import Reader
 from aimline.web.scope import Scope
@@ -46,6 +46,8 @@ def watchlist(request: HttpRequest) -> HttpResponse:
         by, asc = SORTS[sort]
         df = df.sort_values(by, ascending=asc, ignore_index=True)
         rows = df.head(500).to_dict("records")
+        log_list(request, [(r["student_id"], r["school_id"]) for r in rows],
+                 what=f"watch list {year} ({len(rows)} of {len(df)} students shown)")
     return render(request, "aimline/watchlist.html", {
         "rows": rows, "total": 0 if df is None else len(df), "schools": schools,
         "school": school, "min_flags": min_flags, "sort": sort, "sorts": list(SORTS),

@@ -1,0 +1,51 @@
+"""A student's page shows their records only inside their enrolment windows at the
+viewer's schools: a principal does not follow a student who moved on to the next school."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+
+from aimline.web.models import Organisation, Role
+from tests.web.test_scope_matrix import client_for, q
+
+pytestmark = pytest.mark.django_db
+
+
+def moved_on() -> tuple[str, str, str]:
+    """A student enrolled at one school, then at another (e.g. promoted to middle school):
+    (student, first school, later school), with records at both."""
+    rows = q("""SELECT e.student_id, arg_min(e.school_id, e.entry_date),
+                       arg_max(e.school_id, e.entry_date)
+                FROM enrollments e WHERE e.student_id NOT LIKE 'X%' GROUP BY 1
+                HAVING count(DISTINCT e.school_id) = 2
+                   AND (SELECT count(DISTINCT a.school_id) FROM attendance_events a
+                        WHERE a.student_id = e.student_id) = 2
+                ORDER BY 1 LIMIT 1""")
+    assert rows, "the synthetic district has students who change schools"
+    return rows[0]
+
+
+def test_a_principal_sees_a_student_only_while_at_their_school() -> None:
+    sid, first, later = moved_on()
+    user = User.objects.create_user(f"principal_{first}")
+    role = Role.objects.create(user=user, role=Role.PRINCIPAL)
+    role.schools.set([Organisation.objects.get(kind="school", code=first)])
+    r = client_for(user.username).get(f"/students/{sid}/")
+    assert r.status_code == 200
+    rec = r.context["r"]
+    assert set(rec["enrollments"].school_id) == {first}
+    for table in ("attendance", "discipline", "marks"):
+        assert set(rec[table].school_id) <= {first}, table
+    assert len(rec["attendance"]) > 0
+    later_name = q("SELECT name FROM schools WHERE school_id = ?", later)[0][0]
+    body = r.content.decode()
+    assert later_name not in body and "Also enrolled at a school outside your scope" in body
+    # the record at the first school is whole: every one of its absences is there
+    (n,) = q("SELECT count(*) FROM attendance_events WHERE student_id = ? AND school_id = ?",
+             sid, first)[0]
+    assert len(rec["attendance"]) == n
+    # district staff see both schools' records
+    every = client_for("admin").get(f"/students/{sid}/").context["r"]
+    assert set(every["attendance"].school_id) == {first, later}
+    assert not every["enrolled_elsewhere"]
