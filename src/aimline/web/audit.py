@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.http import HttpRequest
-
 from django.db import transaction
+from django.http import HttpRequest
 
 from aimline.web.models import AuditEntry, AuditStudent
 
