@@ -249,3 +249,22 @@ def test_a_measure_whose_metric_left_the_catalog_is_no_server_error() -> None:
                        by_date="2027-06-30", target=10)
     assert c.get(f"/networks/{net.pk}/").status_code == 200
     assert c.get(f"/api/networks/{net.pk}").status_code == 200
+
+
+def test_hand_entered_values_below_the_minimum_n_never_leave() -> None:
+    """A value a team types in with n = 3 is suppressed like a computed cell of 3
+    students: no chart point, for the team and for partners alike."""
+    net = hs()
+    school = net.schools.first()
+    m = Measure.objects.create(network=net, name="Families reached", kind="process")
+    lead = User.objects.get(username="netlead")
+    for w in range(12):
+        MeasureValue.objects.create(measure=m, school=school, entered_by=lead,
+                                    date=f"2026-{1 + w // 4:02d}-{1 + 7 * (w % 4):02d}",
+                                    value=2 if w == 5 else 8 + w % 3, n=3 if w == 5 else 20)
+    for user in ("partner", "netlead"):
+        chart = client_for(user).get(
+            f"/api/networks/{net.pk}/measures/{m.pk}/chart?school={school.code}").json()
+        assert len(chart["points"]) == 11, user
+        assert "2026-02-08" not in {p["x"][:10] for p in chart["points"]}, user
+        assert "1 value(s) with n below 10 are suppressed" in chart["reason"], user

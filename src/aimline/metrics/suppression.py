@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 DIMENSION = ["metric", "scope", "lea_id", "school_id", "school_year", "period_end", "group_type"]
 # New Mexico PED ESSA technical manual, "Masking": (largest N of the tier, low, high)
@@ -35,6 +36,12 @@ def nm_display(numerator: float, denominator: float, min_n: int = 10) -> str:
     if pct >= high:
         return f">={high}"
     return str(round(pct))
+
+
+def too_small(n: ArrayLike, min_n: int) -> np.ndarray:
+    """The primary rule, for every aggregate that leaves (computed indicators and values
+    a team enters by hand): a count below `min_n` is not published."""
+    return np.asarray(n, dtype=float) < min_n
 
 
 def complementary(sizes: dict[str, float], primary: set[str]) -> set[str]:
@@ -67,7 +74,7 @@ def _complementary_rows(df: pd.DataFrame, primary: pd.Series) -> pd.Index:
 def suppress(df: pd.DataFrame, *, min_n: int = 10, coding: str | None = None) -> pd.DataFrame:
     """Add suppressed, suppression_reason and display; empty the numbers of suppressed rows."""
     out = df.copy()
-    primary = out["denominator"] < min_n
+    primary = pd.Series(too_small(out["denominator"], min_n), index=out.index)
     reason = pd.Series(np.where(primary, f"n < {min_n}", None), index=out.index, dtype=object)
     reason[_complementary_rows(out, primary)] = "complementary: protects a suppressed cell"
     display = [f"{v:.1f}" if pd.notna(v) else "" for v in out["value"]]

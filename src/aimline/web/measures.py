@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 import pandas as pd
 
 from aimline.improve import spc
-from aimline.metrics import catalog
+from aimline.metrics import catalog, suppression
 from aimline.web import charts
 from aimline.web.improvement import ChartChange, Measure, MeasureValue, PDSACycle, PhaseChange
 from aimline.web.models import Network, Organisation
@@ -73,9 +74,15 @@ def chart(measure: Measure, school: Organisation, warehouse: Path, *, cycles: bo
         except ValueError as e:  # e.g. a freeze that leaves too few points
             return charts.Trend(None, str(e))
     vals = pd.DataFrame(MeasureValue.objects.filter(measure=measure, school=school)
-                        .values("date", "value", "n"))
+                        .values("date", "value", "n"), columns=["date", "value", "n"])
+    # a proportion's n counts people: below the site's minimum it is suppressed, as a
+    # computed indicator would be, for everyone who sees the chart
+    hidden = suppression.too_small(vals.n.fillna(np.inf), settings.MIN_N)
+    vals = vals[~hidden].reset_index(drop=True)
+    note = (f" {int(hidden.sum())} value(s) with n below {settings.MIN_N} are suppressed."
+            if hidden.any() else "")
     if len(vals) < 2:
-        return charts.Trend(None, "Fewer than two values entered for this school.")
+        return charts.Trend(None, "Fewer than two values entered for this school." + note)
     x = pd.to_datetime(vals.date).to_numpy()
     has_n = vals.n.notna().all()
     kind = spc.suggest(vals.value, vals.n if has_n else None,
@@ -87,7 +94,7 @@ def chart(measure: Measure, school: Organisation, warehouse: Path, *, cycles: bo
                         **_positions(x, measure, school))  # type: ignore[arg-type]
     except ValueError as e:
         return charts.Trend(None, str(e))
-    return charts.Trend(res, kind.reason)
+    return charts.Trend(res, kind.reason + note)
 
 
 def svg(measure: Measure, school: Organisation, warehouse: Path, *, cycles: bool,
