@@ -169,3 +169,18 @@ def test_an_import_problem_is_shown_and_changes_nothing(own_warehouse: Path,
     assert job.status == LoadJob.FAILED and "nothing was imported" in job.message
     assert "mapping.yaml is missing" in job.problems[0]["rule"]
     assert digest(own_warehouse) == before
+
+
+def test_a_job_that_fails_after_the_swap_is_done_with_the_step_to_rerun(
+        own_warehouse: Path, district: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the new warehouse is in place its data is live: a failure syncing rosters
+    afterwards must not mark the job FAILED (users would load again, or distrust live data)."""
+    def broken(warehouse: Path) -> int:
+        raise RuntimeError("roster service down")
+
+    monkeypatch.setattr(jobs, "sync_rosters", broken)
+    before = digest(own_warehouse)
+    job = upload(district)
+    assert digest(own_warehouse) != before  # the load is live
+    assert job.status == LoadJob.DONE and job.progress == 100
+    assert "roster service down" in job.message and "aimline site rosters" in job.message

@@ -124,10 +124,10 @@ def run(job: LoadJob, warehouse: Path | None = None) -> LoadJob:
                 engine.store(engine.compute(work, year, period=period,  # type: ignore[arg-type]
                                             min_n=settings.MIN_N), work)
         work.replace(warehouse)  # atomic: readers see the old file or the new one
-        sync_organisations(warehouse)
-        sync_rosters(warehouse)
+        # from here the data is live: the job is done whatever follows, and says so
         job.status, job.progress = LoadJob.DONE, 100
         job.step, job.message = "Done", f"Loaded school years {', '.join(map(str, loaded))}."
+        after_swap(job, warehouse)
     except Exception as e:  # a job reports every failure on its page
         log.exception("load job %s failed", job.pk)
         job.status, job.message = LoadJob.FAILED, f"{type(e).__name__}: {e}"
@@ -137,6 +137,20 @@ def run(job: LoadJob, warehouse: Path | None = None) -> LoadJob:
         job.finished_at = timezone.now()
         job.save()
     return job
+
+
+def after_swap(job: LoadJob, warehouse: Path) -> None:
+    """The site follows the new warehouse: organisations, then rosters. A failure here
+    leaves the load in place (it is live): the job stays done, with the step to re-run."""
+    for step, fix in ((sync_organisations, "aimline site setup"),
+                      (sync_rosters, "aimline site rosters")):
+        try:
+            step(warehouse)
+        except Exception as e:
+            log.exception("load job %s: %s failed after the swap", job.pk, step.__name__)
+            job.message += (f" The data is loaded, but {step.__name__.replace('_', ' ')} "
+                            f"failed ({type(e).__name__}: {e}); run `{fix}` to finish.")
+            return
 
 
 def work_once() -> bool:
