@@ -125,6 +125,11 @@ def serve(warehouse: WarehouseOpt = None,
     Example: AIMLINE_SECRET_KEY=… aimline serve --warehouse /srv/aimline.duckdb --port 8000
     """
     django_setup(warehouse)  # fail early on bad settings
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.STATIC_MANIFEST:  # hashed static names need the collected files
+        call_command("collectstatic", interactive=False, verbosity=0)
     child = None
     if job_worker:
         child = subprocess.Popen([sys.executable, "-c", "from aimline.cli import main; main()",

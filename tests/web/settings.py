@@ -9,6 +9,7 @@ import tempfile
 os.environ.setdefault("AIMLINE_SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("AIMLINE_HOME", tempfile.mkdtemp(prefix="aimline-site-"))
 os.environ.setdefault("AIMLINE_SECURE_COOKIES", "0")  # the test client and browser use http
+os.environ.setdefault("AIMLINE_STATIC_MANIFEST", "0")  # no collectstatic per test run
 
 from aimline.web.settings import *  # noqa: F403
 

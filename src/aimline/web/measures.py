@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from django.conf import settings
 import pandas as pd
+from django.conf import settings
 
 from aimline.improve import spc
 from aimline.metrics import catalog, suppression

@@ -5,7 +5,16 @@ DATABASE_URL        e.g. postgres://aimline@db/aimline; default sqlite:///<AIMLI
 AIMLINE_WAREHOUSE   the DuckDB warehouse the site reads (default <AIMLINE_HOME>/aimline.duckdb)
 AIMLINE_HOME        where the site keeps its files (default ./)
 AIMLINE_ALLOWED_HOSTS  comma-separated (default 127.0.0.1,localhost)
-AIMLINE_SECURE_COOKIES 1 behind HTTPS (default 1 unless AIMLINE_DEBUG=1)
+AIMLINE_SECURE_COOKIES cookies only over HTTPS (default on unless AIMLINE_DEBUG=1)
+AIMLINE_TRUSTED_ORIGINS comma-separated origins behind a proxy, e.g. https://aimline.example.org
+AIMLINE_BEHIND_PROXY   trust the proxy's X-Forwarded-Proto: https (default off)
+AIMLINE_HSTS_SECONDS   Strict-Transport-Security max-age (default 31536000 unless debug, 0 = off)
+AIMLINE_STATIC_MANIFEST hashed static file names, from `collectstatic` (`aimline serve` runs
+                        it; default on unless AIMLINE_DEBUG=1)
+AIMLINE_MIN_N, AIMLINE_LOGIN_FAILURES  whole numbers (defaults 10 and 5)
+
+Booleans take 1/0, true/false, yes/no, on/off; any other value stops start-up with a
+message naming the variable (`env.py`).
 """
 
 from __future__ import annotations
@@ -13,20 +22,21 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from aimline.web.env import env_bool, env_database, env_int, env_list, env_origins
+
 HOME = Path(os.environ.get("AIMLINE_HOME", ".")).resolve()
-DEBUG = os.environ.get("AIMLINE_DEBUG") == "1"
+DEBUG = env_bool("AIMLINE_DEBUG", False)
 SECRET_KEY = os.environ.get("AIMLINE_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("set AIMLINE_SECRET_KEY (or AIMLINE_DEBUG=1 for a local demo)")
     SECRET_KEY = "insecure-local-demo-key-not-for-production"
-ALLOWED_HOSTS = os.environ.get("AIMLINE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = env_list("AIMLINE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 WAREHOUSE = Path(os.environ.get("AIMLINE_WAREHOUSE", HOME / "aimline.duckdb"))
 UPLOADS = HOME / "uploads"
-MIN_N = int(os.environ.get("AIMLINE_MIN_N", "10"))
+MIN_N = env_int("AIMLINE_MIN_N", 10, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,7 +66,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login rate limit: first, so it can refuse
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("AIMLINE_LOGIN_FAILURES", "5"))
+AXES_FAILURE_LIMIT = env_int("AIMLINE_LOGIN_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours locked out after too many failed logins
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_VERBOSE = False
@@ -73,8 +83,7 @@ TEMPLATES = [{
         "django.contrib.messages.context_processors.messages",
     ]},
 }]
-DATABASES = {"default": dj_database_url.parse(
-    os.environ.get("DATABASE_URL", f"sqlite:///{HOME / 'site.sqlite3'}"), conn_max_age=60)}
+DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{HOME / 'site.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the job worker write while pages read
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;",
@@ -89,8 +98,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-SECURE = os.environ.get("AIMLINE_SECURE_COOKIES", "0" if DEBUG else "1") == "1"
+SECURE = env_bool("AIMLINE_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE
+CSRF_TRUSTED_ORIGINS = env_origins("AIMLINE_TRUSTED_ORIGINS")
+if env_bool("AIMLINE_BEHIND_PROXY", False):  # the proxy terminates TLS and says so
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("AIMLINE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # a district's other hosts are not ours to pin
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600
@@ -102,8 +116,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder
 WHITENOISE_USE_FINDERS = True  # the demo serves static files without collectstatic
+# hashed names (site.3f2a….css) so browsers may cache static files for ever
+STATIC_MANIFEST = env_bool("AIMLINE_STATIC_MANIFEST", not DEBUG)
 STORAGES = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+            "staticfiles": {"BACKEND": (
+                "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_MANIFEST
+                else "django.contrib.staticfiles.storage.StaticFilesStorage")}}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LANGUAGE_CODE = "en-us"
