@@ -147,3 +147,33 @@ def test_each_district_audits_its_own_schools_only() -> None:
     mine = start()
     assert not set(mine.findings["schools"]) & theirs
     assert mine.findings["district"] == "Aimline Unified"
+
+
+def test_publishing_builds_outside_the_write_transaction(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """The slow part (build and PDF) runs with no transaction open, so other writes (the
+    student-view log) go on meanwhile; the commit is one short transaction."""
+    from django.db import connection
+
+    from aimline.reports import audit as report
+    from aimline.web.models import AuditEntry
+
+    a = start()
+    c = client_for("analyst")
+    assert c.post(f"/audits/{a.pk}/status/", {"action": "review"}).status_code == 302
+    seen = []
+    write = report.write
+
+    def rendering(built, out):
+        seen.append(len(connection.atomic_blocks))
+        # a write from elsewhere while the PDF renders goes through
+        AuditEntry.objects.create(user=a.created_by, action="view", student_id="S1",
+                                  what="during publish")
+        return write(built, out)
+
+    monkeypatch.setattr(report, "write", rendering)
+    outer = len(connection.atomic_blocks)  # the test's own transaction
+    assert c.post(f"/audits/{a.pk}/status/", {"action": "publish"}).status_code == 302
+    assert seen == [outer]
+    a.refresh_from_db()
+    assert a.status == "published" and a.publications.count() == 1

@@ -185,3 +185,22 @@ def test_a_watch_list_view_is_one_entry_listing_the_students_it_showed() -> None
     assert e not in list(other.context["page"]) and shown[-1] not in other.content.decode()
     with pytest.raises(PermissionError):
         e.shown.first().delete()
+
+
+def test_the_admin_never_shows_a_restricted_note_and_logs_the_view() -> None:
+    sid = roster_student()
+    iv = Intervention.objects.create(student_id=sid, school_id="x", kind="health",
+                                     start=dt.date(2026, 2, 2), owner="Nurse Lee",
+                                     note="Counselling for a family matter", restricted=True,
+                                     created_by=User.objects.get(username="principal"))
+    root = User.objects.create_superuser("root2", "", "pw-root-123456")
+    c = Client()
+    c.force_login(root)
+    before = AuditEntry.objects.count()
+    page = c.get(f"/admin/aimline/intervention/{iv.pk}/change/")
+    assert page.status_code == 200
+    assert "Counselling for a family matter" not in page.content.decode()
+    assert "Counselling" not in c.get("/admin/aimline/intervention/").content.decode()
+    e = AuditEntry.objects.latest("at")
+    assert AuditEntry.objects.count() == before + 1
+    assert (e.user.username, e.student_id, e.action) == ("root2", sid, "view")

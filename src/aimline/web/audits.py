@@ -133,20 +133,33 @@ def refresh(a: EquityAudit) -> None:
     a.save(update_fields=["findings", "computed_at"])
 
 
-@transaction.atomic
 def publish(a: EquityAudit, user: Any) -> Publication:
-    """Freeze this version: findings recomputed now, recommendations copied, PDF rendered."""
+    """Freeze this version: findings recomputed now, recommendations copied, PDF rendered.
+
+    The build and the PDF take tens of seconds and only read, so they run outside any
+    transaction (on SQLite a transaction holds the one write lock: every other write,
+    student-view logging included, would wait); the result is committed in one short one,
+    which checks that nothing it froze changed meanwhile."""
     if a.status != EquityAudit.REVIEWED:
         raise ValidationError("an audit is reviewed before it is published")
+    recs = sorted(a.recommendations.values_list("pk", flat=True))
     built = build(a)
     with tempfile.TemporaryDirectory() as tmp:
         pdf = report.write(built, Path(tmp) / "audit.pdf").read_bytes()
-    a.findings, a.computed_at, a.status = snapshot(built), timezone.now(), EquityAudit.PUBLISHED
-    a.save()
-    return Publication.objects.create(
-        audit=a, version=a.version, published_by=user, findings=a.findings, pdf=pdf,
-        recommendations=[{"school_id": r.school_id, "finding": r.finding, "text": r.text,
-                          "author": str(r.author)} for r in a.recommendations.all()])
+    findings = snapshot(built)
+    with transaction.atomic():
+        a = EquityAudit.objects.select_for_update().get(pk=a.pk)
+        if a.status != EquityAudit.REVIEWED or sorted(
+                a.recommendations.values_list("pk", flat=True)) != recs:
+            raise ValidationError("the audit changed while it was being published: publish "
+                                  "again")
+        a.findings, a.computed_at, a.status = findings, timezone.now(), EquityAudit.PUBLISHED
+        a.save()
+        return Publication.objects.create(
+            audit=a, version=a.version, published_by=user, findings=a.findings, pdf=pdf,
+            recommendations=[{"school_id": r.school_id, "finding": r.finding, "text": r.text,
+                              "author": str(r.author)}
+                             for r in a.recommendations.select_related("author")])
 
 
 def new_version(a: EquityAudit) -> None:
