@@ -148,7 +148,8 @@ def network_detail(request: HttpRequest, pk: int) -> Any:
                          for d in a.drivers.all()],
              **{k: getattr(a, k) for k in ("metric", "group_type", "group_value",
                                            "baseline_year", "baseline", "target", "by_date")}}
-            for a in net.aims.select_related("school")]
+            for a in net.aims.select_related("school", "network").prefetch_related(
+                "drivers__change_ideas")]
     return {**_net_out(net), "aims": aims,
             "phases": [{"phase": p.phase, "began": p.began.isoformat()}
                        for p in net.phases.all()],
@@ -158,7 +159,7 @@ def network_detail(request: HttpRequest, pk: int) -> Any:
             "sessions": [{"id": x.pk, "date": x.date.isoformat(), "title": x.title,
                           "agenda": x.agenda,
                           "attended": [o.code for o in x.attended.all()]}
-                         for x in net.sessions.all()]}
+                         for x in net.sessions.prefetch_related("attended")]}
 
 
 @router.get("/networks/{pk}/cycles", response=answers(list[CycleOut]),

@@ -87,7 +87,10 @@ def team(request: HttpRequest, pk: int, school: str) -> HttpResponse:
         "change_ideas": net.change_ideas.all()})
 
 
-def spread_matrix(net: Network) -> dict[str, Any]:
+def spread_matrix(net: Network, trends: dict[int, Any] | None = None) -> dict[str, Any]:
+    """Each change idea's status and PDSA count at each school, and whether the outcome
+    measure signals at each school lately. `trends`: outcome charts already drawn, by
+    school pk (the status report draws them anyway), so none is computed twice."""
     schools = list(net.schools.order_by("name"))
     status = {(s.change_idea_id, s.school_id): s.get_status_display()
               for s in ChangeIdeaStatus.objects.filter(change_idea__network=net)}
@@ -100,11 +103,14 @@ def spread_matrix(net: Network) -> dict[str, Any]:
                                     "cycles": counts.get((ci.pk, s.pk), 0)}
                                    for s in schools]}
             for ci in net.change_ideas.all()]
-    outcome = net.measures.filter(kind="outcome").first() or net.measures.first()
+    family = list(net.measures.all())
+    outcome = next((m for m in family if m.kind == "outcome"), family[0] if family else None)
     signals = []
     for s in schools:
-        # signals only: the cycles' annotations change nothing here
-        t = measures.chart(outcome, s, warehouse_path(), cycles=False) if outcome else None
+        t = (trends or {}).get(s.pk)
+        if t is None and outcome:
+            # signals only: the cycles' annotations change nothing here
+            t = measures.chart(outcome, s, warehouse_path(), cycles=False)
         pts = t.result.points if t and t.result is not None else None
         signals.append(bool(pts is not None and pts.signal.tail(6).any()))
     return {"schools": schools, "rows": rows, "outcome": outcome,
@@ -139,22 +145,26 @@ def session(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
 
 def report_context(net: Network) -> dict[str, Any]:
     aim = net.aims.filter(school__isnull=True).first()
-    outcome = net.measures.filter(kind="outcome").first() or net.measures.first()
-    charts = []
+    family = list(net.measures.all())
+    outcome = next((m for m in family if m.kind == "outcome"), family[0] if family else None)
+    charts, trends = [], {}
+    schools = list(net.schools.order_by("name"))
     if outcome:
-        for s in net.schools.order_by("name"):
+        for s in schools:
             svg, t = measures.svg(outcome, s, warehouse_path(), cycles=True, width=320,
                                   height=150)  # the report is for team readers only
+            trends[s.pk] = t
             charts.append({"school": s, "svg": mark_safe(svg),
                            "signals": sum(t.result.signals.values()) if t.result else 0})
-    by_school = {s.name: PDSACycle.objects.filter(network=net, school=s).count()
-                 for s in net.schools.order_by("name")}
-    by_idea = {ci.title: ci.cycles.count() for ci in net.change_ideas.all()}
+    cycles = list(PDSACycle.objects.filter(network=net).values("school_id", "change_idea_id",
+                                                               "stage"))
+    by_school = {s.name: sum(c["school_id"] == s.pk for c in cycles) for s in schools}
+    by_idea = {ci.title: sum(c["change_idea_id"] == ci.pk for c in cycles)
+               for ci in net.change_ideas.all()}
+    closed = sum(c["stage"] == "closed" for c in cycles)
     return {"net": net, "aim": aim, "phase": current_phase(net), "outcome": outcome,
             "charts": charts, "by_school": by_school, "by_idea": by_idea,
-            "closed": PDSACycle.objects.filter(network=net, stage="closed").count(),
-            "open": PDSACycle.objects.filter(network=net).exclude(stage="closed").count(),
-            **spread_matrix(net)}
+            "closed": closed, "open": len(cycles) - closed, **spread_matrix(net, trends)}
 
 
 @login_required
