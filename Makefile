@@ -57,6 +57,7 @@ lint: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m aimline.data.docs > docs/data-format.md
 	$(BIN)/python -m aimline.metrics.docs > docs/metrics.md
+	AIMLINE_HOME=$$(mktemp -d) $(BIN)/python -m aimline.web.access_docs > docs/access.md
 	$(BIN)/python -m aimline.improve.gallery docs/charts
 
 bench: $(STAMP)

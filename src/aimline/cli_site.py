@@ -75,6 +75,25 @@ def rosters(warehouse: WarehouseOpt = None) -> None:
     console.print(f"{n} teacher roster(s) set from the warehouse.")
 
 
+@site_app.command("token")
+def token(username: Annotated[str, typer.Argument(help="The user the token acts as")],
+          name: Annotated[str, typer.Option(help="What the token is for")]) -> None:
+    """Print a new personal API token for scripts and integrations. Only its hash is
+    stored: it is shown once. Example: aimline site token analyst --name nightly-export"""
+    django_setup(None)
+    from django.contrib.auth import get_user_model
+
+    from aimline.web.models import ApiToken
+
+    if not name.strip() or len(name) > 100:
+        fail("--name must be 1 to 100 characters")
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        fail(f"no active user {username!r}")
+    _, secret = ApiToken.issue(user, name.strip())
+    typer.echo(secret)  # alone on stdout, so scripts can capture it
+
+
 @app.command()
 def createadmin(username: Annotated[str, typer.Option(prompt=True)],
                 email: Annotated[str, typer.Option(prompt=True)] = "") -> None:

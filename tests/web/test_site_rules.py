@@ -204,3 +204,22 @@ def test_the_admin_never_shows_a_restricted_note_and_logs_the_view() -> None:
     e = AuditEntry.objects.latest("at")
     assert AuditEntry.objects.count() == before + 1
     assert (e.user.username, e.student_id, e.action) == ("root2", sid, "view")
+
+
+def test_site_token_prints_a_working_token_once_and_keeps_only_its_hash() -> None:
+    from typer.testing import CliRunner
+
+    from aimline.cli import app
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["site", "token", "analyst", "--name", "nightly export"])
+    assert r.exit_code == 0, r.output
+    secret = r.stdout.strip()
+    assert secret.startswith("aim_")
+    t = ApiToken.objects.get(user__username="analyst", name="nightly export")
+    assert t.digest == ApiToken.hash(secret) and secret not in t.digest
+    ok = Client().get("/api/schools", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert ok.status_code == 200 and ok.json()
+    bad = runner.invoke(app, ["site", "token", "ghost", "--name", "x"])
+    assert bad.exit_code == 1 and "no active user 'ghost'" in bad.stderr
+    assert ApiToken.objects.filter(user__username="analyst").count() == 1

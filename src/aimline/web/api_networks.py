@@ -7,16 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from aimline.web import measures
+from aimline.web.access import NETWORKS, TEAMS, Net, Team
 from aimline.web.api_errors import answers
 from aimline.web.improvement import ChangeIdea, Measure, PDSACycle
 from aimline.web.reader import records, warehouse_path
-from aimline.web.scope import edits_team, network, readable_networks, reads_teams
+from aimline.web.scope import network, readable_networks
 from aimline.web.views.networks import current_phase, spread_matrix, team_school
 
 router = Router(tags=["networks"])
@@ -166,8 +167,7 @@ def network_detail(request: HttpRequest, pk: int) -> Any:
             summary="PDSA cycles (network lead, coaches and teams only)")
 def cycles(request: HttpRequest, pk: int, school: str | None = None) -> Any:
     net = network(request.scope, pk)
-    if not reads_teams(request.scope, net):
-        raise PermissionDenied("PDSA cycles are for the network's lead, coaches and teams")
+    NETWORKS.require(request.scope, "read_cycles", Net.of(net))
     qs = PDSACycle.objects.filter(network=net).select_related("school", "change_idea")
     if school:
         qs = qs.filter(school__code=school)
@@ -179,8 +179,7 @@ def cycles(request: HttpRequest, pk: int, school: str | None = None) -> Any:
 def add_cycle(request: HttpRequest, pk: int, body: CycleIn) -> Any:
     net = network(request.scope, pk)
     org = team_school(request.scope, net, body.school)
-    if not edits_team(request.scope, net, org.code):
-        raise PermissionDenied("only the school's team or the network's lead can log cycles")
+    TEAMS.require(request.scope, "write", Team(Net.of(net), org.code))
     idea = ChangeIdea.objects.filter(network=net, pk=body.change_idea).first()
     if idea is None:
         raise HttpError(422, f"no change idea {body.change_idea} in this network")
@@ -208,7 +207,8 @@ def measure_chart(request: HttpRequest, pk: int, measure_id: int, school: str) -
     m = Measure.objects.filter(network=net, pk=measure_id).first()
     if org is None or m is None:
         raise Http404("no such measure or school in this network")
-    t = measures.chart(m, org, warehouse_path(), cycles=reads_teams(request.scope, net))
+    cycles = NETWORKS.allows(request.scope, "read_cycles", Net.of(net))
+    t = measures.chart(m, org, warehouse_path(), cycles=cycles)
     if t.result is None:
         return {"chart": None, "reason": t.reason, "signals": {}, "annotations": [],
                 "points": []}

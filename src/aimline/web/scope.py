@@ -67,70 +67,84 @@ def _district_schools(district: Organisation | None) -> set[str]:
     return _codes(district.schools.all()) if district else set()
 
 
+@dataclass(frozen=True)
+class Grant:
+    """What one role row says, as plain facts: its kind and the codes it covers."""
+
+    role: str
+    schools: frozenset[str] = EMPTY            # the role's own schools
+    school_districts: frozenset[str] = EMPTY   # their districts
+    district: str | None = None                # a district role's district
+    district_schools: frozenset[str] = EMPTY   # ...its schools
+    network: int | None = None
+    network_schools: frozenset[str] = EMPTY
+    network_districts: frozenset[str] = EMPTY
+    mou_student_data: bool = False             # partners: the MOU grants student records
+    roster: frozenset[str] = EMPTY
+
+
+def grant(g: Grant) -> Scope:
+    """The scope one role grants: the table of the site issue, in one place."""
+    d = frozenset([g.district]) if g.district else EMPTY
+    if g.role in (Role.DISTRICT_ADMIN, Role.ANALYST) and g.district:
+        every = g.district_schools
+        return Scope(aggregate_schools=every, districts=d, student_schools=every,
+                     load_districts=d, audit_districts=d,
+                     admin_districts=d if g.role == Role.DISTRICT_ADMIN else EMPTY,
+                     roles=(g.role,))
+    if g.role == Role.SUPERVISOR:
+        these = g.schools | g.district_schools
+        return Scope(aggregate_schools=these, student_schools=these,
+                     districts=g.school_districts | d, roles=(g.role,))
+    if g.role == Role.PRINCIPAL:
+        return Scope(aggregate_schools=g.schools, student_schools=g.schools,
+                     staff_schools=g.schools, districts=g.school_districts, roles=(g.role,))
+    if g.role == Role.TEACHER:
+        return Scope(aggregate_schools=g.schools, staff_schools=g.schools,
+                     districts=g.school_districts, roster=g.roster, roster_schools=g.schools,
+                     roles=(g.role,))
+    if g.role in (Role.NETWORK_LEAD, Role.COACH) and g.network is not None:
+        return Scope(aggregate_schools=g.network_schools, districts=g.network_districts,
+                     networks=frozenset([g.network]), roles=(g.role,))
+    if g.role == Role.PARTNER and g.district:
+        return Scope(aggregate_schools=g.district_schools, districts=d, audit_districts=d,
+                     student_schools=g.district_schools if g.mou_student_data else EMPTY,
+                     roles=(g.role,))
+    return Scope(roles=(g.role,))
+
+
+def union(scopes: list[Scope]) -> Scope:
+    """What several roles grant together."""
+    fields = [f for f in Scope.__dataclass_fields__ if f != "roles"]
+    joined = {f: frozenset().union(*(getattr(s, f) for s in scopes)) for f in fields}
+    return Scope(**joined, roles=tuple(sorted({r for s in scopes for r in s.roles})))
+
+
+def _grant_of(r: Role) -> Grant:
+    schools = list(r.schools.all())
+    district = r.district or (r.partnership.district if r.partnership else None)
+    net = list(r.network.schools.all()) if r.network else []
+    return Grant(
+        role=r.role, schools=frozenset(_codes(schools)),
+        school_districts=frozenset(s.district.code for s in schools if s.district),
+        district=district.code if district else None,
+        district_schools=frozenset(_district_schools(district)),
+        network=r.network.pk if r.network else None, network_schools=frozenset(_codes(net)),
+        network_districts=frozenset(s.district.code for s in net if s.district),
+        mou_student_data=bool(r.partnership and r.partnership.mou_student_data),
+        roster=frozenset(str(x) for x in r.roster))
+
+
 def scope_for(user: Any) -> Scope:
     """The union of what each of the user's roles grants."""
     if not user.is_authenticated or not user.is_active:
         return Scope()
-    agg: set[str] = set()
-    dists: set[str] = set()
-    students: set[str] = set()
-    roster: set[str] = set()
-    roster_schools: set[str] = set()
-    staff: set[str] = set()
-    admin: set[str] = set()
-    load: set[str] = set()
-    networks: set[int] = set()
-    audits: set[str] = set()
     roles = (Role.objects.filter(user=user)
              .select_related("district", "network", "partnership__district")
              .prefetch_related("schools__district", "district__schools",
                                "network__schools__district",
                                "partnership__district__schools"))
-    for r in roles:
-        schools = list(r.schools.all())
-        own = _codes(schools)
-        own_districts = {s.district.code for s in schools if s.district}
-        if r.role in (Role.DISTRICT_ADMIN, Role.ANALYST) and r.district:
-            every = _district_schools(r.district)
-            agg |= every
-            students |= every
-            dists.add(r.district.code)
-            load.add(r.district.code)
-            audits.add(r.district.code)
-            if r.role == Role.DISTRICT_ADMIN:
-                admin.add(r.district.code)
-        elif r.role == Role.SUPERVISOR:
-            these = own | _district_schools(r.district)
-            agg |= these
-            students |= these
-            dists |= own_districts | ({r.district.code} if r.district else set())
-        elif r.role == Role.PRINCIPAL:
-            agg |= own
-            students |= own
-            staff |= own
-            dists |= own_districts
-        elif r.role == Role.TEACHER:
-            agg |= own
-            staff |= own
-            dists |= own_districts
-            roster |= {str(s) for s in r.roster}
-            roster_schools |= own
-        elif r.role in (Role.NETWORK_LEAD, Role.COACH) and r.network:
-            net = list(r.network.schools.all())
-            agg |= _codes(net)
-            dists |= {s.district.code for s in net if s.district}
-            networks.add(r.network.pk)
-        elif r.role == Role.PARTNER and r.partnership:
-            every = _district_schools(r.partnership.district)
-            agg |= every
-            dists.add(r.partnership.district.code)
-            audits.add(r.partnership.district.code)
-            if r.partnership.mou_student_data:
-                students |= every
-    return Scope(frozenset(agg), frozenset(dists), frozenset(students), frozenset(roster),
-                 frozenset(roster_schools), frozenset(staff), frozenset(admin),
-                 frozenset(load), frozenset(networks), tuple(sorted({r.role for r in roles})),
-                 frozenset(audits))
+    return union([grant(_grant_of(r)) for r in roles])
 
 
 class ScopeMiddleware:
@@ -144,12 +158,7 @@ class ScopeMiddleware:
         return self.get_response(request)
 
 
-# ----- networks: who reads and who writes --------------------------------------------------
-# Anyone who may see a network school's aggregates sees the network's home (aims, phase,
-# measures: all aggregates). PDSA cycles and team pages are for the network's lead and
-# coaches, the staff of its schools, and district staff with student-level access to one
-# of its schools, not for partners who see aggregates only. Leads and coaches edit the
-# whole network; a school's staff edit their own team.
+# ----- networks: which ones a user sees (the query for `access.NETWORKS` "read") ----------
 
 
 def readable_networks(scope: Scope) -> Any:
@@ -164,26 +173,3 @@ def network(scope: Scope, pk: int) -> Network:
     if found is None:
         raise Http404("no such network")
     return found
-
-
-def _school_codes(net: Network) -> set[str]:
-    return set(net.schools.values_list("code", flat=True))
-
-
-def reads_teams(scope: Scope, net: Network) -> bool:
-    return net.pk in scope.networks or bool(
-        _school_codes(net) & (scope.staff_schools | scope.student_schools))
-
-
-def leads(scope: Scope, net: Network) -> bool:
-    return net.pk in scope.networks
-
-
-def edits_team(scope: Scope, net: Network, school_code: str) -> bool:
-    return leads(scope, net) or (school_code in scope.staff_schools
-                                 and school_code in _school_codes(net))
-
-
-def member(scope: Scope, net: Network) -> bool:
-    """Leads the network or writes for one of its teams."""
-    return leads(scope, net) or bool(_school_codes(net) & scope.staff_schools)

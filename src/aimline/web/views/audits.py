@@ -20,47 +20,57 @@ from django.views.decorators.http import require_POST
 
 from aimline.metrics import catalog
 from aimline.web import audits
+from aimline.web.access import AUDITS, TEAMS, Audit, Net, Team
 from aimline.web.audits import EquityAudit, Recommendation
 from aimline.web.models import Network, Organisation
-from aimline.web.scope import Scope, edits_team, leads, readable_networks
+from aimline.web.scope import Scope, readable_networks
 
 
-def _schools_of(a: EquityAudit) -> set[str]:
-    return set(a.schools) or set(
-        a.district.schools.values_list("code", flat=True))
+def _facts(a: EquityAudit, every: set[str] | None = None) -> Audit:
+    """The audit as the access rules see it; `every`: the district's schools, if known."""
+    if every is None and not a.schools:
+        every = set(a.district.schools.values_list("code", flat=True))
+    return Audit(a.district.code, frozenset(a.schools or every or ()))
 
 
-def readable(scope: Scope) -> Any:
-    """The audits of the user's districts whose schools are all in their aggregate scope
-    (one query for the audits, one per district for its schools)."""
+def readable(scope: Scope) -> list[tuple[EquityAudit, list[tuple[str, str]] | None]]:
+    """The audits a user may read, each with None (the whole audit) or the schools whose
+    findings they may read (a principal: their school). One query for the audits, one per
+    district for its schools."""
     mine = EquityAudit.objects.filter(district__code__in=scope.districts).select_related(
         "district", "created_by")
     every: dict[int, set[str]] = {}
-    ok = []
+    out: list[tuple[EquityAudit, list[tuple[str, str]] | None]] = []
     for a in mine:
         if a.district_id not in every:
             every[a.district_id] = set(a.district.schools.values_list("code", flat=True))
-        if (set(a.schools) or every[a.district_id]) <= scope.aggregate_schools:
-            ok.append(a.pk)
-    return mine.filter(pk__in=ok)
+        facts = _facts(a, every[a.district_id])
+        if AUDITS.allows(scope, "read", facts):
+            out.append((a, None))
+        elif AUDITS.allows(scope, "read_findings", facts):
+            names = a.findings.get("schools", {})
+            out.append((a, [(c, names.get(c, {}).get("name", c))
+                            for c in sorted(facts.schools & scope.aggregate_schools)]))
+    return out
 
 
 def get_audit(scope: Scope, pk: int, *, school: str | None = None) -> EquityAudit:
     """The audit if the user may read it (or, with `school`, that school's findings)."""
     a = EquityAudit.objects.select_related("district").filter(pk=pk).first()
-    if a is None or a.district.code not in scope.districts:
+    if a is None:
         raise Http404("no such audit")
-    if school is not None:
-        if school not in _schools_of(a) or school not in scope.aggregate_schools:
-            raise Http404("no such school in this audit")
-    elif not _schools_of(a) <= scope.aggregate_schools:
-        raise Http404("no such audit")
+    facts = _facts(a)
+    if school is None:
+        AUDITS.require(scope, "read", facts, hidden=True)
+    elif school not in facts.schools or school not in scope.aggregate_schools:
+        raise Http404("no such school in this audit")
+    else:
+        AUDITS.require(scope, "read_findings", facts, hidden=True)
     return a
 
 
 def _must_write(scope: Scope, a: EquityAudit) -> None:
-    if a.district.code not in scope.audit_districts:
-        raise PermissionDenied("equity audits are written by district staff and partners")
+    AUDITS.require(scope, "write", _facts(a))
 
 
 class AuditForm(forms.ModelForm):
@@ -105,7 +115,7 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
         "a": a, "f": f, "odds_svg": mark_safe(f.get("odds_svg", "")),
         "schools": sorted(f.get("schools", {}).items(), key=lambda kv: kv[1]["name"]),
         "titles": {m.id: m.short_title for m in catalog.all_metrics()},
-        "writes": a.district.code in request.scope.audit_districts,
+        "writes": AUDITS.allows(request.scope, "write", _facts(a)),
         "district_recs": a.recommendations.filter(school_id=""),
         "publications": a.publications.all()})
 
@@ -117,7 +127,7 @@ def _aim_links(scope: Scope, school: str, year: int, finding: dict[str, Any]
     org = Organisation.objects.filter(kind=Organisation.SCHOOL, code=school).first()
     out = []
     for net in readable_networks(scope).filter(schools=org):
-        if leads(scope, net) or edits_team(scope, net, school):
+        if TEAMS.allows(scope, "write", Team(Net.of(net), school)):
             q = urlencode({"school": org.pk, "metric": finding["metric"],
                            "group_type": finding["group_type"],
                            "group_value": finding["group_value"], "baseline_year": year})
@@ -140,7 +150,8 @@ def findings(request: HttpRequest, pk: int, school: str) -> HttpResponse:
         "odds_svg": mark_safe(a.findings.get("odds_svg", "")), "cols": headline_cols,
         "titles": {m.id: m.short_title for m in catalog.all_metrics()},
         "recs": a.recommendations.filter(school_id=school),
-        "writes": a.editable and a.district.code in request.scope.audit_districts})
+        "reads_overview": AUDITS.allows(request.scope, "read", _facts(a)),
+        "writes": a.editable and AUDITS.allows(request.scope, "write", _facts(a))})
 
 
 @login_required

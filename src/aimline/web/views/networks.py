@@ -7,23 +7,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from aimline.metrics import catalog
 from aimline.web import diagram, measures
+from aimline.web.access import NETWORKS, TEAMS, Net, Team
 from aimline.web.improvement import PHASES, ChangeIdeaStatus, Measure, PDSACycle
 from aimline.web.models import Network, Organisation
 from aimline.web.reader import warehouse_path
-from aimline.web.scope import Scope, edits_team, leads, network, readable_networks, reads_teams
+from aimline.web.scope import Scope, network, readable_networks
 
 
 def team_school(scope: Scope, net: Network, code: str) -> Organisation:
     """A school of the network whose team pages the user may read; 404 otherwise."""
     school = net.schools.filter(code=code).first()
-    if school is None or not reads_teams(scope, net):
+    if school is None or not NETWORKS.allows(scope, "read_cycles", Net.of(net)):
         raise Http404("no such team")
     return school
 
@@ -54,6 +54,7 @@ def _small_multiples(net: Network, measure: Measure | None, *, cycles: bool
 @login_required
 def network_home(request: HttpRequest, pk: int) -> HttpResponse:
     net = network(request.scope, pk)
+    may = NETWORKS.may(request.scope, Net.of(net))
     family = list(net.measures.all())
     chosen = next((m for m in family if str(m.pk) == request.GET.get("measure")),
                   family[0] if family else None)
@@ -62,9 +63,9 @@ def network_home(request: HttpRequest, pk: int) -> HttpResponse:
         "net": net, "aim": aim, "team_aims": net.aims.filter(school__isnull=False),
         "phase": current_phase(net), "phases": net.phases.all(), "all_phases": PHASES,
         "schools": net.schools.order_by("name"), "measures": family, "measure": chosen,
-        "multiples": _small_multiples(net, chosen, cycles=reads_teams(request.scope, net)),
+        "multiples": _small_multiples(net, chosen, cycles=may["read_cycles"]),
         "sessions": net.sessions.all(),
-        "teams": reads_teams(request.scope, net), "leads": leads(request.scope, net),
+        "teams": may["read_cycles"], "leads": may["lead"], "may": may,
         "metrics": catalog.all_metrics()})
 
 
@@ -83,7 +84,8 @@ def team(request: HttpRequest, pk: int, school: str) -> HttpResponse:
         "diagrams": [(a, mark_safe(diagram.for_aim(a))) for a in aims],
         "cycles": PDSACycle.objects.filter(network=net, school=org).select_related(
             "change_idea", "previous"),
-        "charts": charts, "edits": edits_team(request.scope, net, org.code),
+        "charts": charts,
+        "edits": TEAMS.allows(request.scope, "write", Team(Net.of(net), org.code)),
         "change_ideas": net.change_ideas.all()})
 
 
@@ -120,10 +122,11 @@ def spread_matrix(net: Network, trends: dict[int, Any] | None = None) -> dict[st
 @login_required
 def spread(request: HttpRequest, pk: int) -> HttpResponse:
     net = network(request.scope, pk)
+    facts = Net.of(net)
     return render(request, "aimline/spread.html", {
         "net": net, "phase": current_phase(net), **spread_matrix(net),
         "edits": {s.code for s in net.schools.all()
-                  if edits_team(request.scope, net, s.code)},
+                  if TEAMS.allows(request.scope, "write", Team(facts, s.code))},
         "statuses": ChangeIdeaStatus._meta.get_field("status").choices})
 
 
@@ -139,7 +142,8 @@ def session(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
         cycles = cycles.filter(start__gt=earlier.date)
     return render(request, "aimline/session.html", {
         "net": net, "s": s, "since": earlier, "attended": s.attended.all(),
-        "cycles": cycles if reads_teams(request.scope, net) else None,
+        "cycles": cycles if NETWORKS.allows(request.scope, "read_cycles", Net.of(net))
+        else None,
         "cycle_count": cycles.count()})
 
 
@@ -172,8 +176,7 @@ def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     net = network(request.scope, pk)
     if fmt not in ("html", "pdf"):
         raise Http404("formats are html and pdf")
-    if not (reads_teams(request.scope, net) or leads(request.scope, net)):
-        raise PermissionDenied("the status report lists teams' PDSA cycles")
+    NETWORKS.require(request.scope, "read_cycles", Net.of(net))  # it lists the cycles
     html = render(request, "aimline/network_report.html", report_context(net)).content
     if fmt == "html":
         return HttpResponse(html)

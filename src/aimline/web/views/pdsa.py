@@ -1,7 +1,7 @@
 """Writing to a network: aims (and approving them), drivers, change ideas and their status
 per school, PDSA cycles, hand-entered measure values (one by one or a CSV), baseline
 freezes and new chart parts, phase changes. Leads and coaches write anywhere in their
-network; a school's staff write for their own team (`scope.edits_team`)."""
+network; a school's staff write for their own team (`access.TEAMS`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from aimline.metrics import catalog
+from aimline.web.access import NETWORKS, TEAMS, Net, Team
 from aimline.web.improvement import (
     Aim,
     ChangeIdea,
@@ -33,7 +34,7 @@ from aimline.web.improvement import (
 )
 from aimline.web.models import Network, Organisation
 from aimline.web.reader import connection, in_list, warehouse_path
-from aimline.web.scope import edits_team, leads, member, network
+from aimline.web.scope import network
 from aimline.web.views.networks import team_school
 
 
@@ -45,11 +46,10 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 
 def _must_edit(request: HttpRequest, net: Network, school: Organisation | None) -> None:
-    ok = leads(request.scope, net) if school is None else edits_team(request.scope, net,
-                                                                     school.code)
-    if not ok:
-        raise PermissionDenied("only the network's lead and coaches, or the school's own "
-                               "team, can change this")
+    if school is None:
+        NETWORKS.require(request.scope, "lead", Net.of(net))
+    else:
+        TEAMS.require(request.scope, "write", Team(Net.of(net), school.code))
 
 
 def _team_to_edit(request: HttpRequest, pk: int, school: str) -> tuple[Network, Organisation]:
@@ -106,8 +106,7 @@ class AimForm(forms.ModelForm):
 @login_required
 def aim_new(request: HttpRequest, pk: int) -> HttpResponse:
     net = network(request.scope, pk)
-    if not member(request.scope, net):
-        raise PermissionDenied("aims are set by the network's lead and coaches or its teams")
+    NETWORKS.require(request.scope, "create_aim", Net.of(net))
     # an audit finding links here with the metric, school, group and year filled in
     initial = {k: v for k, v in request.GET.items() if k in AimForm.Meta.fields}
     form = AimForm(request.POST or None, initial=initial, net=net)
@@ -127,8 +126,7 @@ def aim_new(request: HttpRequest, pk: int) -> HttpResponse:
 def aim_approve(request: HttpRequest, pk: int, aim_id: int) -> HttpResponse:
     net = network(request.scope, pk)
     aim = get_object_or_404(Aim, pk=aim_id, network=net)
-    if not leads(request.scope, net):
-        raise PermissionDenied("aims are approved by the network's lead or coach")
+    NETWORKS.require(request.scope, "approve_aim", Net.of(net))
     try:
         aim.approve(request.user, baseline(aim))
     except ValidationError as e:
@@ -160,8 +158,7 @@ def driver_add(request: HttpRequest, pk: int, aim_id: int) -> HttpResponse:
 @require_POST
 def idea_add(request: HttpRequest, pk: int) -> HttpResponse:
     net = network(request.scope, pk)
-    if not member(request.scope, net):
-        raise PermissionDenied("only the network's members can add change ideas")
+    NETWORKS.require(request.scope, "add_idea", Net.of(net))
     title = request.POST.get("title", "").strip()
     if not title or len(title) > 200:
         return HttpResponse("a change idea needs a title of at most 200 characters", status=400)
@@ -234,7 +231,7 @@ def pdsa(request: HttpRequest, pk: int, school: str, cycle_id: int | None = None
             return redirect("team", pk=net.pk, school=org.code)
     return render(request, "aimline/pdsa.html", {
         "form": form, "net": net, "school": org, "cycle": cycle,
-        "edits": edits_team(request.scope, net, org.code)},
+        "edits": TEAMS.allows(request.scope, "write", Team(Net.of(net), org.code))},
         status=400 if request.method == "POST" else 200)
 
 

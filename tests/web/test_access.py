@@ -1,0 +1,71 @@
+"""The access tables: docs/access.md is what the code says, and each rule answers as the
+site's role table says, for a typical person of each role, inside and outside scope.
+Pure functions over a Scope: no database, microseconds each."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aimline.web import access
+from aimline.web.access import AUDITS, LOADS, NETWORKS, ORGS, STUDENTS, TEAMS, Audit, Net, Team
+
+ROOT = Path(__file__).resolve().parents[2]
+PEOPLE = access.cast()
+ADMIN, ANALYST, SUPERVISOR, PRINCIPAL, TEACHER, LEAD, COACH, PARTNER, PARTNER_MOU = PEOPLE
+N, ELSEWHERE = Net(1, frozenset({"A"})), Net(2, frozenset({"Z"}))
+
+# (table, action, object, the people allowed), from the site issue's role table
+EXPECTED = [
+    (NETWORKS, "read", N, set(PEOPLE)),
+    (NETWORKS, "read_cycles", N, set(PEOPLE) - {PARTNER}),
+    (NETWORKS, "lead", N, {LEAD, COACH}),
+    (NETWORKS, "approve_aim", N, {LEAD, COACH}),
+    (NETWORKS, "create_aim", N, {LEAD, COACH, PRINCIPAL, TEACHER}),
+    (NETWORKS, "add_idea", N, {LEAD, COACH, PRINCIPAL, TEACHER}),
+    (TEAMS, "write", Team(N, "A"), {LEAD, COACH, PRINCIPAL, TEACHER}),
+    (TEAMS, "write", Team(N, "B"), {LEAD, COACH}),  # B is not in N: only N's leads
+    (AUDITS, "read", Audit("D", frozenset({"A", "B"})),
+     {ADMIN, ANALYST, PARTNER, PARTNER_MOU}),
+    (AUDITS, "read_findings", Audit("D", frozenset({"A", "B"})),
+     set(PEOPLE)),  # everyone sees school A's findings
+    (AUDITS, "write", Audit("D", frozenset({"A", "B"})),
+     {ADMIN, ANALYST, PARTNER, PARTNER_MOU}),
+    (STUDENTS, "read", None, {ADMIN, ANALYST, SUPERVISOR, PRINCIPAL, TEACHER, PARTNER_MOU}),
+    (LOADS, "load", "D", {ADMIN, ANALYST}),
+    (ORGS, "read_audit_log", None, {ADMIN}),
+    # outside scope: nobody
+    (NETWORKS, "read", ELSEWHERE, set()),
+    (NETWORKS, "read_cycles", ELSEWHERE, set()),
+    (TEAMS, "write", Team(ELSEWHERE, "Z"), set()),
+    (AUDITS, "read_findings", Audit("E", frozenset({"Z"})), set()),
+    (AUDITS, "write", Audit("E", frozenset({"Z"})), set()),
+    (LOADS, "load", "E", set()),
+]
+
+
+@pytest.mark.parametrize(("table", "action", "obj", "allowed"), EXPECTED,
+                         ids=[f"{t.practice}.{a}-{i}" for i, (t, a, _, _) in
+                              enumerate(EXPECTED)])
+def test_each_rule_answers_as_the_role_table_says(table: access.Rules, action: str,
+                                                  obj: object, allowed: set[str]) -> None:
+    got = {who for who, scope in PEOPLE.items() if table.allows(scope, action, obj)}
+    assert got == allowed
+
+
+def test_every_action_has_a_case() -> None:
+    covered = {(t.practice, a) for t, a, _, _ in EXPECTED}
+    assert covered == {(t.practice, a) for t in access.TABLES for a in t.actions}
+
+
+def test_docs_access_md_is_generated_from_the_tables() -> None:
+    env = {**os.environ, "AIMLINE_HOME": str(ROOT / ".pytest_cache"),
+           "DJANGO_SETTINGS_MODULE": "aimline.web.settings"}
+    out = subprocess.run([sys.executable, "-m", "aimline.web.access_docs"], env=env,
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    assert out == (ROOT / "docs" / "access.md").read_text(), (
+        "docs/access.md is stale: make docs")
