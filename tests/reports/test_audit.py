@@ -153,7 +153,7 @@ def test_the_methods_appendix_is_the_catalog(built: audit.Audit) -> None:
 
 
 def test_a_warehouse_of_two_districts_is_audited_one_district_at_a_time(
-        wh: Path, tmp_path: Path) -> None:
+        wh: Path, built: audit.Audit, tmp_path: Path) -> None:
     """Two districts in one warehouse: each audit lists its own schools only and carries
     its own district's name; without --district the CLI asks which (nothing written)."""
     import shutil
@@ -166,7 +166,7 @@ def test_a_warehouse_of_two_districts_is_audited_one_district_at_a_time(
     mine = audit.build(two, 2026, lea="0100001", criteria=None)
     other = audit.build(two, 2026, lea=OTHER_LEA, criteria=None)
     assert mine.district == "Aimline Unified" and other.district == "Other Unified"
-    assert {s.school_id for s in mine.schools} == {s.school_id for s in built_of(wh)}
+    assert {s.school_id for s in mine.schools} == {s.school_id for s in built.schools}
     assert other.schools and all(s.school_id.startswith("X") for s in other.schools)
     for a, lea in ((mine, "0100001"), (other, OTHER_LEA)):
         assert set(a.indicators.lea_id) == {lea}
@@ -183,6 +183,3 @@ def test_a_warehouse_of_two_districts_is_audited_one_district_at_a_time(
     sheet = pd.read_excel(out, sheet_name="schools", dtype={"school_id": str})
     assert set(sheet.school_id) == {s.school_id for s in other.schools}
 
-
-def built_of(wh: Path) -> list[audit.SchoolSection]:
-    return audit.build(wh, 2026, criteria=None).schools
