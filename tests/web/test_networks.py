@@ -268,3 +268,16 @@ def test_hand_entered_values_below_the_minimum_n_never_leave() -> None:
         assert len(chart["points"]) == 11, user
         assert "2026-02-08" not in {p["x"][:10] for p in chart["points"]}, user
         assert "1 value(s) with n below 10 are suppressed" in chart["reason"], user
+
+
+def test_the_network_list_query_agrees_with_the_read_rule() -> None:
+    """`readable_networks` is the "read" rule written as SQL: the same networks, for every
+    person, as asking the rule of each network."""
+    from aimline.web.access import NETWORKS, Net
+    from aimline.web.scope import readable_networks, scope_for
+
+    for user in User.objects.all():
+        scope = scope_for(user)
+        by_rule = {n.pk for n in Network.objects.all()
+                   if NETWORKS.allows(scope, "read", Net.of(n))}
+        assert {n.pk for n in readable_networks(scope)} == by_rule, user.username

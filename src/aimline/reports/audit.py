@@ -103,32 +103,22 @@ class AuditError(engine.MetricsError):
     """An audit that cannot be built as asked (which district, which schools)."""
 
 
-def districts_in(warehouse: Path) -> list[tuple[str, str]]:
-    """(lea_id, name) of every district in the warehouse."""
+def _district(warehouse: Path, lea: str | None) -> tuple[str, str, pd.DataFrame]:
+    """The audited district (lea_id, name, its schools): the one named, or the only one.
+    A warehouse of several districts needs a name, so no audit mixes two districts'
+    schools."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute("SELECT lea_id, name FROM leas ORDER BY lea_id").fetchall()
-
-
-def _district(warehouse: Path, lea: str | None) -> tuple[str, str]:
-    """The audited district: the one named, or the only one. A warehouse of several
-    districts needs a name, so no audit mixes two districts' schools."""
-    leas = districts_in(warehouse)
-    if lea is None:
-        if len(leas) == 1:
-            return leas[0]
-        raise AuditError(f"the warehouse holds {len(leas)} districts; name one (--district): "
-                         f"{', '.join(f'{i} ({n})' for i, n in leas)}")
-    for i, n in leas:
-        if i == lea:
-            return i, n
-    raise AuditError(f"no district {lea} in the warehouse; districts are: "
-                     f"{', '.join(i for i, _ in leas)}")
-
-
-def _schools(warehouse: Path, lea: str) -> pd.DataFrame:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute("SELECT school_id, lea_id, name, level FROM schools "
-                           "WHERE lea_id = ?", [lea]).df()
+        leas = dict(con.execute("SELECT lea_id, name FROM leas ORDER BY lea_id").fetchall())
+        if lea is None and len(leas) != 1:
+            raise AuditError(f"the warehouse holds {len(leas)} districts; name one "
+                             f"(--district): {', '.join(f'{i} ({n})' for i, n in leas.items())}")
+        lea = next(iter(leas)) if lea is None else lea
+        if lea not in leas:
+            raise AuditError(f"no district {lea} in the warehouse; districts are: "
+                             f"{', '.join(leas)}")
+        schools = con.execute("SELECT school_id, lea_id, name, level FROM schools "
+                              "WHERE lea_id = ?", [lea]).df()
+    return lea, leas[lea], schools
 
 
 def _profile(ind: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -153,7 +143,8 @@ def build(warehouse: Path, year: int, *, lea: str | None = None,
           progress: Callable[[str], None] | None = None) -> Audit:
     """The audit of one district (`lea`; may be left out when the warehouse holds one):
     its schools only, beside its own district rows."""
-    lea, district_name = _district(warehouse, lea)
+    lea, district_name, info = _district(warehouse, lea)
+    info = info.set_index("school_id")
     available = engine.years_in(warehouse)
     if year not in available:
         raise engine.MetricsError(f"school year {year} is not in the warehouse; it holds: "
@@ -176,7 +167,6 @@ def build(warehouse: Path, year: int, *, lea: str | None = None,
     if progress:
         progress("gaps and peers")
     g = gaps(ind, better, state=state)
-    info = _schools(warehouse, lea).set_index("school_id")
     profile = _profile(ind, year).join(info[["name", "level"]])
     chosen = list(schools) if schools else list(profile.index)
     unknown = [s for s in chosen if s not in profile.index]

@@ -28,7 +28,11 @@ class Net:
 
     @classmethod
     def of(cls, net: Any) -> Net:
-        return cls(net.pk, frozenset(net.schools.values_list("code", flat=True)))
+        """The facts of a Network row, read once per row (a request asks several rules)."""
+        if getattr(net, "_access_facts", None) is None:
+            net._access_facts = cls(net.pk, frozenset(net.schools.values_list("code",
+                                                                             flat=True)))
+        return net._access_facts
 
 
 @dataclass(frozen=True)

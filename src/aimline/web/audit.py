@@ -10,12 +10,17 @@ from django.http import HttpRequest
 from aimline.web.models import AuditEntry, AuditStudent
 
 
+def _entry(request: HttpRequest, action: str, what: str, **who: str) -> AuditEntry:
+    """Who, what (default: the request path) and why (`?reason=`), as every entry has."""
+    return AuditEntry(user=request.user, action=action,
+                      what=(what or request.get_full_path())[:300],
+                      reason=request.GET.get("reason", "")[:300], **who)
+
+
 def log_students(request: HttpRequest, action: str, students: Iterable[tuple[str, str]],
                  what: str = "") -> int:
     """One entry per (student_id, school_id); `what` defaults to the request path."""
-    entries = [AuditEntry(user=request.user, action=action, student_id=sid, school_id=school,
-                          what=(what or request.get_full_path())[:300],
-                          reason=request.GET.get("reason", "")[:300])
+    entries = [_entry(request, action, what, student_id=sid, school_id=school)
                for sid, school in students]
     AuditEntry.objects.bulk_create(entries)
     return len(entries)
@@ -26,9 +31,8 @@ def log_list(request: HttpRequest, students: Iterable[tuple[str, str]], what: st
              ) -> AuditEntry:
     """One entry for a page that listed students, with every (student_id, school_id) it
     showed: an admin finds it by any of them."""
-    entry = AuditEntry.objects.create(
-        user=request.user, action=AuditEntry.LIST, what=(what or request.get_full_path())[:300],
-        reason=request.GET.get("reason", "")[:300])
+    entry = _entry(request, AuditEntry.LIST, what)
+    entry.save()
     AuditStudent.objects.bulk_create([AuditStudent(entry=entry, student_id=sid, school_id=school)
                                       for sid, school in students])
     return entry

@@ -53,7 +53,7 @@ def env_origins(name: str) -> list[str]:
     out = env_list(name, [])
     for origin in out:
         parts = urlsplit(origin)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("",):
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
             raise ImproperlyConfigured(f"{name}: {origin!r} is not an origin like "
                                        "https://aimline.example.org (scheme and host only)")
     return out

@@ -160,13 +160,6 @@ class Reader:
             raise Http404("no such student")
         return schools
 
-    def visible_schools(self, student_id: str, schools: set[str]) -> set[str]:
-        """Of the schools a student attended, those where the user may see them."""
-        mine = schools & self.scope.student_schools
-        if student_id in self.scope.roster:
-            mine |= schools & self.scope.roster_schools
-        return mine
-
     def student(self, student_id: str) -> dict[str, Any]:
         """One student's record: profile, enrollments, attendance, discipline, marks,
         assessments — only inside the student's enrolment windows at the schools the user
@@ -174,7 +167,8 @@ class Reader:
         student was enrolled anywhere else, nothing more. Callers log the view
         (`audit.log_students`)."""
         schools = self.check_student(student_id)
-        where, params = in_list("school_id", sorted(self.visible_schools(student_id, schools)))
+        visible = self.scope.student_visible_at(student_id, schools)
+        where, params = in_list("school_id", sorted(visible))
         # a record belongs to a window: same school and year, dated inside entry..exit
         inside = """EXISTS (SELECT 1 FROM windows w WHERE w.school_id = r.school_id
                             AND w.school_year = r.school_year{dated})"""

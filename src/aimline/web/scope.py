@@ -51,12 +51,16 @@ class Scope:
             raise Http404("no such school")
         return school_id
 
+    def student_visible_at(self, student_id: str, school_ids: set[str]) -> set[str]:
+        """Of the schools a student attended, those where the user sees them: the user's
+        student schools, and roster schools when the student is on the user's roster."""
+        mine = school_ids & self.student_schools
+        if student_id in self.roster:
+            mine |= school_ids & self.roster_schools
+        return mine
+
     def may_see_student(self, student_id: str, school_ids: set[str]) -> bool:
-        """A student is visible when any school they attended is a student school of the
-        user's, or they are on the user's roster at a roster school."""
-        if school_ids & self.student_schools:
-            return True
-        return student_id in self.roster and bool(school_ids & self.roster_schools)
+        return bool(self.student_visible_at(student_id, school_ids))
 
 
 def _codes(orgs: Any) -> set[str]:
@@ -158,7 +162,8 @@ class ScopeMiddleware:
         return self.get_response(request)
 
 
-# ----- networks: which ones a user sees (the query for `access.NETWORKS` "read") ----------
+# ----- networks: the list a user sees, as a query (`access.NETWORKS` "read" as SQL; a test
+# keeps the two equal) ------------------------------------------------------------------
 
 
 def readable_networks(scope: Scope) -> Any:
@@ -168,8 +173,11 @@ def readable_networks(scope: Scope) -> Any:
 
 
 def network(scope: Scope, pk: int) -> Network:
-    """The network if the user may see it; 404 otherwise."""
-    found = readable_networks(scope).filter(pk=pk).first()
+    """The network if the user may see it (`access.NETWORKS` "read"); 404 otherwise."""
+    from aimline.web.access import NETWORKS, Net  # access builds on this module
+
+    found = Network.objects.filter(pk=pk).first()
     if found is None:
         raise Http404("no such network")
+    NETWORKS.require(scope, "read", Net.of(found), hidden=True)
     return found

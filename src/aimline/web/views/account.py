@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from aimline.web.access import ORGS
 from aimline.web.models import ApiToken, AuditEntry, AuditStudent, Organisation
 
 
@@ -47,8 +47,7 @@ class AuditLogFilter(forms.Form):
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Views, lists and exports of the district's students, newest first; filtered by
     viewer, student and dates. A list entry shows only the district's students it held."""
-    if not request.scope.admin_districts:
-        raise PermissionDenied("the audit log is for district admins")
+    ORGS.require(request.scope, "read_audit_log")
     schools = list(Organisation.objects.filter(
         kind=Organisation.SCHOOL, district__code__in=request.scope.admin_districts
     ).values_list("code", flat=True))

@@ -27,10 +27,13 @@ from aimline.web.scope import Scope, readable_networks
 
 
 def _facts(a: EquityAudit, every: set[str] | None = None) -> Audit:
-    """The audit as the access rules see it; `every`: the district's schools, if known."""
-    if every is None and not a.schools:
-        every = set(a.district.schools.values_list("code", flat=True))
-    return Audit(a.district.code, frozenset(a.schools or every or ()))
+    """The audit as the access rules see it, read once per row; `every`: the district's
+    schools, if known."""
+    if getattr(a, "_access_facts", None) is None:
+        if every is None and not a.schools:
+            every = set(a.district.schools.values_list("code", flat=True))
+        a._access_facts = Audit(a.district.code, frozenset(a.schools or every or ()))
+    return a._access_facts
 
 
 def readable(scope: Scope) -> list[tuple[EquityAudit, list[tuple[str, str]] | None]]:

@@ -9,10 +9,10 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from aimline.web.access import LOADS
 from aimline.web.jobs import UploadError, unpack
 from aimline.web.models import LoadJob, Organisation
 
@@ -40,8 +40,7 @@ class LoadForm(forms.Form):
 
 
 def _loader(request: HttpRequest) -> frozenset[str]:
-    if not request.scope.load_districts:
-        raise PermissionDenied("loading data is for district analysts and admins")
+    LOADS.require(request.scope, "load")
     return request.scope.load_districts
 
 

@@ -65,7 +65,7 @@ def network_home(request: HttpRequest, pk: int) -> HttpResponse:
         "schools": net.schools.order_by("name"), "measures": family, "measure": chosen,
         "multiples": _small_multiples(net, chosen, cycles=may["read_cycles"]),
         "sessions": net.sessions.all(),
-        "teams": may["read_cycles"], "leads": may["lead"], "may": may,
+        "may": may,
         "metrics": catalog.all_metrics()})
 
 
@@ -89,6 +89,12 @@ def team(request: HttpRequest, pk: int, school: str) -> HttpResponse:
         "change_ideas": net.change_ideas.all()})
 
 
+def outcome_measure(family: list[Measure]) -> Measure | None:
+    """The measure the spread and the report follow: the first outcome measure, else the
+    first of the family."""
+    return next((m for m in family if m.kind == "outcome"), family[0] if family else None)
+
+
 def spread_matrix(net: Network, trends: dict[int, Any] | None = None) -> dict[str, Any]:
     """Each change idea's status and PDSA count at each school, and whether the outcome
     measure signals at each school lately. `trends`: outcome charts already drawn, by
@@ -105,8 +111,7 @@ def spread_matrix(net: Network, trends: dict[int, Any] | None = None) -> dict[st
                                     "cycles": counts.get((ci.pk, s.pk), 0)}
                                    for s in schools]}
             for ci in net.change_ideas.all()]
-    family = list(net.measures.all())
-    outcome = next((m for m in family if m.kind == "outcome"), family[0] if family else None)
+    outcome = outcome_measure(list(net.measures.all()))
     signals = []
     for s in schools:
         t = (trends or {}).get(s.pk)
@@ -149,8 +154,7 @@ def session(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
 
 def report_context(net: Network) -> dict[str, Any]:
     aim = net.aims.filter(school__isnull=True).first()
-    family = list(net.measures.all())
-    outcome = next((m for m in family if m.kind == "outcome"), family[0] if family else None)
+    outcome = outcome_measure(list(net.measures.all()))
     charts, trends = [], {}
     schools = list(net.schools.order_by("name"))
     if outcome:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from aimline.data.schema import ABSENCE_CATEGORIES
+from aimline.web.access import STUDENTS
 from aimline.web.audit import log_list, log_students
 from aimline.web.models import AuditEntry, Intervention
 from aimline.web.reader import Reader
@@ -24,8 +24,7 @@ SORTS = {"flags": (["flags", "attendance_rate"], [False, True]),
 
 
 def require_students(scope: Scope) -> None:
-    if not scope.sees_students:
-        raise PermissionDenied("your role sees aggregates only, not student records")
+    STUDENTS.require(scope, "read")
 
 
 @login_required
