@@ -69,3 +69,19 @@ def test_docs_access_md_is_generated_from_the_tables() -> None:
                          capture_output=True, text=True, timeout=60, check=True).stdout
     assert out == (ROOT / "docs" / "access.md").read_text(), (
         "docs/access.md is stale: make docs")
+
+
+def test_only_the_scope_module_builds_a_scope() -> None:
+    """No page, cache or job builds a private Scope to reach the warehouse: scopes come
+    from roles (`scope.grant`), and shared caches sit behind the Reader's checks."""
+    web = ROOT / "src" / "aimline" / "web"
+    builders = {p.relative_to(web).as_posix() for p in web.rglob("*.py")
+                if "Scope(" in p.read_text() and "migrations" not in p.parts}
+    assert builders == {"scope.py"}
+
+
+def test_every_warehouse_read_goes_through_the_warehouse_module() -> None:
+    web = ROOT / "src" / "aimline" / "web"
+    direct = {p.relative_to(web).as_posix() for p in web.rglob("*.py")
+              if "duckdb.connect" in p.read_text()}
+    assert direct == {"warehouse.py"}

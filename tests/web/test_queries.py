@@ -44,9 +44,9 @@ def test_the_status_report_draws_each_outcome_chart_once(monkeypatch: pytest.Mon
     drawn: list[str] = []
     chart = measures.chart
 
-    def counting(measure, school, warehouse, *, cycles):
+    def counting(measure, school, reader, *, cycles):
         drawn.append(school.code)
-        return chart(measure, school, warehouse, cycles=cycles)
+        return chart(measure, school, reader, cycles=cycles)
 
     monkeypatch.setattr(measures, "chart", counting)
     assert client_for("netlead").get(f"/networks/{net.pk}/report.html").status_code == 200

@@ -22,9 +22,9 @@ from aimline.web.api_errors import answers
 from aimline.web.api_networks import router as networks_router
 from aimline.web.audit import log_students
 from aimline.web.models import ApiToken, AuditEntry, Intervention
-from aimline.web.reader import Reader, records, version, warehouse_path
 from aimline.web.scope import scope_for
 from aimline.web.views.students import author_school, note_visible, require_students
+from aimline.web.warehouse import Reader, records
 
 
 class Token(HttpBearer):
@@ -188,8 +188,7 @@ def chart(request: HttpRequest, school_id: str, metric: str,
     request.scope.school(school_id)
     if metric not in {m.id for m in catalog.all_metrics()}:
         raise Http404(f"no metric {metric}")
-    path = warehouse_path()
-    t = charts.school_trend(path, version(path), school_id, metric, period, group_type,
+    t = charts.school_trend(Reader(request.scope), school_id, metric, period, group_type,
                             group_value, year)
     if t.result is None:
         return {"chart": None, "reason": t.reason, "rules": None, "signals": {}, "points": []}

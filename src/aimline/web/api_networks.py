@@ -16,9 +16,9 @@ from aimline.web import measures
 from aimline.web.access import NETWORKS, TEAMS, Net, Team
 from aimline.web.api_errors import answers
 from aimline.web.improvement import ChangeIdea, Measure, PDSACycle
-from aimline.web.reader import records, warehouse_path
 from aimline.web.scope import network, readable_networks
 from aimline.web.views.networks import current_phase, spread_matrix, team_school
+from aimline.web.warehouse import Reader, records
 
 router = Router(tags=["networks"])
 
@@ -208,7 +208,7 @@ def measure_chart(request: HttpRequest, pk: int, measure_id: int, school: str) -
     if org is None or m is None:
         raise Http404("no such measure or school in this network")
     cycles = NETWORKS.allows(request.scope, "read_cycles", Net.of(net))
-    t = measures.chart(m, org, warehouse_path(), cycles=cycles)
+    t = measures.chart(m, org, Reader(request.scope), cycles=cycles)
     if t.result is None:
         return {"chart": None, "reason": t.reason, "signals": {}, "annotations": [],
                 "points": []}
@@ -227,7 +227,7 @@ class SpreadOut(Schema):
 @router.get("/networks/{pk}/spread", response=answers(SpreadOut),
             summary="Each change idea's status at each school")
 def spread(request: HttpRequest, pk: int) -> Any:
-    s = spread_matrix(network(request.scope, pk))
+    s = spread_matrix(network(request.scope, pk), Reader(request.scope))
     return {"schools": [x.code for x in s["schools"]],
             "change_ideas": [{"title": r["idea"].title,
                               "status": {c["school"].code: c["status"] for c in r["cells"]},

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from aimline.equity import criteria as criteria_sets
 from aimline.reports import audit as report
-from aimline.web.reader import records
+from aimline.web.warehouse import records
 
 User = settings.AUTH_USER_MODEL
 

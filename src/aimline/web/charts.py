@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,8 +19,7 @@ import pandas as pd
 
 from aimline.improve import spc, vega
 from aimline.metrics import catalog
-from aimline.web.reader import Reader
-from aimline.web.scope import Scope
+from aimline.web.warehouse import Reader
 
 NO_TESTS = {"name": "none", "label": "none (year-to-date values)", "rules": []}
 
@@ -63,15 +61,13 @@ def trend(rows: pd.DataFrame, metric_id: str, period: str, **options: Any) -> Tr
     return Trend(res, kind.reason)
 
 
-@lru_cache(maxsize=1024)
-def school_trend(path: Path, _version: tuple[int, int], school_id: str, metric_id: str,
-                 period: str, group_type: str, group_value: str, year: int | None) -> Trend:
+def school_trend(reader: Reader, school_id: str, metric_id: str, period: str,
+                 group_type: str, group_value: str, year: int | None) -> Trend:
     """A school's metric for one group over school years (period "year") or over one
-    year's months or weeks. Cached per warehouse version: the aggregates are the same for
-    everyone allowed to see the school, and the caller has checked that the user is."""
-    rows = Reader(Scope(aggregate_schools=frozenset([school_id])), path).indicators(
-        metric=metric_id, school=school_id, period=period, group_type=group_type,
-        group_value=group_value, year=None if period == "year" else year)
+    year's months or weeks; 404 outside the reader's scope (its rows are cached per
+    warehouse version after that check, and the drawn SVG per chart spec)."""
+    rows = reader.school_series(school_id, metric=metric_id, period=period,
+                                group_type=group_type, group_value=group_value, year=year)
     if not len(rows):
         return Trend(None, "No values for this metric, group and period.")
     return trend(rows, metric_id, period)

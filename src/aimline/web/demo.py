@@ -12,7 +12,7 @@ from aimline.web import audits, demo_network
 from aimline.web.audits import EquityAudit
 from aimline.web.models import Network, Organisation, Partnership, Role
 from aimline.web.orgs import sync_organisations
-from aimline.web.reader import connection
+from aimline.web.warehouse import system_connection
 
 PASSWORD = "aimline-demo"  # local demo only: `aimline createadmin` for real sites
 
@@ -25,7 +25,7 @@ def create(warehouse: Path) -> list[tuple[str, str, str]]:
     if district is None:
         raise ValueError("the warehouse holds no district: load an extract first")
     schools = list(district.schools.order_by("code"))
-    with connection(warehouse) as con:
+    with system_connection(warehouse) as con:
         levels = dict(con.execute("SELECT school_id, level FROM schools").fetchall())
         high = [s for s in schools if levels.get(s.code) == "high"]
         elementary = [s for s in schools if levels.get(s.code) == "elementary"]
@@ -68,7 +68,7 @@ def create(warehouse: Path) -> list[tuple[str, str, str]]:
             r = Role.objects.create(user=user, role=role, **where)
             r.schools.set(schools_for)
         out.append((username, dict(Role.ROLES)[role], label))
-    with connection(warehouse) as con:
+    with system_connection(warehouse) as con:
         (year,) = con.execute("SELECT max(school_year) FROM indicators").fetchone()
     if year is not None:
         demo_network.create(network, users.get(username="netlead"), int(year))

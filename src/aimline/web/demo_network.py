@@ -122,10 +122,14 @@ def create(net: Network, lead: Any, year: int, rng_seed: int = 3) -> None:
         c.save()
         c.measures.set([calls, process])
         previous = c if k < 4 else previous
-    aim.approve(lead, _network_baseline(net, year - 1))
+    aim.approve(lead, _network_baseline(net, year - 1, lead))
 
 
-def _network_baseline(net: Network, year: int) -> float:
+def _network_baseline(net: Network, year: int, lead: Any) -> float:
+    """Computed as the lead's approval on the site computes it, through their scope."""
+    from aimline.web.scope import scope_for
     from aimline.web.views.pdsa import baseline
+    from aimline.web.warehouse import Reader
 
-    return baseline(Aim(network=net, metric="chronic_absence", baseline_year=year))
+    return baseline(Aim(network=net, metric="chronic_absence", baseline_year=year),
+                    Reader(scope_for(lead)))

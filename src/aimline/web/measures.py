@@ -7,8 +7,6 @@ school year); a hand-entered measure's from its MeasureValue rows."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from django.conf import settings
@@ -16,10 +14,10 @@ from django.conf import settings
 from aimline.improve import spc
 from aimline.metrics import catalog, suppression
 from aimline.web import charts
+from aimline.web.access import Net
 from aimline.web.improvement import ChartChange, Measure, MeasureValue, PDSACycle, PhaseChange
 from aimline.web.models import Network, Organisation
-from aimline.web.reader import Reader
-from aimline.web.scope import Scope
+from aimline.web.warehouse import Reader
 
 
 def annotations(measure: Measure, school: Organisation, *, cycles: bool
@@ -53,9 +51,10 @@ def _positions(x: np.ndarray, measure: Measure, school: Organisation) -> dict[st
     return opts
 
 
-def chart(measure: Measure, school: Organisation, warehouse: Path, *, cycles: bool
+def chart(measure: Measure, school: Organisation, reader: Reader, *, cycles: bool
           ) -> charts.Trend:
-    """The measure's chart at one school; `cycles`: draw the team's PDSA cycles."""
+    """The measure's chart at one school, read through the viewer's `reader` (404 unless
+    they may read the network); `cycles`: draw the team's PDSA cycles."""
     notes = annotations(measure, school, cycles=cycles)
     if measure.metric:
         try:
@@ -63,8 +62,8 @@ def chart(measure: Measure, school: Organisation, warehouse: Path, *, cycles: bo
         except catalog.UnknownMetric:
             return charts.Trend(None, f"{measure.metric!r} is no longer in the metric "
                                       "catalog: choose another metric for this measure.")
-        rows = Reader(Scope(aggregate_schools=frozenset([school.code])), warehouse).indicators(
-            metric=measure.metric, school=school.code, period="month", group_type="all")
+        rows = reader.network_series(Net.of(measure.network), school.code,
+                                     metric=measure.metric)
         if not len(rows):
             return charts.Trend(None, "No values in the warehouse for this school yet.")
         x = pd.to_datetime(rows.sort_values(["school_year", "period_end"]).period_end)
@@ -97,9 +96,9 @@ def chart(measure: Measure, school: Organisation, warehouse: Path, *, cycles: bo
     return charts.Trend(res, kind.reason + note)
 
 
-def svg(measure: Measure, school: Organisation, warehouse: Path, *, cycles: bool,
+def svg(measure: Measure, school: Organisation, reader: Reader, *, cycles: bool,
         width: int = 560, height: int = 220) -> tuple[str, charts.Trend]:
-    t = chart(measure, school, warehouse, cycles=cycles)
+    t = chart(measure, school, reader, cycles=cycles)
     if t.result is None:
         return "", t
     return charts.svg(t.result, y_title=measure.unit or measure.name, width=width,

@@ -7,14 +7,14 @@ from pathlib import Path
 from django.db import transaction
 
 from aimline.web.models import Organisation
-from aimline.web.reader import connection
+from aimline.web.warehouse import system_connection
 
 
 @transaction.atomic
 def sync_organisations(warehouse: Path) -> tuple[int, int]:
     """Create or rename districts and schools from the warehouse; returns (created, total).
     Nothing is deleted: roles and history keep pointing at closed schools."""
-    with connection(warehouse) as con:
+    with system_connection(warehouse) as con:
         leas = con.execute("SELECT lea_id, name FROM leas ORDER BY lea_id").fetchall()
         schools = con.execute(
             "SELECT school_id, lea_id, name FROM schools ORDER BY school_id").fetchall()

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import transaction
 
 from aimline.web.models import Role
-from aimline.web.reader import connection, has_table, in_list
+from aimline.web.warehouse import has_table, in_list, system_connection
 
 ROSTER_SQL = """
 SELECT DISTINCT s.person_id FROM section_rosters t
@@ -30,7 +30,7 @@ def sync_rosters(warehouse: Path) -> int:
                  .prefetch_related("schools"))
     if not roles:
         return 0
-    with connection(warehouse) as con:
+    with system_connection(warehouse) as con:
         if not has_table(con, "section_rosters"):
             return 0
         for r in roles:

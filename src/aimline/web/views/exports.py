@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from aimline.web.audit import log_students
 from aimline.web.models import AuditEntry
-from aimline.web.reader import Reader
 from aimline.web.views.pages import choice, year_of
 from aimline.web.views.students import require_students
+from aimline.web.warehouse import Reader
 
 FORMATS = {"csv": "text/csv",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

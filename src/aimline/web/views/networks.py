@@ -16,8 +16,8 @@ from aimline.web import diagram, measures
 from aimline.web.access import NETWORKS, TEAMS, Net, Team
 from aimline.web.improvement import PHASES, ChangeIdeaStatus, Measure, PDSACycle
 from aimline.web.models import Network, Organisation
-from aimline.web.reader import warehouse_path
 from aimline.web.scope import Scope, network, readable_networks
+from aimline.web.warehouse import Reader
 
 
 def team_school(scope: Scope, net: Network, code: str) -> Organisation:
@@ -38,13 +38,13 @@ def network_list(request: HttpRequest) -> HttpResponse:
                   {"networks": readable_networks(request.scope)})
 
 
-def _small_multiples(net: Network, measure: Measure | None, *, cycles: bool
-                     ) -> list[dict[str, Any]]:
+def _small_multiples(net: Network, measure: Measure | None, reader: Reader, *,
+                     cycles: bool) -> list[dict[str, Any]]:
     if measure is None:
         return []
     out = []
     for school in net.schools.order_by("name"):
-        svg, t = measures.svg(measure, school, warehouse_path(), cycles=cycles, width=300,
+        svg, t = measures.svg(measure, school, reader, cycles=cycles, width=300,
                               height=140)
         out.append({"school": school, "svg": mark_safe(svg), "reason": t.reason,
                     "signals": t.result.signals if t.result else {}})
@@ -63,7 +63,8 @@ def network_home(request: HttpRequest, pk: int) -> HttpResponse:
         "net": net, "aim": aim, "team_aims": net.aims.filter(school__isnull=False),
         "phase": current_phase(net), "phases": net.phases.all(), "all_phases": PHASES,
         "schools": net.schools.order_by("name"), "measures": family, "measure": chosen,
-        "multiples": _small_multiples(net, chosen, cycles=may["read_cycles"]),
+        "multiples": _small_multiples(net, chosen, Reader(request.scope),
+                                      cycles=may["read_cycles"]),
         "sessions": net.sessions.all(),
         "may": may,
         "metrics": catalog.all_metrics()})
@@ -76,7 +77,7 @@ def team(request: HttpRequest, pk: int, school: str) -> HttpResponse:
     aims = [*net.aims.filter(school=org), *net.aims.filter(school__isnull=True)]
     charts = []
     for m in net.measures.all():
-        svg, t = measures.svg(m, org, warehouse_path(), cycles=True)  # team readers only
+        svg, t = measures.svg(m, org, Reader(request.scope), cycles=True)  # team readers
         charts.append({"measure": m, "svg": mark_safe(svg), "reason": t.reason,
                        "signals": t.result.signals if t.result else {}})
     return render(request, "aimline/team.html", {
@@ -95,7 +96,8 @@ def outcome_measure(family: list[Measure]) -> Measure | None:
     return next((m for m in family if m.kind == "outcome"), family[0] if family else None)
 
 
-def spread_matrix(net: Network, trends: dict[int, Any] | None = None) -> dict[str, Any]:
+def spread_matrix(net: Network, reader: Reader, trends: dict[int, Any] | None = None
+                  ) -> dict[str, Any]:
     """Each change idea's status and PDSA count at each school, and whether the outcome
     measure signals at each school lately. `trends`: outcome charts already drawn, by
     school pk (the status report draws them anyway), so none is computed twice."""
@@ -117,7 +119,7 @@ def spread_matrix(net: Network, trends: dict[int, Any] | None = None) -> dict[st
         t = (trends or {}).get(s.pk)
         if t is None and outcome:
             # signals only: the cycles' annotations change nothing here
-            t = measures.chart(outcome, s, warehouse_path(), cycles=False)
+            t = measures.chart(outcome, s, reader, cycles=False)
         pts = t.result.points if t and t.result is not None else None
         signals.append(bool(pts is not None and pts.signal.tail(6).any()))
     return {"schools": schools, "rows": rows, "outcome": outcome,
@@ -129,7 +131,7 @@ def spread(request: HttpRequest, pk: int) -> HttpResponse:
     net = network(request.scope, pk)
     facts = Net.of(net)
     return render(request, "aimline/spread.html", {
-        "net": net, "phase": current_phase(net), **spread_matrix(net),
+        "net": net, "phase": current_phase(net), **spread_matrix(net, Reader(request.scope)),
         "edits": {s.code for s in net.schools.all()
                   if TEAMS.allows(request.scope, "write", Team(facts, s.code))},
         "statuses": ChangeIdeaStatus._meta.get_field("status").choices})
@@ -152,14 +154,14 @@ def session(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
         "cycle_count": cycles.count()})
 
 
-def report_context(net: Network) -> dict[str, Any]:
+def report_context(net: Network, reader: Reader) -> dict[str, Any]:
     aim = net.aims.filter(school__isnull=True).first()
     outcome = outcome_measure(list(net.measures.all()))
     charts, trends = [], {}
     schools = list(net.schools.order_by("name"))
     if outcome:
         for s in schools:
-            svg, t = measures.svg(outcome, s, warehouse_path(), cycles=True, width=320,
+            svg, t = measures.svg(outcome, s, reader, cycles=True, width=320,
                                   height=150)  # the report is for team readers only
             trends[s.pk] = t
             charts.append({"school": s, "svg": mark_safe(svg),
@@ -172,7 +174,7 @@ def report_context(net: Network) -> dict[str, Any]:
     closed = sum(c["stage"] == "closed" for c in cycles)
     return {"net": net, "aim": aim, "phase": current_phase(net), "outcome": outcome,
             "charts": charts, "by_school": by_school, "by_idea": by_idea,
-            "closed": closed, "open": len(cycles) - closed, **spread_matrix(net, trends)}
+            "closed": closed, "open": len(cycles) - closed, **spread_matrix(net, reader, trends)}
 
 
 @login_required
@@ -181,7 +183,8 @@ def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("html", "pdf"):
         raise Http404("formats are html and pdf")
     NETWORKS.require(request.scope, "read_cycles", Net.of(net))  # it lists the cycles
-    html = render(request, "aimline/network_report.html", report_context(net)).content
+    context = report_context(net, Reader(request.scope))
+    html = render(request, "aimline/network_report.html", context).content
     if fmt == "html":
         return HttpResponse(html)
     from weasyprint import HTML

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,8 +14,8 @@ from django.utils.safestring import mark_safe
 from aimline.metrics import catalog, groups
 from aimline.web import charts
 from aimline.web.audits import EquityAudit
-from aimline.web.reader import Reader, version
-from aimline.web.scope import Scope, readable_networks
+from aimline.web.scope import readable_networks
+from aimline.web.warehouse import Reader
 
 HEADLINE = ("attendance_rate", "chronic_absence")
 GROUP_LABELS = {"all": "All students", "true": "yes", "false": "no"}
@@ -94,9 +92,9 @@ def school(request: HttpRequest, school_id: str) -> HttpResponse:
     metric = choice(request, "metric", [m.id for m in metrics], "chronic_absence")
     period = choice(request, "period", list(catalog.get(metric).periods),
                     default_period(catalog.get(metric)))
-    lea = _lea_of(reader.path, version(reader.path), school_id)
-    info, rows, table = _dashboard(reader.path, version(reader.path), school_id, year, metric,
-                                   lea in scope.districts)
+    info = reader.school_info(school_id)
+    lea = info["lea_id"]
+    rows, table = _dashboard(reader, school_id, lea, year, metric)
     audits = [a for a in EquityAudit.objects.filter(district__code=lea, findings__isnull=False)
               if not a.schools or school_id in a.schools]
     return render(request, "aimline/school.html", {
@@ -106,25 +104,14 @@ def school(request: HttpRequest, school_id: str) -> HttpResponse:
         "years": years, "sees_students": scope.sees_students})
 
 
-@lru_cache(maxsize=256)
-def _lea_of(path: Path, _version: tuple[int, int], school_id: str) -> str:
-    return str(Reader(Scope(aggregate_schools=frozenset([school_id])), path).schools()
-               .lea_id.iloc[0])
-
-
-@lru_cache(maxsize=256)
-def _dashboard(path: Path, _version: tuple[int, int], school_id: str, year: int | None,
-               metric: str, with_district: bool) -> tuple[Any, list, list]:
-    """The school's rows and its district's, for everyone allowed to see the school (the
-    caller has checked scope); cached per warehouse version."""
-    lea = _lea_of(path, _version, school_id)
-    reader = Reader(Scope(aggregate_schools=frozenset([school_id]),
-                          districts=frozenset([lea] if with_district else [])), path)
-    info = reader.schools().set_index("school_id").loc[school_id]
+def _dashboard(reader: Reader, school_id: str, lea: str, year: int | None, metric: str
+               ) -> tuple[list, list]:
+    """Every metric at the school beside its district (where the user sees the district's
+    rows), and one metric by student group."""
     here = reader.indicators(school=school_id, year=year) if year else pd.DataFrame()
     if not len(here):
-        return info, [], []
-    dist = reader.indicators(lea=lea, year=year)
+        return [], []
+    dist = reader.district_rows(lea, year)
     mine = here[here.group_type == "all"].set_index("metric")
     theirs = dist[dist.group_type == "all"].set_index("metric")
     rows = []
@@ -138,7 +125,7 @@ def _dashboard(path: Path, _version: tuple[int, int], school_id: str, year: int 
                      "reason": a.suppression_reason, "suppressed": a.suppressed,
                      "district": d.display if d is not None else "—",
                      "gap": _gap(a.value, d.value) if d is not None else None})
-    return info, rows, _groups(here[here.metric == metric], dist[dist.metric == metric])
+    return rows, _groups(here[here.metric == metric], dist[dist.metric == metric])
 
 
 def _groups(here: pd.DataFrame, dist: pd.DataFrame) -> list[dict[str, Any]]:
@@ -172,19 +159,18 @@ def school_chart(request: HttpRequest, school_id: str) -> HttpResponse:
     period = choice(request, "period", list(metric.periods), default_period(metric))
     group_type = request.GET.get("group_type", "all")
     group_value = request.GET.get("group_value", "all")
-    svg, reason, signals, kind = _panel(reader.path, version(reader.path), school_id,
-                                        metric.id, period, group_type, group_value, year)
+    svg, reason, signals, kind = _panel(reader, school_id, metric.id, period, group_type,
+                                        group_value, year)
     return render(request, "aimline/chart_panel.html", {
         "svg": mark_safe(svg), "reason": reason, "metric": metric, "period": period,
         "signals": signals, "kind": kind})
 
 
-def _panel(path: Path, version: tuple[int, int], school_id: str, metric_id: str, period: str,
-           group_type: str, group_value: str, year: int | None
-           ) -> tuple[str, str, dict[str, int], str]:
+def _panel(reader: Reader, school_id: str, metric_id: str, period: str, group_type: str,
+           group_value: str, year: int | None) -> tuple[str, str, dict[str, int], str]:
     """The drawn chart: SVG, why this chart, its signals, its title."""
-    t = charts.school_trend(path, version, school_id, metric_id, period, group_type,
-                            group_value, year)
+    t = charts.school_trend(reader, school_id, metric_id, period, group_type, group_value,
+                            year)
     if t.result is None:
         return "", t.reason, {}, ""
     svg = charts.svg(t.result, y_title=catalog.get(metric_id).title)  # cached by its spec

@@ -33,9 +33,9 @@ from aimline.web.improvement import (
     PhaseChange,
 )
 from aimline.web.models import Network, Organisation
-from aimline.web.reader import connection, in_list, warehouse_path
 from aimline.web.scope import network
 from aimline.web.views.networks import team_school
+from aimline.web.warehouse import Reader
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -68,19 +68,14 @@ def _date(raw: object) -> dt.date | None:
         return None
 
 
-def baseline(aim: Aim) -> float:
+def baseline(aim: Aim, reader: Reader) -> float:
     """The aim's metric for its population in the baseline year: the schools' numerators
     and denominators summed (the warehouse's own counts), as a percentage."""
     schools = [aim.school.code] if aim.school else list(
         aim.network.schools.values_list("code", flat=True))
-    where, params = in_list("school_id", schools)
-    with connection(warehouse_path()) as con:
-        num, den = con.execute(
-            f"""SELECT sum(numerator), sum(denominator) FROM indicators WHERE scope = 'school'
-                AND period = 'year' AND metric = ? AND school_year = ? AND group_type = ?
-                AND group_value = ? AND {where}""",
-            [aim.metric, aim.baseline_year, aim.group_type, aim.group_value, *params]
-        ).fetchone()
+    num, den = reader.population_counts(schools, metric=aim.metric, year=aim.baseline_year,
+                                        group_type=aim.group_type,
+                                        group_value=aim.group_value)
     if den is None or den < settings.MIN_N:
         raise ValidationError(f"fewer than {settings.MIN_N} students in the population in "
                               f"{aim.baseline_year}: no baseline can be published")
@@ -128,7 +123,7 @@ def aim_approve(request: HttpRequest, pk: int, aim_id: int) -> HttpResponse:
     aim = get_object_or_404(Aim, pk=aim_id, network=net)
     NETWORKS.require(request.scope, "approve_aim", Net.of(net))
     try:
-        aim.approve(request.user, baseline(aim))
+        aim.approve(request.user, baseline(aim, Reader(request.scope)))
     except ValidationError as e:
         return HttpResponse(" ".join(e.messages), status=400)
     return redirect("network", pk=net.pk)

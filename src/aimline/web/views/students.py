@@ -12,9 +12,9 @@ from aimline.data.schema import ABSENCE_CATEGORIES
 from aimline.web.access import STUDENTS
 from aimline.web.audit import log_list, log_students
 from aimline.web.models import AuditEntry, Intervention
-from aimline.web.reader import Reader
 from aimline.web.scope import Scope
 from aimline.web.views.pages import choice, year_of
+from aimline.web.warehouse import Reader
 
 SORTS = {"flags": (["flags", "attendance_rate"], [False, True]),
          "attendance": (["attendance_rate"], [True]),

@@ -1,8 +1,13 @@
-"""The site's only way into the warehouse: every query is cut to the user's scope.
+"""The site's only way into the warehouse.
 
-Aggregates come from the stored `indicators` table (already suppressed by the metric
-engine); student rows only for schools (or roster students) in `scope`. A student outside
-scope is indistinguishable from one that does not exist: both raise Http404.
+- `Reader(scope)`: what pages and the API read, every query cut to the user's scope.
+  Aggregates come from the stored `indicators` table (already suppressed by the metric
+  engine); student rows only for schools (or roster students) in scope. A school or
+  student outside scope is indistinguishable from one that does not exist: both raise
+  Http404. Reads that many users share (a school's series, its district's rows) are
+  cached per warehouse version *after* the scope check, in functions only `Reader` calls.
+- `system_connection()`: for the site's own jobs (organisation sync, rosters, the demo),
+  which act for no user; it never shares the request connections.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from django.http import Http404
 
 from aimline.metrics import engine, tables
 from aimline.metrics.ews import student_flags
+from aimline.web.access import NETWORKS, Net
 from aimline.web.scope import Scope
 
 _open_lock = threading.Lock()
@@ -62,6 +68,17 @@ def connection(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         yield cur
     finally:
         cur.close()
+
+
+@contextlib.contextmanager
+def system_connection(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection of its own for a job that acts for no user (organisation
+    sync, rosters, the demo): opened and closed here, never one a request is using."""
+    con = duckdb.connect(str(path or warehouse_path()), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def in_list(column: str, values: Sequence[str]) -> tuple[str, list[str]]:
@@ -114,26 +131,55 @@ class Reader:
                 d_where, d_params = in_list("lea_id", sorted(self.scope.districts))
                 units = f"({units} OR (scope = 'district' AND {d_where}))"
                 params = params + d_params
-        clauses, extra = [units, "period = ?"], [period]
-        for col, val in (("metric", metric), ("group_type", group_type),
-                         ("group_value", group_value), ("school_year", year)):
-            if val is not None:
-                clauses.append(f"{col} = ?")
-                extra.append(val)
-        sql = (f"SELECT * FROM indicators WHERE {' AND '.join(clauses)} "
-               "ORDER BY metric, scope DESC, school_id, school_year, period_end, group_type, "
-               "group_value")
-        if limit is not None:
-            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        if not self.years():  # no indicators stored yet (cached per warehouse version)
+        return _select(self.path, units, params, metric=metric, group_type=group_type,
+                       group_value=group_value, period=period, year=year, limit=limit,
+                       offset=offset)
+
+    def school_series(self, school_id: str, *, metric: str, period: str = "year",
+                      group_type: str = "all", group_value: str = "all",
+                      year: int | None = None) -> pd.DataFrame:
+        """One school's suppressed rows of one metric and group (every school year, or one
+        year's months or weeks): a chart's points. 404 outside scope; shared by everyone
+        who may see the school, so cached per warehouse version after the check."""
+        self.scope.school(school_id)
+        return _school_series(self.path, version(self.path), school_id, metric, period,
+                              group_type, group_value, year).copy()
+
+    def network_series(self, net: Net, school_id: str, *, metric: str) -> pd.DataFrame:
+        """A network school's monthly rows of a measure's metric, all students: network
+        members see the network's measures at every one of its schools (`access.NETWORKS`
+        "read"). 404 otherwise."""
+        if school_id not in net.schools:
+            raise Http404("no such school in this network")
+        NETWORKS.require(self.scope, "read", net, hidden=True)
+        return _school_series(self.path, version(self.path), school_id, metric, "month",
+                              "all", "all", None).copy()
+
+    def school_info(self, school_id: str) -> dict[str, Any]:
+        """name, level, lea_id, district of a school in scope."""
+        self.scope.school(school_id)
+        return dict(_school_info(self.path, version(self.path), school_id))
+
+    def district_rows(self, lea: str, year: int) -> pd.DataFrame:
+        """A district's own rows for a year, if its district rows are in scope (else empty)."""
+        if lea not in self.scope.districts:
             return pd.DataFrame(columns=engine.COLUMNS)
+        return _district_rows(self.path, version(self.path), lea, year).copy()
+
+    def population_counts(self, schools: Sequence[str], *, metric: str, year: int,
+                          group_type: str, group_value: str) -> tuple[float | None,
+                                                                      float | None]:
+        """The published numerators and denominators of `schools` summed, for one metric,
+        school year and group (an aim's baseline); every school must be in scope."""
+        if not set(schools) <= self.scope.aggregate_schools:
+            raise Http404("no such schools")
+        where, params = in_list("school_id", list(schools))
         with connection(self.path) as con:
-            df = con.execute(sql, params + extra).df()
-        # numerators and denominators of suppressed cells never leave the warehouse
-        hide = df.suppressed.astype(bool)
-        for col in ("numerator", "denominator", "value"):
-            df[col] = df[col].astype(float).where(~hide)
-        return df
+            return con.execute(
+                f"""SELECT sum(numerator), sum(denominator) FROM indicators
+                    WHERE scope = 'school' AND period = 'year' AND metric = ?
+                    AND school_year = ? AND group_type = ? AND group_value = ? AND {where}""",
+                [metric, year, group_type, group_value, *params]).fetchone()
 
     # ----- students ----------------------------------------------------------------------
     def watchlist(self, year: int, *, school: str | None = None,
@@ -204,6 +250,61 @@ class Reader:
         out["profile"] = profile
         out["enrolled_elsewhere"] = bool(elsewhere)
         return out
+
+
+def _select(path: Path, units: str, params: list[Any], *, metric: str | None,
+            group_type: str | None, group_value: str | None, period: str, year: int | None,
+            limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+    """Indicator rows of the units `units` (SQL over scope, lea_id, school_id) already
+    cut to scope by the caller; suppressed cells carry no numbers."""
+    clauses, extra = [units, "period = ?"], [period]
+    for col, val in (("metric", metric), ("group_type", group_type),
+                     ("group_value", group_value), ("school_year", year)):
+        if val is not None:
+            clauses.append(f"{col} = ?")
+            extra.append(val)
+    sql = (f"SELECT * FROM indicators WHERE {' AND '.join(clauses)} "
+           "ORDER BY metric, scope DESC, school_id, school_year, period_end, group_type, "
+           "group_value")
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    if not _years(path, version(path)):  # no indicators stored yet (cached per version)
+        return pd.DataFrame(columns=engine.COLUMNS)
+    with connection(path) as con:
+        df = con.execute(sql, params + extra).df()
+    # numerators and denominators of suppressed cells never leave the warehouse
+    hide = df.suppressed.astype(bool)
+    for col in ("numerator", "denominator", "value"):
+        df[col] = df[col].astype(float).where(~hide)
+    return df
+
+
+# ----- shared reads, cached per warehouse version: called by `Reader` after its check ----
+@lru_cache(maxsize=1024)
+def _school_series(path: Path, _version: tuple[int, int], school_id: str, metric: str,
+                   period: str, group_type: str, group_value: str, year: int | None
+                   ) -> pd.DataFrame:
+    return _select(path, "(scope = 'school' AND school_id = ?)", [school_id], metric=metric,
+                   group_type=group_type, group_value=group_value, period=period,
+                   year=None if period == "year" else year)
+
+
+@lru_cache(maxsize=256)
+def _school_info(path: Path, _version: tuple[int, int], school_id: str) -> tuple:
+    with connection(path) as con:
+        row = con.execute("""SELECT s.name, s.level, s.lea_id, l.name AS district
+                             FROM schools s JOIN leas l USING (lea_id)
+                             WHERE s.school_id = ?""", [school_id]).fetchone()
+    if row is None:
+        raise Http404("no such school")
+    return tuple(zip(("name", "level", "lea_id", "district"), row))
+
+
+@lru_cache(maxsize=256)
+def _district_rows(path: Path, _version: tuple[int, int], lea: str, year: int
+                   ) -> pd.DataFrame:
+    return _select(path, "(scope = 'district' AND lea_id = ?)", [lea], metric=None,
+                   group_type=None, group_value=None, period="year", year=year)
 
 
 @lru_cache(maxsize=8)
