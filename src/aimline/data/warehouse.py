@@ -114,6 +114,8 @@ def load_staged(con: duckdb.DuckDBPyConnection, staged: list[str], path: Path, *
                 f'INSERT INTO wh."{t.name}" SELECT {cols} FROM stg_{t.name}'
                 + (f" ORDER BY {order}" if order else "")).fetchone()[0]
         if "calendar_days" in staged and years:
+            if progress:
+                progress(INDEX_TABLE)
             in_years = ", ".join(map(str, years))
             con.execute(INDEX_DDL)
             con.execute(f"DELETE FROM wh.{INDEX_TABLE} WHERE school_year IN ({in_years})")
