@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from aimline.web.models import Aim, EquityAudit, Network, Organisation, Recommendation
+from tests.web.cast import client_for
 from tests.web.conftest import OTHER_LEA
-from tests.web.test_scope_matrix import client_for
 
 pytestmark = pytest.mark.django_db
 

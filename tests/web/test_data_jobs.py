@@ -15,7 +15,7 @@ from django.conf import settings
 
 from aimline.web import jobs
 from aimline.web.models import LoadJob
-from tests.web.test_scope_matrix import client_for
+from tests.web.cast import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -10,7 +10,7 @@ from collections import deque
 import pytest
 
 from aimline.web.models import Aim, EquityAudit, Network
-from tests.web.test_scope_matrix import client_for
+from tests.web.cast import client_for
 
 pytestmark = pytest.mark.django_db
 HREF = re.compile(r'href="(/[^"#]*)"')

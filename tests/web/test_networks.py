@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from aimline.web.models import Aim, ChangeIdea, Measure, MeasureValue, Network, PDSACycle, Role
-from tests.web.test_scope_matrix import client_for
+from tests.web.cast import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from aimline.web import measures
 from aimline.web.models import Aim, Driver, EquityAudit, LearningSession, Network, Organisation
-from tests.web.test_scope_matrix import client_for
+from tests.web.cast import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.conf import settings
 
 from aimline.web.models import Role
 from aimline.web.rosters import sync_rosters
-from tests.web.test_scope_matrix import client_for
+from tests.web.cast import client_for
 
 pytestmark = pytest.mark.django_db
 

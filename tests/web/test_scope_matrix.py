@@ -15,15 +15,14 @@ import duckdb
 import pandas as pd
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.test import Client
 
 from aimline.web.models import Network, Role
+from tests.web.cast import CAST, client_for
 from tests.web.conftest import OTHER_LEA
 
 pytestmark = pytest.mark.django_db
-USERS = ["admin", "analyst", "supervisor", "principal", "teacher", "netlead", "coach",
-         "partner", "other_admin", "nobody"]
+USERS = list(CAST)
 DISTRICT = "0100001"
 
 
@@ -71,12 +70,6 @@ def _expected() -> dict[str, tuple[set[str], set[str], bool]]:
 
 def expected(user: str) -> tuple[set[str], set[str], bool]:
     return _expected()[user]
-
-
-def client_for(user: str) -> Client:
-    c = Client()
-    c.force_login(User.objects.get(username=user))
-    return c
 
 
 def sample_students() -> list[str]:

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from aimline.web.models import ApiToken, AuditEntry, Intervention, Role
-from tests.web.test_scope_matrix import client_for
+from tests.web.cast import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from aimline.web.models import Organisation, Role
-from tests.web.test_scope_matrix import client_for, q
+from tests.web.cast import client_for
+from tests.web.test_scope_matrix import q
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +33,9 @@ def test_a_principal_sees_a_student_only_while_at_their_school() -> None:
     user = User.objects.create_user(f"principal_{first}")
     role = Role.objects.create(user=user, role=Role.PRINCIPAL)
     role.schools.set([Organisation.objects.get(kind="school", code=first)])
-    r = client_for(user.username).get(f"/students/{sid}/")
+    c = Client()  # this principal is the point of the test, not one of the cast
+    c.force_login(user)
+    r = c.get(f"/students/{sid}/")
     assert r.status_code == 200
     rec = r.context["r"]
     assert set(rec["enrollments"].school_id) == {first}

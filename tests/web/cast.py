@@ -1,0 +1,33 @@
+"""The people every site test uses, one line each: who they are and what they hold.
+
+The demo district (Aimline Unified, 0100001) and its people come from `demo.create`, as
+`make demo` makes them; `conftest.py` adds the last three. A test names a person, never
+builds one of its own, unless the person is the point of the test.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.test import Client
+
+CAST = {
+    "admin": "district admin of Aimline Unified: every school and student, the audit log, "
+             "loads",
+    "analyst": "district analyst of Aimline Unified: every school and student, loads, audits",
+    "supervisor": "principal supervisor of four elementary schools (the elementary network)",
+    "principal": "principal of the first high school (school A of the high-school network)",
+    "teacher": "teacher at the principal's school with a roster of 25 students",
+    "netlead": "lead of the high-school network: its schools' aggregates, no students",
+    "coach": "improvement coach of the high-school network, as the lead sees it",
+    "partner": "university partner under an MOU without student data: aggregates, audits",
+    "other_admin": "district admin of Other Unified (0200002): must see nothing of 0100001",
+    "nobody": "an account with no role: sees nothing",
+}
+
+
+def client_for(name: str) -> Client:
+    """A browser session logged in as one of the cast."""
+    assert name in CAST, f"{name} is not in the cast"
+    c = Client()
+    c.force_login(User.objects.get(username=name))
+    return c
