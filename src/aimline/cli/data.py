@@ -1,40 +1,19 @@
-"""The `aimline` command. Each command parses options, makes one library call, prints."""
+"""Data commands: synth, check, load, info. Each parses options, makes one library call,
+prints."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from aimline import data
+from aimline.cli.common import WarehouseOpt, app, bar, console, err, fail
 from aimline.data import warehouse as wh
-
-app = typer.Typer(help="Aimline: data, indicators and improvement science for school partnerships.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-console = Console()
-err = Console(stderr=True)
-
-WarehouseOpt = Annotated[Path | None, typer.Option(
-    "--warehouse", "-w",
-    help="DuckDB warehouse file [default: $AIMLINE_WAREHOUSE or ./aimline.duckdb]")]
-
-
-def fail(message: str | Table) -> NoReturn:
-    """Print to stderr and exit 1: the one way a command reports a domain error."""
-    # escape: messages carry user values and names like aimline[spark] that are not markup
-    err.print(message if isinstance(message, Table) else f"[bold red]error:[/] {escape(message)}")
-    raise typer.Exit(1)
-
-
-def bar() -> Progress:
-    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                    MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=False)
 
 
 def problems_table(report: data.Report, show: int) -> Table:
@@ -117,14 +96,14 @@ def check(
     if as_json:
         print(report.as_json())
         raise typer.Exit(0 if report.ok else 1)
-    _print_report(report, show)
+    print_report(report, show)
     if not report.ok:
         raise typer.Exit(1)
     console.print(f"[green]OK[/]: {sum(report.rows.values()):,} rows in {len(report.rows)} tables "
                   "broke no rule.")
 
 
-def _print_report(report: data.Report, show: int) -> None:
+def print_report(report: data.Report, show: int) -> None:
     for note in report.notes:
         err.print(f"[yellow]note:[/] {escape(note)}")
     if not report.ok:
@@ -157,7 +136,7 @@ def load(
             _, result = data.load(folder, path, progress=step)
         except data.ValidationFailed as e:
             progress.stop()
-            _print_report(e.report, show)
+            print_report(e.report, show)
             fail(f"{e.report.total:,} problem(s); the warehouse {path} was not changed.")
         except (FileNotFoundError, data.DataError) as e:
             fail(str(e))
@@ -196,82 +175,3 @@ def info(warehouse: WarehouseOpt = None,
         for loaded_at, source, years, _ in log:
             lt.add_row(f"{loaded_at:%Y-%m-%d %H:%M:%S}", source, ", ".join(map(str, years)))
         console.print(lt)
-
-
-@app.command("chart")
-def chart_cmd(
-    csv: Annotated[Path, typer.Argument(help="CSV file with one row per observation")],
-    kind: Annotated[str, typer.Option("--chart", help="run, i, mr, xbar, s, t, p, pp, c, u, "
-                                                      "up or g")] = "run",
-    y: Annotated[str, typer.Option(help="Column of values (or counts)")] = "y",
-    n: Annotated[str | None, typer.Option(help="Column of denominators")] = None,
-    x: Annotated[str | None, typer.Option(help="Column of subgroups or dates")] = None,
-    freeze: Annotated[int | None, typer.Option(help="Baseline: the first N points")] = None,
-    part: Annotated[list[int] | None, typer.Option(help="New part after N points; repeat")] = None,
-    exclude: Annotated[list[int] | None, typer.Option(help="0-based position to leave out "
-                                                           "of limits; repeat")] = None,
-    multiply: Annotated[float, typer.Option(help="Multiply y, e.g. 100 for percent")] = 1,
-    rules: Annotated[str, typer.Option(help="anhoej, ihi, nhs_mdc, western_electric, nelson, "
-                                            "or a rule-set JSON file")] = "anhoej",
-    target: Annotated[float | None, typer.Option(help="Target line")] = None,
-    title: Annotated[str | None, typer.Option(help="Chart title")] = None,
-    out: Annotated[Path | None, typer.Option(help="Write the chart: .html, .svg, .png, .json")
-                   ] = None,
-    table: Annotated[Path | None, typer.Option(help="Write the points as CSV")] = None,
-) -> None:
-    """Run or control chart of a CSV column, with signals from a rule set.
-
-    Example: aimline chart absence.csv --chart p --y absent --n enrolled --x week
-    --freeze 12 --rules nhs_mdc --out chart.html --table points.csv
-    """
-    import pandas as pd
-
-    from aimline.improve import spc
-
-    try:
-        df = pd.read_csv(csv)
-    except (OSError, ValueError) as e:
-        fail(f"cannot read {csv}: {e}")
-    for col in (y, n, x):
-        if col is not None and col not in df.columns:
-            fail(f"{csv} has no column {col!r}; columns are: {', '.join(map(str, df.columns))}")
-    rule_arg: str | dict = rules
-    if rules.endswith(".json"):
-        rule_arg = json.loads(Path(rules).read_text())
-    xs = None
-    if x is not None:
-        xs = df[x]
-        parsed = pd.to_datetime(xs, errors="coerce", format="ISO8601") \
-            if xs.dtype == object else xs
-        xs = parsed if xs.dtype == object and parsed.notna().all() else xs
-    try:
-        res = spc.chart(kind, df[y], None if n is None else df[n], xs,  # type: ignore[arg-type]
-                        freeze=freeze, part=part, exclude=exclude, multiply=multiply,
-                        rules=rule_arg, target=target, title=title)
-        if out is not None:
-            res.save(out, y_title=y, x_title=x or "")
-    except ValueError as e:
-        fail(str(e))
-    if table is not None:
-        res.points.to_csv(table, index=False)
-    t = Table(title=f"{res.title}: {res.rule_set.label}")
-    for col in ("rule", "points flagged"):
-        t.add_column(col, justify="right" if col != "rule" else "left")
-    for r in res.rule_set.rules:
-        t.add_row(r.label or r.name, str(int(res.points[r.name].sum())))
-    console.print(t)
-    console.print(res.runs.to_string(index=False))
-    for note in res.notes:
-        console.print(f"[dim]{note}[/]")
-
-
-def main() -> None:
-    app()
-
-
-# the metric catalog's and the site's commands live in their own modules and register
-# themselves on `app`
-from aimline import cli_import, cli_metrics, cli_site  # noqa: E402, F401
-
-if __name__ == "__main__":
-    main()

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from aimline.cli import WarehouseOpt, app, bar, console, fail
+from aimline.cli.common import WarehouseOpt, app, bar, console, fail
 from aimline.data import warehouse as wh
 from aimline.files import written_atomically
 from aimline.metrics import catalog, engine, tables

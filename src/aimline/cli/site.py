@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from aimline.cli import WarehouseOpt, app, console, fail
+from aimline.cli.common import WarehouseOpt, app, console, fail
 
 site_app = typer.Typer(help="Set up the web site's database and demo people.",
                        no_args_is_help=True)

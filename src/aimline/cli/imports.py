@@ -11,7 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from aimline import data
-from aimline.cli import WarehouseOpt, _print_report, app, bar, console, err, fail
+from aimline.cli.common import WarehouseOpt, app, bar, console, err, fail
+from aimline.cli.data import print_report
 from aimline.data import warehouse as wh
 from aimline.data.importers.report import ImportFailed, ImportReport
 
@@ -97,7 +98,7 @@ def run_import(label: str, call: Callable[[Callable[[int], None]], ImportReport]
         try:
             _, result = data.load(out, path)
         except data.ValidationFailed as e:
-            _print_report(e.report, 50)
+            print_report(e.report, 50)
             fail(f"the extract is not loadable ({e.report.total:,} problem(s)); the warehouse "
                  f"{path} was not changed. The extract stays in {out}.")
         console.print(f"[green]Loaded[/] into {path}: "

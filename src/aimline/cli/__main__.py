@@ -1,0 +1,3 @@
+from aimline.cli import main
+
+main()
