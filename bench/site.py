@@ -127,7 +127,8 @@ def main() -> None:
         school = re.search(r'href="/schools/(\w+)/"', home_page).group(1)  # type: ignore[union-attr]
         token = subprocess.run(
             [*AIMLINE[:2], "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE',"
-             "'aimline.web.settings'); django.setup(); from aimline.web.models import ApiToken;"
+             "'aimline.web.settings'); django.setup(); "
+             "from aimline.web.orgs.models import ApiToken;"
              "from django.contrib.auth.models import User; print(ApiToken.issue("
              "User.objects.get(username='principal'), 'bench')[1])"],
             env=env, capture_output=True, text=True, check=True).stdout.strip()

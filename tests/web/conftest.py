@@ -73,7 +73,7 @@ def django_db_setup(django_db_setup, django_db_blocker, site_warehouse):
     from django.contrib.auth.models import User
 
     from aimline.web import demo
-    from aimline.web.models import Organisation, Role
+    from aimline.web.orgs.models import Organisation, Role
 
     settings.WAREHOUSE = site_warehouse
     with django_db_blocker.unblock():
@@ -84,7 +84,7 @@ def django_db_setup(django_db_setup, django_db_blocker, site_warehouse):
         Role.objects.create(user=u, role=Role.DISTRICT_ADMIN, district=other)
         User.objects.create_user("nobody", password=demo.PASSWORD)
         # a second network, of the supervisor's elementary schools
-        from aimline.web.models import Network
+        from aimline.web.networks.models import Network
 
         elementary = Network.objects.create(name="Elementary attendance network")
         elementary.schools.set(Role.objects.get(user__username="supervisor").schools.all())

@@ -10,7 +10,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import ignored_auth
 
-from aimline.web.models import ApiToken
+from aimline.web.orgs.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from pypdf import PdfReader
 
-from aimline.web.models import Aim, EquityAudit, Network, Organisation, Recommendation
+from aimline.web.audits.models import EquityAudit, Recommendation
+from aimline.web.networks.models import Aim, Network
+from aimline.web.orgs.models import Organisation
 from tests.web.cast import client_for
 from tests.web.conftest import OTHER_LEA
 
@@ -162,7 +164,7 @@ def test_publishing_builds_outside_the_write_transaction(monkeypatch: pytest.Mon
     from django.db import connection
 
     from aimline.reports import audit as report
-    from aimline.web.models import AuditEntry
+    from aimline.web.orgs.models import AuditEntry
 
     a = demo_audit()
     c = client_for("analyst")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from aimline.web.models import Role
+from aimline.web.orgs.models import Role
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -131,7 +131,7 @@ def test_team_sets_an_aim_draws_drivers_logs_a_pdsa_and_downloads_the_report(
         browser, site, shots, tmp_path) -> None:
     from pypdf import PdfReader
 
-    from aimline.web.models import Network
+    from aimline.web.networks.models import Network
 
     net = Network.objects.get(name="High schools on chronic absence")
     school = net.schools.first()
@@ -182,8 +182,9 @@ def test_team_sets_an_aim_draws_drivers_logs_a_pdsa_and_downloads_the_report(
 
 
 def test_audit_findings_page(browser, site, shots) -> None:
-    from aimline.web import audits
-    from aimline.web.models import EquityAudit, Organisation
+    from aimline.web.audits import builds as audits
+    from aimline.web.audits.models import EquityAudit
+    from aimline.web.orgs.models import Organisation
 
     district = Organisation.objects.get(kind="district", code="0100001")
     a = EquityAudit.objects.create(district=district, title="2026 equity audit", year=2026,

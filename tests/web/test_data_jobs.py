@@ -13,8 +13,8 @@ import duckdb
 import pytest
 from django.conf import settings
 
-from aimline.web import jobs
-from aimline.web.models import LoadJob
+from aimline.web.loads import jobs
+from aimline.web.loads.models import LoadJob
 from tests.web.cast import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -56,7 +56,7 @@ def upload(folder: Path) -> LoadJob:
 
 
 def _district_pk() -> int:
-    from aimline.web.models import Organisation
+    from aimline.web.orgs.models import Organisation
 
     return Organisation.objects.get(kind="district", code="0100001").pk
 

@@ -9,7 +9,8 @@ from collections import deque
 
 import pytest
 
-from aimline.web.models import Aim, EquityAudit, Network
+from aimline.web.audits.models import EquityAudit
+from aimline.web.networks.models import Aim, Network
 from tests.web.cast import client_for
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
-from aimline.web.models import Aim, ChangeIdea, Measure, MeasureValue, Network, PDSACycle, Role
+from aimline.web.networks.models import Aim, ChangeIdea, Measure, MeasureValue, Network, PDSACycle
+from aimline.web.orgs.models import Role
 from tests.web.cast import client_for
 
 pytestmark = pytest.mark.django_db
@@ -273,8 +274,9 @@ def test_hand_entered_values_below_the_minimum_n_never_leave() -> None:
 def test_the_network_list_query_agrees_with_the_read_rule() -> None:
     """`readable_networks` is the "read" rule written as SQL: the same networks, for every
     person, as asking the rule of each network."""
-    from aimline.web.access import NETWORKS, Net
-    from aimline.web.scope import readable_networks, scope_for
+    from aimline.web.access import Net
+    from aimline.web.networks.access import NETWORKS
+    from aimline.web.orgs.scope import readable_networks, scope_for
 
     for user in User.objects.all():
         scope = scope_for(user)

@@ -7,8 +7,10 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from aimline.web import measures
-from aimline.web.models import Aim, Driver, EquityAudit, LearningSession, Network, Organisation
+from aimline.web.audits.models import EquityAudit
+from aimline.web.networks import measures
+from aimline.web.networks.models import Aim, Driver, LearningSession, Network
+from aimline.web.orgs.models import Organisation
 from tests.web.cast import client_for
 
 pytestmark = pytest.mark.django_db

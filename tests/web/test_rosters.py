@@ -11,8 +11,8 @@ import duckdb
 import pytest
 from django.conf import settings
 
-from aimline.web.models import Role
-from aimline.web.rosters import sync_rosters
+from aimline.web.orgs.models import Role
+from aimline.web.orgs.rosters import sync_rosters
 from tests.web.cast import client_for
 
 pytestmark = pytest.mark.django_db

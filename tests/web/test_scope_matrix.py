@@ -17,7 +17,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from aimline.web.models import Network, Role
+from aimline.web.networks.models import Network
+from aimline.web.orgs.models import Role
 from tests.web.cast import CAST, client_for
 from tests.web.conftest import OTHER_LEA
 

@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from aimline.web.models import ApiToken, AuditEntry, Intervention, Role
+from aimline.web.orgs.models import ApiToken, AuditEntry, Role
+from aimline.web.students.models import Intervention
 from tests.web.cast import client_for
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +55,10 @@ def test_audit_log_cannot_be_changed() -> None:
     root = User.objects.create_superuser("root", "", "pw-root-123456")
     c = Client()
     c.force_login(root)
-    assert c.get(f"/admin/aimline/auditentry/{e.pk}/delete/").status_code == 403
-    assert c.post(f"/admin/aimline/auditentry/{e.pk}/change/",
+    assert c.get(f"/admin/orgs/auditentry/{e.pk}/delete/").status_code == 403
+    assert c.post(f"/admin/orgs/auditentry/{e.pk}/change/",
                   {"reason": "x"}).status_code == 403
-    assert c.get("/admin/aimline/auditentry/add/").status_code == 403
+    assert c.get("/admin/orgs/auditentry/add/").status_code == 403
     paths = {r.pattern._route for r in __import__("aimline.web.api", fromlist=["api"])
              .api.urls[0]}
     assert not [p for p in paths if "audit" in p]
@@ -197,10 +198,10 @@ def test_the_admin_never_shows_a_restricted_note_and_logs_the_view() -> None:
     c = Client()
     c.force_login(root)
     before = AuditEntry.objects.count()
-    page = c.get(f"/admin/aimline/intervention/{iv.pk}/change/")
+    page = c.get(f"/admin/students/intervention/{iv.pk}/change/")
     assert page.status_code == 200
     assert "Counselling for a family matter" not in page.content.decode()
-    assert "Counselling" not in c.get("/admin/aimline/intervention/").content.decode()
+    assert "Counselling" not in c.get("/admin/students/intervention/").content.decode()
     e = AuditEntry.objects.latest("at")
     assert AuditEntry.objects.count() == before + 1
     assert (e.user.username, e.student_id, e.action) == ("root2", sid, "view")

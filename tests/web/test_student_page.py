@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from aimline.web.models import Organisation, Role
+from aimline.web.orgs.models import Organisation, Role
 from tests.web.cast import client_for
 from tests.web.test_scope_matrix import q
 

@@ -49,7 +49,7 @@ def setup(warehouse: WarehouseOpt = None,
         console.print(f"Site database ready; no warehouse at {settings.WAREHOUSE} yet.")
         return
     from aimline.web import demo as demo_people
-    from aimline.web.orgs import sync_organisations
+    from aimline.web.orgs.sync import sync_organisations
 
     created, total = sync_organisations(Path(settings.WAREHOUSE))
     console.print(f"Site database ready; {total} districts and schools ({created} new).")
@@ -69,7 +69,7 @@ def rosters(warehouse: WarehouseOpt = None) -> None:
     django_setup(warehouse)
     from django.conf import settings
 
-    from aimline.web.rosters import sync_rosters
+    from aimline.web.orgs.rosters import sync_rosters
 
     n = sync_rosters(Path(settings.WAREHOUSE))
     console.print(f"{n} teacher roster(s) set from the warehouse.")
@@ -83,7 +83,7 @@ def token(username: Annotated[str, typer.Argument(help="The user the token acts 
     django_setup(None)
     from django.contrib.auth import get_user_model
 
-    from aimline.web.models import ApiToken
+    from aimline.web.orgs.models import ApiToken
 
     if not name.strip() or len(name) > 100:
         fail("--name must be 1 to 100 characters")
@@ -121,7 +121,7 @@ def createadmin(username: Annotated[str, typer.Option(prompt=True)],
 def worker(warehouse: WarehouseOpt = None) -> None:
     """Run data-load jobs queued on the site (`aimline serve` starts one for you)."""
     django_setup(warehouse)
-    from aimline.web import jobs
+    from aimline.web.loads import jobs
 
     stop = threading.Event()
     console.print("Job worker running; Ctrl-C to stop.")

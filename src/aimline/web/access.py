@@ -1,6 +1,6 @@
-"""Who may do what: every rule of the site, stated once as data.
+"""Who may do what: the machinery every app's `access.py` states its rules with.
 
-Each practice has a table of named actions, each a one-line description and a rule over
+Each practice (app) has a table of named actions, each a one-line description and a rule over
 the user's `Scope` and the object acted on (a `Net` or an `Audit` of plain facts, so a rule
 is a pure function a unit test calls in microseconds). Pages, templates (`may`) and API
 endpoints all ask the same table; `docs/access.md` is generated from it
@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from aimline.web.scope import Scope
+from aimline.web.orgs.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -83,84 +83,15 @@ class Rules:
         return {name: a.rule(scope, obj) for name, a in self.actions.items()}
 
 
-# ----- networks -----------------------------------------------------------------------
-def _sees_network(s: Scope, n: Net) -> bool:
-    return n.pk in s.networks or bool(n.schools & s.aggregate_schools)
+def tables() -> tuple[Rules, ...]:
+    """Every practice's table, in the order docs/access.md shows them."""
+    from aimline.web.audits.access import AUDITS
+    from aimline.web.loads.access import LOADS
+    from aimline.web.networks.access import NETWORKS, TEAMS
+    from aimline.web.orgs.access import ORGS
+    from aimline.web.students.access import STUDENTS
 
-
-def _reads_teams(s: Scope, n: Net) -> bool:
-    return n.pk in s.networks or bool(n.schools & (s.staff_schools | s.student_schools))
-
-
-def _leads(s: Scope, n: Net) -> bool:
-    return n.pk in s.networks
-
-
-def _member(s: Scope, n: Net) -> bool:
-    return _leads(s, n) or bool(n.schools & s.staff_schools)
-
-
-def _edits_team(s: Scope, t: Team) -> bool:
-    return _leads(s, t.net) or (t.school in s.staff_schools and t.school in t.net.schools)
-
-
-NETWORKS = Rules("networks", "A network of schools: its aims, drivers, change ideas, "
-                 "PDSA cycles, measures, phases and learning sessions.", [
-    Action("read", "See the network: aims, phase, measures on charts (aggregates)",
-           _sees_network),
-    Action("read_cycles", "Read the teams' PDSA cycles, team pages and the status report, "
-           "and see cycles drawn on charts", _reads_teams),
-    Action("lead", "Change the network as a whole: phases, the network aim, approving aims",
-           _leads),
-    Action("approve_aim", "Approve an aim, freezing its baseline", _leads),
-    Action("create_aim", "Propose an aim (for the network, or for one's own team)", _member),
-    Action("add_idea", "Add a change idea", _member),
-])
-TEAMS = Rules("teams", "One school's team in a network.", [
-    Action("write", "Log PDSA cycles, enter measure values, set change-idea status, freeze "
-           "or split a chart, add drivers to the team's aim", _edits_team),
-])
-
-
-# ----- equity audits --------------------------------------------------------------------
-def _reads_audit(s: Scope, a: Audit) -> bool:
-    return a.district in s.districts and a.schools <= s.aggregate_schools
-
-
-def _reads_some_findings(s: Scope, a: Audit) -> bool:
-    return a.district in s.districts and bool(a.schools & s.aggregate_schools)
-
-
-def _writes_audit(s: Scope, a: Audit) -> bool:
-    return a.district in s.audit_districts
-
-
-AUDITS = Rules("audits", "Equity audits of a district (not the student-view audit log).", [
-    Action("read", "Read the audit's overview and downloads (every school of it in scope)",
-           _reads_audit),
-    Action("read_findings", "Read the findings of the audit's schools that are in scope",
-           _reads_some_findings),
-    Action("write", "Start, refresh, review, publish and annotate the district's audits",
-           _writes_audit),
-])
-
-
-# ----- students, loads, people -------------------------------------------------------------
-STUDENTS = Rules("students", "Student-level records: every view is logged.", [
-    Action("read", "Open student pages, the watch list and its exports (within scope)",
-           lambda s, _=None: s.sees_students),
-])
-LOADS = Rules("loads", "Data loads into the warehouse.", [
-    Action("load", "Load a district's data and read its load jobs",
-           lambda s, district=None: (district in s.load_districts) if district
-           else bool(s.load_districts)),
-])
-ORGS = Rules("orgs", "People, roles and the student-view audit log.", [
-    Action("read_audit_log", "Read who viewed, listed or exported the district's students",
-           lambda s, _=None: bool(s.admin_districts)),
-])
-
-TABLES = (NETWORKS, TEAMS, AUDITS, STUDENTS, LOADS, ORGS)
+    return (NETWORKS, TEAMS, AUDITS, STUDENTS, LOADS, ORGS)
 
 
 # ----- the table in docs/access.md ------------------------------------------------------
@@ -168,8 +99,8 @@ TABLES = (NETWORKS, TEAMS, AUDITS, STUDENTS, LOADS, ORGS)
 # D holds schools A (in network N) and B; the objects asked about are network N, the team
 # of school A, an audit of D, district D.
 def cast() -> dict[str, Scope]:
-    from aimline.web.models import Role
-    from aimline.web.scope import Grant, grant
+    from aimline.web.orgs.models import Role
+    from aimline.web.orgs.scope import Grant, grant
 
     a, b, d = frozenset({"A"}), frozenset({"A", "B"}), "D"
     own = {"schools": a, "school_districts": frozenset({d})}
@@ -205,7 +136,7 @@ def markdown() -> str:
            "the team is school A's team in N; the audit is of district D. Outside a "
            "person's scope every answer is no, and a page or record out of sight is a 404, "
            "the same as one that does not exist.", ""]
-    for t in TABLES:
+    for t in tables():
         out += [f"## {t.practice}", "", t.about, "",
                 "| action | " + " | ".join(people) + " |",
                 "|---|" + "---|" * len(people)]

@@ -17,13 +17,14 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from aimline.metrics import catalog
-from aimline.web import charts
 from aimline.web.api_errors import answers
-from aimline.web.api_networks import router as networks_router
-from aimline.web.audit import log_students
-from aimline.web.models import ApiToken, AuditEntry, Intervention
-from aimline.web.scope import scope_for
-from aimline.web.views.students import author_school, note_visible, require_students
+from aimline.web.dashboards import charts
+from aimline.web.networks.api import router as networks_router
+from aimline.web.orgs.models import ApiToken, AuditEntry
+from aimline.web.orgs.scope import scope_for
+from aimline.web.orgs.studentlog import log_students
+from aimline.web.students.models import Intervention
+from aimline.web.students.views import author_school, note_visible, require_students
 from aimline.web.warehouse import Reader, records
 
 

@@ -8,10 +8,12 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from aimline.web import audits, demo_network
-from aimline.web.audits import EquityAudit
-from aimline.web.models import Network, Organisation, Partnership, Role
-from aimline.web.orgs import sync_organisations
+from aimline.web.audits import builds as audits
+from aimline.web.audits.models import EquityAudit
+from aimline.web.networks import demo as demo_network
+from aimline.web.networks.models import Network
+from aimline.web.orgs.models import Organisation, Partnership, Role
+from aimline.web.orgs.sync import sync_organisations
 from aimline.web.warehouse import system_connection
 
 PASSWORD = "aimline-demo"  # local demo only: `aimline createadmin` for real sites

@@ -47,7 +47,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
-    "aimline.web.apps.WebConfig",
+    "aimline.web.apps.WebConfig",  # the shell: templates, static files, the old migrations
+    "aimline.web.orgs.apps.OrgsConfig",
+    "aimline.web.networks.apps.NetworksConfig",
+    "aimline.web.audits.apps.AuditsConfig",
+    "aimline.web.loads.apps.LoadsConfig",
+    "aimline.web.students.apps.StudentsConfig",
+    "aimline.web.dashboards.apps.DashboardsConfig",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -59,7 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "aimline.web.scope.ScopeMiddleware",
+    "aimline.web.orgs.scope.ScopeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 AUTHENTICATION_BACKENDS = [

@@ -1,9 +1,18 @@
+"""Every page's address, by practice; the API under /api/ (`api.py`)."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from aimline.web.api import api
-from aimline.web.views import account, audits, data, exports, networks, pages, pdsa, students
+from aimline.web.audits import views as audits
+from aimline.web.dashboards import exports
+from aimline.web.dashboards import views as pages
+from aimline.web.loads import views as data
+from aimline.web.networks import views as networks
+from aimline.web.networks import writes as pdsa
+from aimline.web.orgs import views as account
+from aimline.web.students import views as students
 
 urlpatterns = [
     path("", pages.home, name="home"),

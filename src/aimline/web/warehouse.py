@@ -26,8 +26,9 @@ from django.http import Http404
 
 from aimline.metrics import engine, tables
 from aimline.metrics.ews import student_flags
-from aimline.web.access import NETWORKS, Net
-from aimline.web.scope import Scope
+from aimline.web.access import Net
+from aimline.web.networks.access import NETWORKS
+from aimline.web.orgs.scope import Scope
 
 _open_lock = threading.Lock()
 

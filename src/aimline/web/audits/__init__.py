@@ -1,0 +1,1 @@
+"""Equity audits of a district (not the student-view audit log, which is orgs')."""

@@ -1,0 +1,1 @@
+"""Home, school and district views, charts, exports of suppressed aggregates."""

@@ -1,0 +1,1 @@
+"""Data-load jobs: an extract validated, loaded, computed, swapped in."""

@@ -1,0 +1,1 @@
+"""Watch list, student page, interventions: student-level, scoped and logged."""
