@@ -32,6 +32,7 @@ EXPECTED = [
     (NETWORKS, "approve_aim", N, {LEAD, COACH}),
     (NETWORKS, "create_aim", N, {LEAD, COACH, PRINCIPAL, TEACHER}),
     (NETWORKS, "add_idea", N, {LEAD, COACH, PRINCIPAL, TEACHER}),
+    (NETWORKS, "evaluate_aim", N, {LEAD, COACH, PRINCIPAL, TEACHER}),
     (TEAMS, "write", Team(N, "A"), {LEAD, COACH, PRINCIPAL, TEACHER}),
     (TEAMS, "write", Team(N, "B"), {LEAD, COACH}),  # B is not in N: only N's leads
     (AUDITS, "read", Audit("D", frozenset({"A", "B"})),

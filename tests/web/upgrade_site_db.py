@@ -27,16 +27,23 @@ def old_targets() -> list[tuple[str, str]]:
     return [OLD, *(n for n in graph.leaf_nodes() if n[0] in DJANGO_APPS)]
 
 
-def tables() -> dict[str, list[tuple]]:
-    """Every row of every table the one-app site had, as stored."""
+def tables(columns: dict[str, list[str]] | None = None) -> dict[str, list[tuple]]:
+    """Every row of every table the one-app site had, as stored: all columns, or, after the
+    upgrade, the columns the table had before (a later migration may add one)."""
     with connection.cursor() as c:
         names = sorted(t for t in connection.introspection.table_names(c)
                        if t.startswith("aimline_"))
         out = {}
         for t in names:
-            c.execute(f'SELECT * FROM "{t}" ORDER BY 1')
+            cols = ", ".join(f'"{x}"' for x in columns[t]) if columns else "*"
+            c.execute(f'SELECT {cols} FROM "{t}" ORDER BY 1')
+            if columns is None:
+                COLUMNS[t] = [d[0] for d in c.description]
             out[t] = [tuple(str(v) for v in row) for row in c.fetchall()]
     return out
+
+
+COLUMNS: dict[str, list[str]] = {}
 
 
 def seed() -> dict[str, int]:
@@ -108,7 +115,7 @@ def main() -> None:
     ids = seed()
     before = tables()
     call_command("migrate", verbosity=0)
-    after = tables()
+    after = tables(COLUMNS)
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 

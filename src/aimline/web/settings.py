@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "aimline.web.loads.apps.LoadsConfig",
     "aimline.web.students.apps.StudentsConfig",
     "aimline.web.dashboards.apps.DashboardsConfig",
+    "aimline.web.targets.apps.TargetsConfig",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -43,6 +43,8 @@ urlpatterns = [
     path("networks/<int:pk>/aims/new/", pdsa.aim_new, name="aim_new"),
     path("networks/<int:pk>/aims/<int:aim_id>/approve/", pdsa.aim_approve, name="aim_approve"),
     path("networks/<int:pk>/aims/<int:aim_id>/drivers/", pdsa.driver_add, name="driver_add"),
+    path("networks/<int:pk>/aims/<int:aim_id>/evaluate/", pdsa.aim_evaluate,
+         name="aim_evaluate"),
     path("networks/<int:pk>/aims/<int:aim_id>/diagram.<str:fmt>", networks.diagram_file,
          name="diagram"),
     path("networks/<int:pk>/ideas/", pdsa.idea_add, name="idea_add"),

@@ -167,20 +167,25 @@ class Reader:
             return pd.DataFrame(columns=engine.COLUMNS)
         return _district_rows(self.path, version(self.path), lea, year).copy()
 
-    def population_counts(self, schools: Sequence[str], *, metric: str, year: int,
-                          group_type: str, group_value: str) -> tuple[float | None,
-                                                                      float | None]:
-        """The published numerators and denominators of `schools` summed, for one metric,
-        school year and group (an aim's baseline); every school must be in scope."""
+    def population_rows(self, schools: Sequence[str], *, metric: str, year: int,
+                        group_type: str, group_value: str) -> list[dict[str, Any]]:
+        """Each school's published row of one metric, school year and group (a target's
+        evidence; suppressed cells carry no counts); every school must be in scope."""
         if not set(schools) <= self.scope.aggregate_schools:
             raise Http404("no such schools")
-        where, params = in_list("school_id", list(schools))
+        where, params = in_list("school_id", sorted(schools))
+        return records(_select(self.path, f"(scope = 'school' AND {where})", params,
+                               metric=metric, group_type=group_type,
+                               group_value=group_value, period="year", year=year))
+
+    def last_load(self) -> str:
+        """When the warehouse was last loaded (ISO time; "" for none): the version of the
+        data a frozen number came from."""
         with connection(self.path) as con:
-            return con.execute(
-                f"""SELECT sum(numerator), sum(denominator) FROM indicators
-                    WHERE scope = 'school' AND period = 'year' AND metric = ?
-                    AND school_year = ? AND group_type = ? AND group_value = ? AND {where}""",
-                [metric, year, group_type, group_value, *params]).fetchone()
+            if not has_table(con, "load_log"):
+                return ""
+            (at,) = con.execute("SELECT max(loaded_at) FROM load_log").fetchone()
+        return at.isoformat(timespec="seconds") if at else ""
 
     # ----- students ----------------------------------------------------------------------
     def watchlist(self, year: int, *, school: str | None = None,

@@ -37,6 +37,8 @@ NETWORKS = Rules("networks", "A network of schools: its aims, drivers, change id
     Action("approve_aim", "Approve an aim, freezing its baseline", _leads),
     Action("create_aim", "Propose an aim (for the network, or for one's own team)", _member),
     Action("add_idea", "Add a change idea", _member),
+    Action("evaluate_aim", "Evaluate an approved aim against the warehouse now (recorded with "
+           "its evidence)", _member),
 ])
 TEAMS = Rules("teams", "One school's team in a network.", [
     Action("write", "Log PDSA cycles, enter measure values, set change-idea status, freeze "

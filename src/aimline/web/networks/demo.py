@@ -122,14 +122,9 @@ def create(net: Network, lead: Any, year: int, rng_seed: int = 3) -> None:
         c.save()
         c.measures.set([calls, process])
         previous = c if k < 4 else previous
-    aim.approve(lead, _network_baseline(net, year - 1, lead))
-
-
-def _network_baseline(net: Network, year: int, lead: Any) -> float:
-    """Computed as the lead's approval on the site computes it, through their scope."""
-    from aimline.web.networks.writes import baseline
+    # approved as the lead's approval on the site does it, through their scope
+    from aimline.web.networks.writes import freeze_target
     from aimline.web.orgs.scope import scope_for
     from aimline.web.warehouse import Reader
 
-    return baseline(Aim(network=net, metric="chronic_absence", baseline_year=year),
-                    Reader(scope_for(lead)))
+    aim.approve(lead, freeze_target(aim, Reader(scope_for(lead)), lead))

@@ -81,6 +81,9 @@ class Aim(models.Model):
     baseline = models.FloatField(null=True, blank=True)
     approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
+    frozen_target = models.OneToOneField(
+        "targets.Target", null=True, blank=True, on_delete=models.PROTECT, related_name="aim",
+        help_text="The measured target frozen on approval: baseline evidence, evaluations")
     approved_at = models.DateTimeField(null=True, blank=True)
 
     @property
@@ -109,11 +112,19 @@ class Aim(models.Model):
                 raise ValidationError("an approved aim's baseline is frozen")
         super().save(*args, **kwargs)
 
-    def approve(self, user: Any, baseline: float) -> None:
-        """Freeze the baseline (computed by the caller from the warehouse)."""
+    def population(self) -> list[str]:
+        """The school codes whose counts the aim sums: its school, or the network's."""
+        if self.school:
+            return [self.school.code]
+        return sorted(self.network.schools.values_list("code", flat=True))
+
+    def approve(self, user: Any, target: Any) -> None:
+        """Approved with its measured target (`targets.service.freeze`): the baseline is
+        the target's, frozen with its evidence."""
         if self.approved:
             raise ValidationError("this aim is approved already; its baseline is frozen")
-        self.baseline, self.approved_by, self.approved_at = baseline, user, timezone.now()
+        self.baseline, self.frozen_target = target.baseline, target
+        self.approved_by, self.approved_at = user, timezone.now()
         super().save()
 
     class Meta:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pandas as pd
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,6 +37,8 @@ from aimline.web.networks.models import (
 from aimline.web.networks.views import team_school
 from aimline.web.orgs.models import Organisation
 from aimline.web.orgs.scope import network
+from aimline.web.targets import service
+from aimline.web.targets.models import Target
 from aimline.web.warehouse import Reader
 
 
@@ -70,18 +72,14 @@ def _date(raw: object) -> dt.date | None:
         return None
 
 
-def baseline(aim: Aim, reader: Reader) -> float:
-    """The aim's metric for its population in the baseline year: the schools' numerators
-    and denominators summed (the warehouse's own counts), as a percentage."""
-    schools = [aim.school.code] if aim.school else list(
-        aim.network.schools.values_list("code", flat=True))
-    num, den = reader.population_counts(schools, metric=aim.metric, year=aim.baseline_year,
-                                        group_type=aim.group_type,
-                                        group_value=aim.group_value)
-    if den is None or den < settings.MIN_N:
-        raise ValidationError(f"fewer than {settings.MIN_N} students in the population in "
-                              f"{aim.baseline_year}: no baseline can be published")
-    return round(100 * num / den, 1)
+def freeze_target(aim: Aim, reader: Reader, user: Any) -> Target:
+    """The aim's measured target: its metric for its population in the baseline year, the
+    schools' published counts summed, frozen with the rows it came from."""
+    return service.freeze(reader, user, metric=aim.metric, schools=aim.population(),
+                          baseline_year=aim.baseline_year, target=aim.target,
+                          due=aim.by_date, group_type=aim.group_type,
+                          group_value=aim.group_value,
+                          network=None if aim.school else aim.network)
 
 
 class AimForm(forms.ModelForm):
@@ -125,10 +123,22 @@ def aim_approve(request: HttpRequest, pk: int, aim_id: int) -> HttpResponse:
     aim = get_object_or_404(Aim, pk=aim_id, network=net)
     NETWORKS.require(request.scope, "approve_aim", Net.of(net))
     try:
-        aim.approve(request.user, baseline(aim, Reader(request.scope)))
+        with transaction.atomic():
+            aim.approve(request.user, freeze_target(aim, Reader(request.scope), request.user))
     except ValidationError as e:
         return HttpResponse(" ".join(e.messages), status=400)
     return redirect("network", pk=net.pk)
+
+
+@login_required
+@require_POST
+def aim_evaluate(request: HttpRequest, pk: int, aim_id: int) -> HttpResponse:
+    """Where an approved aim's measured target stands in the warehouse now."""
+    net = network(request.scope, pk)
+    aim = get_object_or_404(Aim, pk=aim_id, network=net, frozen_target__isnull=False)
+    NETWORKS.require(request.scope, "evaluate_aim", Net.of(net))
+    service.evaluate(aim.frozen_target, Reader(request.scope))
+    return _back(request, f"/networks/{net.pk}/")
 
 
 @login_required
