@@ -4,6 +4,7 @@ with its evidence, evaluations recorded with theirs, and network aims built on t
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -63,12 +64,17 @@ def published(school: str, year: int) -> tuple[float, float]:
                 AND group_type = 'all' AND school_id = ?""", year, school)[0]
 
 
-@pytest.mark.django_db
-def test_a_target_freezes_its_baseline_with_the_rows_it_came_from() -> None:
+def lead_of_the_network() -> tuple[Network, Any, list[str], Reader]:
+    """The high-school network, its lead, its schools and the lead's reader."""
     net = Network.objects.get(name__startswith="High schools")
     lead = User.objects.get(username="netlead")
-    schools = sorted(net.schools.values_list("code", flat=True))
-    reader = Reader(scope_for(lead))
+    return net, lead, sorted(net.schools.values_list("code", flat=True)), Reader(
+        scope_for(lead))
+
+
+@pytest.mark.django_db
+def test_a_target_freezes_its_baseline_with_the_rows_it_came_from() -> None:
+    net, lead, schools, reader = lead_of_the_network()
     counts = [published(s, 2025) for s in schools]
     rate = round(100 * sum(n for n, _ in counts) / sum(d for _, d in counts), 1)
     t = service.freeze(reader, lead, metric="chronic_absence", schools=schools,
@@ -89,10 +95,7 @@ def test_a_target_freezes_its_baseline_with_the_rows_it_came_from() -> None:
 
 @pytest.mark.django_db
 def test_a_target_must_improve_and_stay_in_scope() -> None:
-    lead = User.objects.get(username="netlead")
-    net = Network.objects.get(name__startswith="High schools")
-    schools = sorted(net.schools.values_list("code", flat=True))
-    reader = Reader(scope_for(lead))
+    _, lead, schools, reader = lead_of_the_network()
     base = service.freeze(reader, lead, metric="chronic_absence", schools=schools,
                           baseline_year=2025, target=0.5, due=DUE).baseline
     with pytest.raises(ValidationError, match="does not improve on the baseline"):
