@@ -10,10 +10,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
+from aimline.data.schema import school_year_of
 from aimline.web.networks.models import Aim, Network
 from aimline.web.orgs.scope import scope_for
 from aimline.web.targets import service
-from aimline.web.targets.evaluation import Measured, measure, school_year_of, state
+from aimline.web.targets.evaluation import Measured, measure, state
 from aimline.web.targets.models import Evaluation, Target
 from aimline.web.warehouse import Reader
 from tests.web.cast import client_for

@@ -10,6 +10,7 @@ in which it ends: 2026 is the 2025-26 year, running 1 July 2025 to 30 June 2026.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -179,6 +180,14 @@ class Table:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+
+def school_year_of(day: dt.date | str) -> int:
+    """The school year (named by the year it ends) a date or YYYY-MM-DD falls in: July to
+    June, so 2026-09-01 is in 2027."""
+    year, month = (day.year, day.month) if isinstance(day, dt.date) else (
+        int(day[:4]), int(day[5:7]))
+    return year + 1 if month >= 7 else year
 
 
 def _codes(d: dict[str, str] | tuple[str, ...]) -> tuple[str, ...]:

@@ -23,12 +23,6 @@ def grade_span(grades: list[str]) -> tuple[str | None, str | None, str | None]:
     return level, order[0], order[-1]
 
 
-def school_year_of(date: str) -> int:
-    """The school year (named by its ending year) a YYYY-MM-DD date falls in: July-June."""
-    year, month = int(date[:4]), int(date[5:7])
-    return year + 1 if month >= 7 else year
-
-
 def as_text(v: object) -> str | None:
     """A source value as the text an extract holds: booleans as true/false, whole floats
     without their .0 (Excel and JSON write 3 as 3.0), dates as YYYY-MM-DD, None as None."""

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from aimline.data.extract import Format
-from aimline.data.importers.common import grade_span, school_year_of
+from aimline.data.importers.common import grade_span
 from aimline.data.importers.descriptors import DROP, Descriptors
 from aimline.data.importers.edfi_finish import missing_reasons, prepare
 from aimline.data.importers.edfi_records import (
@@ -29,6 +29,7 @@ from aimline.data.importers.edfi_records import (
 )
 from aimline.data.importers.output import Staging, atomic_folder, finish
 from aimline.data.importers.report import ImportFailed, ImportReport
+from aimline.data.schema import school_year_of
 
 
 # -- value helpers ---------------------------------------------------------------------------

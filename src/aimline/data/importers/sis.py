@@ -45,10 +45,10 @@ from pathlib import Path
 import yaml
 
 from aimline.data.extract import Format
-from aimline.data.importers.common import as_text, school_year_of
+from aimline.data.importers.common import as_text
 from aimline.data.importers.output import Staging, atomic_folder, finish
 from aimline.data.importers.report import ImportFailed, ImportReport
-from aimline.data.schema import TABLE_BY_NAME, Table
+from aimline.data.schema import TABLE_BY_NAME, Table, school_year_of
 
 # the date a school year is taken from when the mapping gives none
 YEAR_FROM = {"enrollments": "entry_date", "calendar_days": "date",

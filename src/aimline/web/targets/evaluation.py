@@ -58,9 +58,3 @@ def state(measured: Measured, *, target: float, higher_is_better: bool, due: dt.
     assert measured.value is not None
     met = measured.value >= target if higher_is_better else measured.value <= target
     return "attained" if met else "not_attained"
-
-
-def school_year_of(day: dt.date) -> int:
-    """The school year a date falls in (July to June), named by its spring: 2027-03-01 ->
-    2027."""
-    return day.year + 1 if day.month >= 7 else day.year

@@ -9,16 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from aimline.data.schema import school_year_of
 from aimline.metrics import catalog
-from aimline.web.targets.evaluation import measure, school_year_of, state
+from aimline.web.targets.evaluation import measure, state
 from aimline.web.targets.models import Evaluation, Target
 from aimline.web.warehouse import Reader
-
-
-def _rows(reader: Reader, schools: list[str], metric: str, year: int, group_type: str,
-          group_value: str) -> list[dict[str, Any]]:
-    return reader.population_rows(schools, metric=metric, year=year, group_type=group_type,
-                                  group_value=group_value)
 
 
 def freeze(reader: Reader, user: Any, *, metric: str, schools: list[str], baseline_year: int,
@@ -28,8 +23,9 @@ def freeze(reader: Reader, user: Any, *, metric: str, schools: list[str], baseli
     published value (a suppressed school, too few students) or the target does not move
     the metric in its better direction."""
     m = catalog.get(metric)
-    got = measure(_rows(reader, schools, metric, baseline_year, group_type, group_value),
-                  schools, min_n=settings.MIN_N)
+    rows = reader.population_rows(schools, metric=metric, year=baseline_year,
+                                  group_type=group_type, group_value=group_value)
+    got = measure(rows, schools, min_n=settings.MIN_N)
     if not got.ok:
         raise ValidationError(f"no baseline can be published for {baseline_year}: "
                               f"{got.reason}")
@@ -50,8 +46,9 @@ def evaluate(t: Target, reader: Reader, *, today: dt.date | None = None) -> Eval
     """Where the target stands now, stored with its evidence."""
     today = today or dt.date.today()
     year = school_year_of(min(today, t.due))
-    got = measure(_rows(reader, t.schools, t.metric, year, t.group_type, t.group_value),
-                  t.schools, min_n=settings.MIN_N)
+    rows = reader.population_rows(t.schools, metric=t.metric, year=year,
+                                  group_type=t.group_type, group_value=t.group_value)
+    got = measure(rows, t.schools, min_n=settings.MIN_N)
     return Evaluation.objects.create(
         target=t, school_year=year, value=got.value, numerator=got.numerator,
         denominator=got.denominator, evidence=got.evidence, reason=got.reason[:300],
