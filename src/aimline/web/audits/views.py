@@ -108,7 +108,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, str(e))
             else:
                 return redirect("audit", pk=a.pk)
-    return render(request, "aimline/audits.html", {
+    return render(request, "audits/audits.html", {
         "audits": readable(scope), "form": form if scope.audit_districts else None},
         status=400 if request.method == "POST" else 200)
 
@@ -117,7 +117,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 def audit(request: HttpRequest, pk: int) -> HttpResponse:
     a = get_audit(request.scope, pk)
     f = a.findings
-    return render(request, "aimline/audit.html", {
+    return render(request, "audits/audit.html", {
         "a": a, "f": f, "odds_svg": mark_safe(f.get("odds_svg", "")),
         "schools": sorted(f.get("schools", {}).items(), key=lambda kv: kv[1]["name"]),
         "titles": {m.id: m.short_title for m in catalog.all_metrics()},
@@ -151,7 +151,7 @@ def findings(request: HttpRequest, pk: int, school: str) -> HttpResponse:
         f["aims"] = _aim_links(request.scope, school, a.year, f)
     headline_cols = [m for m in a.findings.get("metrics", []) if any(m in r for r in
                                                                       s["headline"])]
-    return render(request, "aimline/findings.html", {
+    return render(request, "audits/findings.html", {
         "a": a, "s": s, "school_id": school, "gaps_svg": mark_safe(s["gaps_svg"]),
         "odds_svg": mark_safe(a.findings.get("odds_svg", "")), "cols": headline_cols,
         "titles": {m.id: m.short_title for m in catalog.all_metrics()},

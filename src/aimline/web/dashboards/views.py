@@ -74,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
             cards.append({"school": s, "trend": sparkline(trend),
                           "values": [(catalog.get(m).short_title,
                                       mine.display.get(m, "—")) for m in HEADLINE]})
-    return render(request, "aimline/home.html", {
+    return render(request, "dashboards/home.html", {
         "cards": cards, "year": year, "networks": readable_networks(request.scope)})
 
 
@@ -97,7 +97,7 @@ def school(request: HttpRequest, school_id: str) -> HttpResponse:
     rows, table = _dashboard(reader, school_id, lea, year, metric)
     audits = [a for a in EquityAudit.objects.filter(district__code=lea, findings__isnull=False)
               if not a.schools or school_id in a.schools]
-    return render(request, "aimline/school.html", {
+    return render(request, "dashboards/school.html", {
         "audits": audits,
         "school": info, "school_id": school_id, "rows": rows, "groups": table,
         "metric": catalog.get(metric), "metrics": metrics, "period": period, "year": year,
@@ -161,7 +161,7 @@ def school_chart(request: HttpRequest, school_id: str) -> HttpResponse:
     group_value = request.GET.get("group_value", "all")
     svg, reason, signals, kind = _panel(reader, school_id, metric.id, period, group_type,
                                         group_value, year)
-    return render(request, "aimline/chart_panel.html", {
+    return render(request, "dashboards/chart_panel.html", {
         "svg": mark_safe(svg), "reason": reason, "metric": metric, "period": period,
         "signals": signals, "kind": kind})
 
@@ -210,7 +210,7 @@ def district(request: HttpRequest) -> HttpResponse:
                 r["trend"] = sparkline(months[months.school_id == r["school_id"]].value.tolist())
     else:
         sort = ""
-    return render(request, "aimline/district.html", {
+    return render(request, "dashboards/district.html", {
         "metric": metric, "metrics": catalog.all_metrics(), "rows": table, "year": year,
         "years": years, "levels": sorted(schools.level.unique()) if len(schools) else [],
         "level": level, "groups": group_options, "group": group, "sort": sort})

@@ -73,7 +73,7 @@ def data_page(request: HttpRequest) -> HttpResponse:
                                          source_format=form.cleaned_data["source_format"]
                                          or LoadJob.CANONICAL)
             return redirect("job", pk=job.pk)
-    return render(request, "aimline/data.html", {"form": form, "jobs": _jobs(request)[:20]},
+    return render(request, "loads/data.html", {"form": form, "jobs": _jobs(request)[:20]},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -83,5 +83,5 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         j = _jobs(request).get(pk=pk)
     except LoadJob.DoesNotExist:
         raise Http404("no such job") from None
-    template = "aimline/job_status.html" if request.htmx else "aimline/job.html"
+    template = "loads/job_status.html" if request.htmx else "loads/job.html"
     return render(request, template, {"job": j})

@@ -35,7 +35,7 @@ def current_phase(net: Network) -> Any:
 
 @login_required
 def network_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "aimline/networks.html",
+    return render(request, "networks/networks.html",
                   {"networks": readable_networks(request.scope)})
 
 
@@ -60,7 +60,7 @@ def network_home(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = next((m for m in family if str(m.pk) == request.GET.get("measure")),
                   family[0] if family else None)
     aim = net.aims.filter(school__isnull=True).first()
-    return render(request, "aimline/network.html", {
+    return render(request, "networks/network.html", {
         "net": net, "aim": aim, "team_aims": net.aims.filter(school__isnull=False),
         "phase": current_phase(net), "phases": net.phases.all(), "all_phases": PHASES,
         "schools": net.schools.order_by("name"), "measures": family, "measure": chosen,
@@ -81,7 +81,7 @@ def team(request: HttpRequest, pk: int, school: str) -> HttpResponse:
         svg, t = measures.svg(m, org, Reader(request.scope), cycles=True)  # team readers
         charts.append({"measure": m, "svg": mark_safe(svg), "reason": t.reason,
                        "signals": t.result.signals if t.result else {}})
-    return render(request, "aimline/team.html", {
+    return render(request, "networks/team.html", {
         "net": net, "school": org, "aims": aims,
         "diagrams": [(a, mark_safe(diagram.for_aim(a))) for a in aims],
         "cycles": PDSACycle.objects.filter(network=net, school=org).select_related(
@@ -131,7 +131,7 @@ def spread_matrix(net: Network, reader: Reader, trends: dict[int, Any] | None = 
 def spread(request: HttpRequest, pk: int) -> HttpResponse:
     net = network(request.scope, pk)
     facts = Net.of(net)
-    return render(request, "aimline/spread.html", {
+    return render(request, "networks/spread.html", {
         "net": net, "phase": current_phase(net), **spread_matrix(net, Reader(request.scope)),
         "edits": {s.code for s in net.schools.all()
                   if TEAMS.allows(request.scope, "write", Team(facts, s.code))},
@@ -148,7 +148,7 @@ def session(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
     cycles = PDSACycle.objects.filter(network=net, start__lte=s.date)
     if earlier:
         cycles = cycles.filter(start__gt=earlier.date)
-    return render(request, "aimline/session.html", {
+    return render(request, "networks/session.html", {
         "net": net, "s": s, "since": earlier, "attended": s.attended.all(),
         "cycles": cycles if NETWORKS.allows(request.scope, "read_cycles", Net.of(net))
         else None,
@@ -185,7 +185,7 @@ def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("formats are html and pdf")
     NETWORKS.require(request.scope, "read_cycles", Net.of(net))  # it lists the cycles
     context = report_context(net, Reader(request.scope))
-    html = render(request, "aimline/network_report.html", context).content
+    html = render(request, "networks/network_report.html", context).content
     if fmt == "html":
         return HttpResponse(html)
     from weasyprint import HTML

@@ -236,7 +236,7 @@ def pdsa(request: HttpRequest, pk: int, school: str, cycle_id: int | None = None
                 form.add_error(field if field in form.fields else None, msgs)
         else:
             return redirect("team", pk=net.pk, school=org.code)
-    return render(request, "aimline/pdsa.html", {
+    return render(request, "networks/pdsa.html", {
         "form": form, "net": net, "school": org, "cycle": cycle,
         "edits": TEAMS.allows(request.scope, "write", Team(Net.of(net), org.code))},
         status=400 if request.method == "POST" else 200)

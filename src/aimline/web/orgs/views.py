@@ -25,7 +25,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _, new = ApiToken.issue(request.user, form.cleaned_data["name"])
         form = TokenForm()
-    return render(request, "aimline/tokens.html", {
+    return render(request, "orgs/tokens.html", {
         "form": form, "new": new, "tokens": ApiToken.objects.filter(user=request.user)})
 
 
@@ -70,6 +70,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "aimline/audit_log.html", {"page": page, "form": form,
+    return render(request, "orgs/audit_log.html", {"page": page, "form": form,
                                                       "query": query.urlencode()},
                   status=400 if form.errors else 200)

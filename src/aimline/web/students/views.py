@@ -48,7 +48,7 @@ def watchlist(request: HttpRequest) -> HttpResponse:
         rows = df.head(500).to_dict("records")
         log_list(request, [(r["student_id"], r["school_id"]) for r in rows],
                  what=f"watch list {year} ({len(rows)} of {len(df)} students shown)")
-    return render(request, "aimline/watchlist.html", {
+    return render(request, "students/watchlist.html", {
         "rows": rows, "total": 0 if df is None else len(df), "schools": schools,
         "school": school, "min_flags": min_flags, "sort": sort, "sorts": list(SORTS),
         "year": year, "years": years})
@@ -104,7 +104,7 @@ def student(request: HttpRequest, student_id: str) -> HttpResponse:
     by_month = (missed.assign(
         month=missed.date.astype("datetime64[ns]").dt.to_period("M").astype(str))
         .groupby("month").day_fraction.sum().reset_index() if len(missed) else missed)
-    return render(request, "aimline/student.html", {
+    return render(request, "students/student.html", {
         "student_id": student_id, "r": record, "p": record["profile"], "form": form,
         "interventions": ivs, "absence_by_month": by_month.to_dict("records")},
         status=400 if request.method == "POST" else 200)
