@@ -173,3 +173,13 @@ def test_anonymous_gets_nothing() -> None:
     for url in ("/api/schools", "/api/indicators", "/api/watchlist",
                 f"/api/charts/{school}/chronic_absence"):
         assert c.get(url).status_code == 401, url
+
+
+def test_a_shared_result_is_never_handed_past_the_scope_check() -> None:
+    """Dashboards and charts drawn for one user are shared with others who may see the
+    school; someone who may not gets a 404 even though it is cached."""
+    outside = sorted(schools_of(DISTRICT) - expected("principal")[0])[0]
+    for url in (f"/schools/{outside}/", f"/schools/{outside}/chart/?metric=attendance_rate",
+                f"/api/charts/{outside}/chronic_absence"):
+        assert client_for("admin").get(url).status_code == 200  # drawn and cached
+        assert client_for("principal").get(url).status_code == 404, url

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -31,6 +32,7 @@ from aimline.web.networks.access import NETWORKS
 from aimline.web.orgs.scope import Scope
 
 _open_lock = threading.Lock()
+T = TypeVar("T")
 
 
 def warehouse_path() -> Path:
@@ -145,6 +147,24 @@ class Reader:
         self.scope.school(school_id)
         return _school_series(self.path, version(self.path), school_id, metric, period,
                               group_type, group_value, year).copy()
+
+    def shared(self, school_id: str, key: tuple, compute: Callable[[], T]) -> T:
+        """A result built from a school's aggregates that everyone who may see the school
+        shares (its dashboard, a drawn chart): 404 outside scope, then cached per
+        warehouse version under `key`, which names everything else the check let through
+        (e.g. whether the district's rows are shown)."""
+        self.scope.school(school_id)
+        full = (self.path, version(self.path), school_id, *key)
+        with _shared_lock:
+            if full in _results:
+                _results.move_to_end(full)
+                return _results[full]
+        value = compute()
+        with _shared_lock:
+            _results[full] = value
+            while len(_results) > 2048:
+                _results.popitem(last=False)
+        return value
 
     def network_series(self, net: Net, school_id: str, *, metric: str) -> pd.DataFrame:
         """A network school's monthly rows of a measure's metric, all students: network
@@ -311,6 +331,10 @@ def _district_rows(path: Path, _version: tuple[int, int], lea: str, year: int
                    ) -> pd.DataFrame:
     return _select(path, "(scope = 'district' AND lea_id = ?)", [lea], metric=None,
                    group_type=None, group_value=None, period="year", year=year)
+
+
+_results: OrderedDict[tuple, Any] = OrderedDict()  # Reader.shared's, least recent first
+_shared_lock = threading.Lock()
 
 
 @lru_cache(maxsize=8)

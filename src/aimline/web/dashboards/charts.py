@@ -64,13 +64,18 @@ def trend(rows: pd.DataFrame, metric_id: str, period: str, **options: Any) -> Tr
 def school_trend(reader: Reader, school_id: str, metric_id: str, period: str,
                  group_type: str, group_value: str, year: int | None) -> Trend:
     """A school's metric for one group over school years (period "year") or over one
-    year's months or weeks; 404 outside the reader's scope (its rows are cached per
-    warehouse version after that check, and the drawn SVG per chart spec)."""
-    rows = reader.school_series(school_id, metric=metric_id, period=period,
-                                group_type=group_type, group_value=group_value, year=year)
-    if not len(rows):
-        return Trend(None, "No values for this metric, group and period.")
-    return trend(rows, metric_id, period)
+    year's months or weeks; 404 outside the reader's scope, then drawn once per warehouse
+    version for everyone who may see the school (`Reader.shared`)."""
+    def draw() -> Trend:
+        rows = reader.school_series(school_id, metric=metric_id, period=period,
+                                    group_type=group_type, group_value=group_value,
+                                    year=year)
+        if not len(rows):
+            return Trend(None, "No values for this metric, group and period.")
+        return trend(rows, metric_id, period)
+
+    return reader.shared(school_id, ("trend", metric_id, period, group_type, group_value,
+                                     year), draw)
 
 
 @lru_cache(maxsize=512)

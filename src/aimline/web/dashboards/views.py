@@ -107,7 +107,14 @@ def school(request: HttpRequest, school_id: str) -> HttpResponse:
 def _dashboard(reader: Reader, school_id: str, lea: str, year: int | None, metric: str
                ) -> tuple[list, list]:
     """Every metric at the school beside its district (where the user sees the district's
-    rows), and one metric by student group."""
+    rows), and one metric by student group; shared by everyone who sees the same."""
+    shown = lea if lea in reader.scope.districts else None
+    return reader.shared(school_id, ("dashboard", shown, year, metric),
+                         lambda: _assemble(reader, school_id, lea, year, metric))
+
+
+def _assemble(reader: Reader, school_id: str, lea: str, year: int | None, metric: str
+              ) -> tuple[list, list]:
     here = reader.indicators(school=school_id, year=year) if year else pd.DataFrame()
     if not len(here):
         return [], []
@@ -168,13 +175,18 @@ def school_chart(request: HttpRequest, school_id: str) -> HttpResponse:
 
 def _panel(reader: Reader, school_id: str, metric_id: str, period: str, group_type: str,
            group_value: str, year: int | None) -> tuple[str, str, dict[str, int], str]:
-    """The drawn chart: SVG, why this chart, its signals, its title."""
-    t = charts.school_trend(reader, school_id, metric_id, period, group_type, group_value,
-                            year)
-    if t.result is None:
-        return "", t.reason, {}, ""
-    svg = charts.svg(t.result, y_title=catalog.get(metric_id).title)  # cached by its spec
-    return svg, t.reason, t.result.signals, t.result.title
+    """The drawn chart: SVG, why this chart, its signals, its title (drawn once per
+    warehouse version for everyone who may see the school)."""
+    def draw() -> tuple[str, str, dict[str, int], str]:
+        t = charts.school_trend(reader, school_id, metric_id, period, group_type,
+                                group_value, year)
+        if t.result is None:
+            return "", t.reason, {}, ""
+        svg = charts.svg(t.result, y_title=catalog.get(metric_id).title)
+        return svg, t.reason, t.result.signals, t.result.title
+
+    return reader.shared(school_id, ("panel", metric_id, period, group_type, group_value,
+                                     year), draw)
 
 
 @login_required
