@@ -95,8 +95,9 @@ def school(request: HttpRequest, school_id: str) -> HttpResponse:
     info = reader.school_info(school_id)
     lea = info["lea_id"]
     rows, table = _dashboard(reader, school_id, lea, year, metric)
+    # links only: the findings snapshot (megabytes with its charts) is not read here
     audits = [a for a in EquityAudit.objects.filter(district__code=lea, findings__isnull=False)
-              if not a.schools or school_id in a.schools]
+              .only("pk", "title", "schools") if not a.schools or school_id in a.schools]
     return render(request, "dashboards/school.html", {
         "audits": audits,
         "school": info, "school_id": school_id, "rows": rows, "groups": table,
