@@ -81,6 +81,14 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+LOGS = ("load_log", "load_writes")  # which loads wrote what: grow with every load
+
+
+def data_fingerprint(path: Path) -> dict[str, tuple[int, int]]:
+    """`warehouse_fingerprint` of the data tables only, without the load logs."""
+    return {k: v for k, v in warehouse_fingerprint(path).items() if k not in LOGS}
+
+
 def warehouse_fingerprint(path: Path) -> dict[str, tuple[int, int]]:
     """(rows, order-independent hash of all rows) per table."""
     con = duckdb.connect(str(path), read_only=True)

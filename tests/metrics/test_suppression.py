@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aimline.metrics.policy import Policy, PolicyError
 from aimline.metrics.suppression import complementary, nm_display, suppress
 from tests.conftest import SPEC
 
@@ -36,10 +37,12 @@ def _table(sizes: dict[str, int], rate: float = 0.3) -> pd.DataFrame:
     rows = [{"metric": "m", "scope": "school", "lea_id": "L", "school_id": "S",
              "school_year": 2026, "period_end": "2026-06-30", "group_type": "race_ethnicity",
              "group_value": g, "denominator": float(n), "numerator": round(n * rate),
+             "students": float(n),
              "unit": "percent"} for g, n in sizes.items()]
     total = sum(sizes.values())
     rows.append({**rows[0], "group_type": "all", "group_value": "all",
-                 "denominator": float(total), "numerator": round(total * rate)})
+                 "denominator": float(total), "numerator": round(total * rate),
+                 "students": float(total)})
     df = pd.DataFrame(rows)
     return df.assign(value=100 * df.numerator / df.denominator)
 
@@ -50,7 +53,7 @@ def _table(sizes: dict[str, int], rate: float = 0.3) -> pd.DataFrame:
        min_n=st.integers(5, 20))
 def test_no_dimension_ever_has_exactly_one_hidden_cell(sizes: dict[str, int],
                                                        min_n: int) -> None:
-    out = suppress(_table(sizes), min_n=min_n)
+    out = suppress(_table(sizes), Policy(min_n))
     groups = out[out.group_type != "all"]
     hidden = groups[groups.suppressed]
     assert len(hidden) != 1
@@ -60,16 +63,16 @@ def test_no_dimension_ever_has_exactly_one_hidden_cell(sizes: dict[str, int],
 
 
 def test_the_reason_is_recorded_per_row() -> None:
-    out = suppress(_table({"a": 120, "b": 85, "c": 3, "d": 9}), min_n=5)
+    out = suppress(_table({"a": 120, "b": 85, "c": 3, "d": 9}), Policy(5))
     reasons = dict(zip(out.group_value, out.suppression_reason))
-    assert reasons["c"] == "n < 5"
+    assert reasons["c"] == "fewer than 5 students"
     assert reasons["d"].startswith("complementary")
     assert reasons["a"] is None and reasons["all"] is None
 
 
 def test_nm_coding_hides_rates_near_the_bounds() -> None:
     df = _table({"a": 50, "b": 60}, rate=0.02)
-    out = suppress(df, min_n=10, coding="nm")
+    out = suppress(df, Policy(10, coding="nm"))
     assert set(out.display) == {"<=5", "<=2"}  # groups of 50 and 60; the all row has 110
     assert out.suppressed.all() and out.value.isna().all()
 
@@ -80,8 +83,39 @@ def test_nm_coding_hides_rates_near_the_bounds() -> None:
        min_n=st.integers(5, 20))
 def test_the_table_form_hides_exactly_what_the_rule_says(sizes: dict[str, int],
                                                          min_n: int) -> None:
-    out = suppress(_table(sizes), min_n=min_n)
+    out = suppress(_table(sizes), Policy(min_n))
     groups = out[out.group_type != "all"]
     primary = {g for g, n in sizes.items() if n < min_n}
     assert set(groups[groups.suppressed].group_value) == complementary(sizes, primary) | {
         g for g, n in sizes.items() if n == 0}  # empty cells have no rate to show
+
+
+def test_cells_count_people_not_days() -> None:
+    """One student over 179 days is a cell of one, whatever its denominator."""
+    df = _table({"a": 40, "b": 50})
+    df = pd.concat([df, df.iloc[[0]].assign(group_type="foster_care", group_value="true",
+                                            denominator=179.0, numerator=155.0,
+                                            students=1.0)], ignore_index=True)
+    out = suppress(df, Policy(10))
+    one = out[out.group_type == "foster_care"].iloc[0]
+    assert one.suppressed and one.display == "*" and pd.isna(one.students)
+    assert not out[out.group_type == "race_ethnicity"].suppressed.any()
+
+
+def test_complementary_suppression_can_be_turned_off_and_is_then_weaker() -> None:
+    out = suppress(_table({"a": 120, "b": 85, "c": 3, "d": 9}), Policy(5, complementary=False))
+    assert set(out[out.suppressed].group_value) == {"c"}
+    assert Policy(5, complementary=False).weaker_than(Policy(5)) == [
+        "no complementary suppression"]
+    assert Policy(3).weaker_than(Policy(10)) == ["minimum n 3, below 10"]
+    assert not Policy(12, coding="nm").weaker_than(Policy(10))
+
+
+def test_the_policy_is_read_from_the_environment_strictly() -> None:
+    env = {"AIMLINE_MIN_N": "11", "AIMLINE_COMPLEMENTARY": "0", "AIMLINE_CODING": "nm"}
+    assert Policy.from_env(env) == Policy(11, False, "nm")
+    assert Policy.from_env({}) == Policy(10, True, None)
+    for bad in ({"AIMLINE_MIN_N": "ten"}, {"AIMLINE_MIN_N": "0"},
+                {"AIMLINE_COMPLEMENTARY": "maybe"}, {"AIMLINE_CODING": "tx"}):
+        with pytest.raises(PolicyError, match="AIMLINE_"):
+            Policy.from_env(bad)

@@ -183,3 +183,24 @@ def test_a_warehouse_of_two_districts_is_audited_one_district_at_a_time(
     sheet = pd.read_excel(out, sheet_name="schools", dtype={"school_id": str})
     assert set(sheet.school_id) == {s.school_id for s in other.schools}
 
+
+
+def test_the_analytics_run_on_true_counts_whatever_the_policy(wh: Path, built: audit.Audit
+                                                              ) -> None:
+    """Peers, beating the odds and the award screen see each school as it is: a stricter
+    policy hides more of what is shown, but a small group is never read as 0%."""
+    from aimline.metrics.policy import Policy
+
+    strict = audit.build(wh, 2026, policy=Policy(150))
+    shown = strict.profile.set_index("school_id")
+    assert shown.pct_ed.isna().any()  # some schools' shares are now hidden...
+    assert strict.odds_model == built.odds_model  # ...the model is fitted on the same data
+    for loose, tight in zip(built.schools, strict.schools):
+        if loose.peers.empty:
+            assert tight.peers.empty
+            continue
+        assert list(tight.peers.school_id) == list(loose.peers.school_id)
+        assert tight.peers.distance.tolist() == pytest.approx(loose.peers.distance.tolist())
+    # what is shown: whole percents, or nothing where the group or the rest is small
+    published = built.profile.set_index("school_id")
+    assert (published.pct_ed.dropna() == published.pct_ed.dropna().round()).all()

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from aimline.metrics import engine
+from aimline.metrics.policy import Policy
 from tests.conftest import synthetic_warehouse
 
 OTHER_LEA = "0200002"
@@ -48,10 +49,10 @@ def add_other_district(warehouse: Path) -> None:
                         AND school_id IN (SELECT * FROM two)""")
     has_indicators = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = "
                                  "'indicators'").fetchone()[0]
-    if has_indicators:
-        con.execute(f"""INSERT INTO indicators BY NAME SELECT * REPLACE (
+    for table in ("indicators", "suppressed_counts")[:2 if has_indicators else 0]:
+        con.execute(f"""INSERT INTO {table} BY NAME SELECT * REPLACE (
                         CASE WHEN scope = 'school' THEN 'X' || school_id END AS school_id,
-                        '{OTHER_LEA}' AS lea_id) FROM indicators
+                        '{OTHER_LEA}' AS lea_id) FROM {table}
                         WHERE school_id IN (SELECT * FROM two) OR scope = 'district'""")
     con.execute("COMMIT")
     con.close()
@@ -62,7 +63,8 @@ def site_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = synthetic_warehouse(tmp_path_factory.mktemp("site"), students=1500, seed=5, years=2)
     for year in engine.years_in(path):
         for period in ("year", "month"):
-            engine.store(engine.compute(path, year, period=period), path)  # type: ignore[arg-type]
+            engine.store(engine.compute(path, year, period=period,  # type: ignore[arg-type]
+                                        suppress=False), path, Policy())
     add_other_district(path)
     return path
 

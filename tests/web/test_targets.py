@@ -20,8 +20,8 @@ from aimline.web.warehouse import Reader
 from tests.web.cast import client_for
 from tests.web.test_scope_matrix import q
 
-ROWS = [{"school_id": "A", "numerator": 30.0, "denominator": 100.0},
-        {"school_id": "B", "numerator": 10.0, "denominator": 50.0}]
+ROWS = [{"school_id": "A", "numerator": 30.0, "denominator": 100.0, "students": 100.0},
+        {"school_id": "B", "numerator": 10.0, "denominator": 50.0, "students": 50.0}]
 DUE = dt.date(2027, 6, 30)
 
 
@@ -31,14 +31,32 @@ def test_counts_are_summed_before_the_rate_is_taken() -> None:
     assert [e["school_id"] for e in got.evidence] == ["A", "B"]
 
 
-def test_a_suppressed_or_missing_school_leaves_no_value() -> None:
-    hidden = [ROWS[0], {"school_id": "B", "numerator": None, "denominator": None,
-                        "suppressed": True}]
-    for rows in (hidden, ROWS[:1]):
-        got = measure(rows, ["A", "B"], min_n=10)
-        assert got.value is None and "school(s) B" in got.reason
-    assert measure([{"school_id": "A", "numerator": 1, "denominator": 8}], ["A"],
-                   min_n=10).reason == "fewer than 10 in the population"
+def hidden(school: str, num: float, den: float, n: float) -> dict[str, Any]:
+    return {"school_id": school, "numerator": None, "denominator": None, "students": None,
+            "suppressed": True, "display": "*", "hidden": (num, den, n)}
+
+
+def test_a_suppressed_school_counts_in_the_total_without_showing() -> None:
+    """The network baseline sums true counts: a small school is added in, not dropped, and
+    its counts do not appear in the evidence."""
+    rows = [ROWS[0], hidden("B", 2.0, 6.0, 6.0), hidden("C", 3.0, 5.0, 5.0)]
+    got = measure(rows, ["A", "B", "C"], min_n=10)
+    assert (got.value, got.numerator, got.denominator) == (31.9, 35.0, 111.0)
+    assert [e["numerator"] for e in got.evidence] == [30.0, None, None]
+
+
+def test_a_total_that_would_reveal_a_suppressed_cell_is_refused() -> None:
+    # one suppressed school: total minus A's published count is that school's cell
+    got = measure([ROWS[0], hidden("B", 2.0, 6.0, 6.0)], ["A", "B"], min_n=10)
+    assert got.value is None and "would reveal" in got.reason and got.numerator is None
+    # two, but with fewer than 10 students between them
+    got = measure([ROWS[0], hidden("B", 1.0, 4.0, 4.0), hidden("C", 1.0, 3.0, 3.0)],
+                  ["A", "B", "C"], min_n=10)
+    assert got.value is None and "would reveal" in got.reason
+    assert "school(s) B" in measure(ROWS[:1], ["A", "B"], min_n=10).reason  # not computed
+    few = measure([{"school_id": "A", "numerator": 1, "denominator": 180, "students": 8}],
+                  ["A"], min_n=10)
+    assert few.reason == "fewer than 10 students in the population"  # people, not days
 
 
 @pytest.mark.parametrize(("value", "higher", "today", "want"), [

@@ -15,6 +15,7 @@ from aimline.data import warehouse as wh
 from aimline.files import written_atomically
 from aimline.metrics import catalog, engine, tables
 from aimline.metrics.ews import student_flags
+from aimline.metrics.policy import Policy, PolicyError
 
 metrics_app = typer.Typer(help="The metric catalog: what each indicator means.",
                           no_args_is_help=True)
@@ -75,6 +76,16 @@ def _write(df: pd.DataFrame, out: Path) -> None:
             df.to_excel(path, index=False, sheet_name="indicators", engine="xlsxwriter")
 
 
+def _policy(min_n: int | None, coding: str | None) -> Policy:
+    """The configured policy (environment), with what the command line changes."""
+    try:
+        base = Policy.from_env()
+        return Policy(base.min_n if min_n is None else min_n, base.complementary,
+                      coding or base.coding)
+    except PolicyError as e:
+        fail(str(e))
+
+
 @app.command()
 def compute(
     year: Annotated[int, typer.Option(help="School year (2026 = 2025-26)")],
@@ -85,8 +96,11 @@ def compute(
     engine_name: Annotated[str, typer.Option("--engine", help="duckdb or spark")] = "duckdb",
     scope: Annotated[list[str] | None, typer.Option(help="school and/or district rows; "
                                                     "repeat. Default: both")] = None,
-    min_n: Annotated[int, typer.Option(help="Suppress cells with fewer students")] = 10,
-    top_bottom: Annotated[str | None, typer.Option(help="Top/bottom coding: nm")] = None,
+    min_n: Annotated[int | None, typer.Option(
+        help="Suppress cells of fewer students (default: AIMLINE_MIN_N, else 10); a "
+             "weaker policy than the site's is refused there")] = None,
+    top_bottom: Annotated[str | None, typer.Option(
+        help="Top/bottom coding: nm (default: AIMLINE_CODING)")] = None,
     no_suppress: Annotated[bool, typer.Option("--no-suppress", help="Internal use only: "
                                               "unsuppressed output, not stored")] = False,
     out: Annotated[Path | None, typer.Option(help="indicators.csv | .parquet | .xlsx")] = None,
@@ -99,6 +113,7 @@ def compute(
     path = wh.resolve(warehouse)
     if out is not None:
         _check_out(out)
+    chosen_policy = _policy(min_n, top_bottom)
     with bar() as progress:
         task = progress.add_task("Computing", total=len(metric or catalog.all_metrics()))
 
@@ -107,14 +122,14 @@ def compute(
 
         try:
             df = engine.compute(path, year, metrics=metric, period=period,  # type: ignore[arg-type]
-                                engine=engine_name, min_n=min_n, suppress=not no_suppress,
-                                coding=top_bottom, scopes=scope or engine.SCOPES,
+                                engine=engine_name, suppress=False,
+                                scopes=scope or engine.SCOPES,
                                 progress=step)
         except ValueError as e:
             progress.stop()
             fail(str(e))
     if not no_suppress:
-        engine.store(df, path)
+        df = engine.store(df, path, chosen_policy)
     if out is not None:
         _write(df, out)
     shown = df[(df.group_type == "all")]
@@ -177,7 +192,8 @@ def audit(
                                                       "repeat")] = None,
     state_reference: Annotated[Path | None, typer.Option(
         help="CSV of state averages: metric, group_type, group_value, value")] = None,
-    min_n: Annotated[int, typer.Option(help="Suppress cells with fewer students")] = 10,
+    min_n: Annotated[int | None, typer.Option(
+        help="Suppress cells of fewer students (default: AIMLINE_MIN_N, else 10)")] = None,
     criteria: Annotated[str, typer.Option(help="Award screen: ncust, none, or a criteria "
                                           "set as JSON (see docs/equity.md)")] = "ncust",
 ) -> None:
@@ -222,7 +238,7 @@ def audit(
 
         try:
             built = report.build(path, year, lea=district, schools=schools, state=state,
-                                 min_n=min_n,
+                                 policy=_policy(min_n, None),
                                  criteria=chosen, progress=step)
             step(f"writing {out.name}")
             report.write(built, out)

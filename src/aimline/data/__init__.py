@@ -12,11 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from aimline.data.problems import DataError, Problem, Report, ValidationFailed
+from aimline.data.reach import Window
 from aimline.data.validate import validate
 from aimline.data.warehouse import LoadResult, WarehouseError, load_staged
 
 __all__ = ["DataError", "LoadResult", "Problem", "Report", "ValidationFailed",
-           "WarehouseError", "check", "load"]
+           "WarehouseError", "Window", "check", "load"]
 
 
 def check(folder: Path, *, limit: int = 1000) -> Report:
@@ -27,17 +28,20 @@ def check(folder: Path, *, limit: int = 1000) -> Report:
 
 
 def load(folder: Path, warehouse: Path, *, limit: int = 1000,
-         progress: Callable[[str], None] | None = None) -> tuple[Report, LoadResult]:
-    """Validate `folder`, then load it into `warehouse` in one transaction.
+         progress: Callable[[str], None] | None = None, window: Window | None = None,
+         districts: set[str] | None = None) -> tuple[Report, LoadResult]:
+    """Validate `folder` against itself and the warehouse, then load it into `warehouse`
+    in one transaction: its (district, year) pairs, or only `window`'s days
+    (`aimline.data.reach`). `districts`: the only districts it may hold.
 
-    Raises ValidationFailed (and writes nothing) when any rule is broken.
+    Raises ValidationFailed or DataError (and writes nothing) when any rule is broken.
     """
-    report, con = validate(folder, limit=limit)
+    report, con = validate(folder, limit=limit, warehouse=warehouse, window=window)
     try:
         if not report.ok:
             raise ValidationFailed(report)
         result = load_staged(con, sorted(report.rows), warehouse, source=str(folder),
-                             progress=progress)
+                             progress=progress, window=window, districts=districts)
     finally:
         con.close()
     return report, result

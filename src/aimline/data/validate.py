@@ -5,20 +5,26 @@
 Three passes, each in DuckDB: (1) files and headers (`staging`), (2) each value against
 its column's type, code list and range, (3) the rules across rows and tables: unique keys,
 references, dates inside the school year, no overlapping enrollment spans, absences only
-on instructional days inside a span. A bad value is reported in pass 2 and becomes NULL
+on instructional days inside a span. Given the warehouse the extract is for, pass 3 reads
+the extract *plus* what the warehouse keeps after the load (`aimline.data.reach`), so a
+partial extract (attendance on the warehouse's enrollments) or a week's window is checked
+as the warehouse will hold it, and a table is required only when the warehouse lacks it.
+A bad value is reported in pass 2 and becomes NULL
 for pass 3, where NULL breaks no rule: a typo in a grade code is one problem, not also a
 missing enrollment span for every absence of that student.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 
-from aimline.data import extract
+from aimline.data import extract, reach
 from aimline.data.problems import Problem, Report
+from aimline.data.reach import Window
 from aimline.data.schema import (
     ABSENCE_CATEGORIES,
     FAILING_MARKS,
@@ -91,12 +97,16 @@ def _typed(c: Column) -> str:
 
 
 class Validator:
-    def __init__(self, folder: Path, con: duckdb.DuckDBPyConnection, limit: int) -> None:
+    def __init__(self, folder: Path, con: duckdb.DuckDBPyConnection, limit: int,
+                 window: Window | None = None) -> None:
         self.folder = folder
         self.con = con
         self.report = Report(limit=limit)
         self.files: dict[str, str] = {}  # table -> file name as the user named it
         self.staged: set[str] = set()
+        self.absent: list[Table] = []  # required tables the extract lacks
+        self.window = window
+        self.kept: set[str] = set()  # tables the warehouse has rows of, after the load
 
     # -- running a check -------------------------------------------------------------------
     def check(self, table: str, sql: str) -> None:
@@ -123,10 +133,8 @@ class Validator:
                                          f"{pq.name} exist: keep one file per table")])
                 continue
             if t.name not in found:
-                if t.required:
-                    self.report.add([Problem(f"{t.name}.csv", None, None, None,
-                                             f"required table is missing: add {t.name}.csv "
-                                             f"or {t.name}.parquet")])
+                if t.required:  # decided in pass 3: the warehouse may hold it
+                    self.absent.append(t)
                 continue
             path = found[t.name]
             self.files[t.name] = path.name
@@ -154,13 +162,39 @@ class Validator:
         self.staged.add(t.name)
 
     # -- pass 3 --------------------------------------------------------------------------------
+    def combine(self) -> None:
+        """Views `all_<table>`: the extract's rows plus the warehouse rows this load keeps
+        (for tables the rules read across), and the required tables neither has."""
+        leas = reach.prepare(self.con, sorted(self.staged))
+        for t in TABLES:
+            where, params = reach.replaced_rows(t, self.window)
+            cols = ", ".join(f'"{c}"' for c in t.column_names)
+            kept = f'SELECT NULL::BIGINT AS {ROW}, {cols} FROM wh."{t.name}"'
+            if t.name in self.staged:
+                kept += f" WHERE NOT ({where})"
+                sql = f"SELECT {ROW}, {cols} FROM stg_{t.name} UNION ALL {kept}"
+            else:
+                sql = kept
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE all_{t.name} AS {sql}", params)
+            if self.con.execute(f"SELECT count(*) FROM all_{t.name}").fetchone()[0]:
+                self.kept.add(t.name)
+        for t in self.absent:
+            if t.name not in self.kept:
+                held = f" (nor does the warehouse, for district(s) {', '.join(leas)})" \
+                    if leas else ""
+                self.report.add([Problem(f"{t.name}.csv", None, None, None,
+                                         f"required table is missing{held}: add {t.name}.csv "
+                                         f"or {t.name}.parquet")])
+
     def check_relations(self) -> None:
+        self.combine()
         for t in TABLES:
             if t.name not in self.staged:
                 continue
             self._check_key(t)
             for ref in t.references:
-                if ref.target in self.files and f"raw_{ref.target}" in self._tables():
+                if (ref.target in self.files and f"raw_{ref.target}" in self._tables()) \
+                        or (ref.target not in self.files and ref.target in self.kept):
                     self._check_reference(t, ref.columns, ref.target, ref.target_columns)
             for col in YEAR_DATES.get(t.name, ()):
                 self.check(t.name, f"""
@@ -170,9 +204,23 @@ class Validator:
                     FROM stg_{t.name}
                     WHERE {col} NOT BETWEEN make_date(school_year - 1, 7, 1)
                                         AND make_date(school_year, 6, 30)""")
+        if self.window is not None:
+            self._check_window()
         for name, rule in RULES:
             if name in self.staged:
                 rule(self)
+
+    def _check_window(self) -> None:
+        w = self.window
+        assert w is not None
+        for name, col in reach.DATED.items():
+            if name in self.staged:
+                self.check(name, f"""
+                    SELECT {ROW} AS _row, '{col}' AS col, CAST({col} AS VARCHAR) AS val,
+                           'outside the load window ({w}): a window load holds only its days'
+                           AS rule
+                    FROM stg_{name} WHERE {col} NOT BETWEEN DATE '{w.start}' AND DATE '{w.end}'
+                    """)
 
     def _tables(self) -> set[str]:
         return {r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
@@ -189,13 +237,19 @@ class Validator:
     def _check_reference(self, t: Table, cols: tuple[str, ...], target: str,
                          target_cols: tuple[str, ...]) -> None:
         # compare with every key in the target file, bad rows included, so a typo in the
-        # target row is reported once, there, not again as a dangling reference here
-        on = " AND ".join(f's."{a}" = trim(r."{b}")' for a, b in zip(cols, target_cols))
+        # target row is reported once, there, not again as a dangling reference here; and
+        # with the warehouse's, which a load never deletes (keyed tables are upserted)
+        tc = ", ".join(f'trim(CAST("{b}" AS VARCHAR)) AS "{b}"' for b in target_cols)
+        keys = f'SELECT {tc} FROM wh."{target}"'
+        where = self.files.get(target, "the extract")
+        if target in self.files:
+            keys = f"SELECT {tc} FROM raw_{target} UNION ALL {keys}"
+        on = " AND ".join(f's."{a}" = r."{b}"' for a, b in zip(cols, target_cols))
         shown = " || ', ' || ".join(f's."{c}"' for c in cols)
         self.check(t.name, f"""
             SELECT s.{ROW} AS _row, '{", ".join(cols)}' AS col, {shown} AS val,
-                   'unknown {", ".join(cols)}: not in {self.files[target]}' AS rule
-            FROM stg_{t.name} s ANTI JOIN raw_{target} r ON {on}""")
+                   'unknown {", ".join(cols)}: not in {where} or the warehouse' AS rule
+            FROM stg_{t.name} s ANTI JOIN ({keys}) r ON {on}""")
 
 
 def _enrollment_dates(v: Validator) -> None:
@@ -215,31 +269,41 @@ def _enrollment_dates(v: Validator) -> None:
                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
               FROM stg_enrollments)
         WHERE entry_date <= prev_end""")
-    if "calendar_days" in v.staged:
-        v.check("calendar_days", """
+    # a span of the extract overlapping one the warehouse keeps
+    v.check("enrollments", f"""
+        SELECT s.{ROW} AS _row, 'entry_date' AS col,
+               s.entry_date || ' (the warehouse has a span at ' || k.school_id || ' from '
+                 || k.entry_date || ')' AS val,
+               'enrollment spans of one student must not overlap' AS rule
+        FROM stg_enrollments s JOIN all_enrollments k
+          ON k.{ROW} IS NULL AND k.student_id = s.student_id
+         AND s.entry_date <= coalesce(k.exit_date, make_date(k.school_year, 6, 30))
+         AND k.entry_date <= coalesce(s.exit_date, make_date(s.school_year, 6, 30))""")
+    if "calendar_days" in v.staged or "calendar_days" in v.kept:
+        v.check("enrollments" if "calendar_days" not in v.staged else "calendar_days", """
             SELECT NULL::BIGINT AS _row, 'school_id, school_year' AS col,
                    e.school_id || ', ' || e.school_year AS val,
                    'no calendar for a school and year that has enrollments' AS rule
             FROM (SELECT DISTINCT school_id, school_year FROM stg_enrollments) e
-            ANTI JOIN stg_calendar_days c
+            ANTI JOIN all_calendar_days c
               ON c.school_id = e.school_id AND c.school_year = e.school_year""")
 
 
 def _attendance_days(v: Validator) -> None:
-    if "calendar_days" in v.staged:
+    if "calendar_days" in v.staged or "calendar_days" in v.kept:
         v.check("attendance_events", f"""
             SELECT a.{ROW} AS _row, 'date' AS col, CAST(a.date AS VARCHAR) AS val,
                    CASE WHEN c.instructional IS NULL
                         THEN 'date is not in the school''s calendar (calendar_days)'
                         ELSE 'not an instructional day (weekend, holiday or PD day)' END AS rule
-            FROM stg_attendance_events a LEFT JOIN stg_calendar_days c
+            FROM stg_attendance_events a LEFT JOIN all_calendar_days c
               ON c.school_id = a.school_id AND c.date = a.date
             WHERE c.instructional IS NOT true""")
-    if "enrollments" in v.staged:
+    if "enrollments" in v.staged or "enrollments" in v.kept:
         v.check("attendance_events", f"""
             SELECT a.{ROW} AS _row, 'date' AS col, CAST(a.date AS VARCHAR) AS val,
                    'no enrollment span of this student at this school covers this date' AS rule
-            FROM stg_attendance_events a ANTI JOIN stg_enrollments e
+            FROM stg_attendance_events a ANTI JOIN all_enrollments e
               ON e.student_id = a.student_id AND e.school_id = a.school_id
              AND a.date BETWEEN e.entry_date AND {SPAN_END}""")
     v.check("attendance_events", f"""
@@ -291,15 +355,43 @@ def connect(memory_limit: str = "4GB") -> duckdb.DuckDBPyConnection:
     return con
 
 
-def validate(folder: Path, con: duckdb.DuckDBPyConnection | None = None, *, limit: int = 1000
+def validate(folder: Path, con: duckdb.DuckDBPyConnection | None = None, *, limit: int = 1000,
+             warehouse: Path | None = None, window: Window | None = None
              ) -> tuple[Report, duckdb.DuckDBPyConnection]:
-    """Check every file in `folder`; returns the report and the connection holding the typed
-    staging tables (stg_<table>), ready for `warehouse.load_staged`."""
+    """Check every file in `folder`, against the `warehouse` it is for when given (the
+    extract plus what the warehouse keeps); returns the report and the connection holding
+    the typed staging tables (stg_<table>), ready for `warehouse.load_staged`."""
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: no such folder (an extract is a folder with one "
                                 "file per table, e.g. schools.csv)")
     con = con or connect()
-    v = Validator(folder, con, limit)
+    v = Validator(folder, con, limit, window)
     v.stage_all()
-    v.check_relations()
+    with base(con, warehouse):
+        v.check_relations()
     return v.report, con
+
+
+@contextlib.contextmanager
+def base(con: duckdb.DuckDBPyConnection, warehouse: Path | None) -> Iterator[None]:
+    """The warehouse as schema `wh` for the rules: a view of each canonical table of the
+    warehouse (attached read-only), an empty table where it has none (or there is no
+    warehouse yet); detached after, so the load can attach the file to write."""
+    con.execute("ATTACH ':memory:' AS wh")
+    have: set[str] = set()
+    if warehouse is not None and warehouse.exists():
+        con.execute(f"ATTACH {sql_str(str(warehouse))} AS whsrc (READ_ONLY)")
+        have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
+                                          "WHERE database_name = 'whsrc'").fetchall()}
+    for t in TABLES:
+        if t.name in have:
+            con.execute(f'CREATE VIEW wh."{t.name}" AS SELECT * FROM whsrc."{t.name}"')
+        else:
+            cols = ", ".join(f'"{c.name}" {c.duckdb_type}' for c in t.columns)
+            con.execute(f'CREATE TABLE wh."{t.name}" ({cols})')
+    try:
+        yield
+    finally:
+        con.execute("DETACH wh")
+        if have:
+            con.execute("DETACH whsrc")

@@ -1,10 +1,12 @@
 """The warehouse: one DuckDB file holding the canonical tables for many school years.
 
-A load is one transaction. Tables with a school year are replaced year by year: every
-school year in the extract is deleted from each of the extract's year tables, then
-inserted again (so a re-load is idempotent). Tables without a year (schools, students,
-courses, ...) are upserted by primary key. DuckDB's write-ahead log makes the commit
-atomic: a process killed at any moment leaves the file as it was before the load.
+A load is one transaction. It reaches exactly the (district, school year) pairs of its
+extract, or the days of its window (`aimline.data.reach`): those rows of each of the
+extract's tables are deleted, then inserted again (so a re-load is idempotent); tables
+without a year (schools, students, courses, ...) are upserted by primary key. DuckDB's
+write-ahead log makes the commit atomic: a process killed at any moment leaves the file
+as it was before the load. `load_writes` records which load last wrote each table for
+each district and school year.
 
 Keys are enforced by validation, not by index: DuckDB's primary-key indexes cost memory
 and time on tens of millions of attendance rows, and every write goes through `load`.
@@ -22,16 +24,19 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from aimline.data import reach
 from aimline.data.problems import DataError
+from aimline.data.reach import Window
 from aimline.data.schema import TABLES, Table
 
 DEFAULT_PATH = Path("aimline.duckdb")
 LOG_TABLE = "load_log"
+WRITES_TABLE = "load_writes"
 INDEX_TABLE = "calendar_index"
 INDEX_DDL = (f"CREATE TABLE IF NOT EXISTS wh.{INDEX_TABLE} (school_id VARCHAR, "
              "school_year INTEGER, date DATE, instructional BOOLEAN, instr_through INTEGER)")
@@ -44,7 +49,7 @@ WITH days AS (
                                      make_date(s.school_year, 6, 30), INTERVAL 1 DAY)) AS DATE)
            AS date
   FROM (SELECT DISTINCT school_id, school_year FROM wh.calendar_days
-        WHERE school_year IN ({{years}})) s)
+        WHERE (school_id, school_year) IN (SELECT school_id, school_year FROM _idx)) s)
 SELECT d.school_id, d.school_year, d.date, coalesce(c.instructional, false),
        CAST(sum(CAST(coalesce(c.instructional, false) AS INTEGER)) OVER (
          PARTITION BY d.school_id, d.school_year ORDER BY d.date) AS INTEGER)
@@ -69,9 +74,12 @@ def _ddl(t: Table, schema: str) -> str:
     return f'CREATE TABLE IF NOT EXISTS {schema}."{t.name}" ({cols})'
 
 
-def _log_ddl(schema: str) -> str:
-    return (f"CREATE TABLE IF NOT EXISTS {schema}.{LOG_TABLE} (loaded_at TIMESTAMP, "
-            "source VARCHAR, school_years INTEGER[], rows_by_table JSON)")
+def _log_ddl(schema: str) -> list[str]:
+    return [f"CREATE TABLE IF NOT EXISTS {schema}.{LOG_TABLE} (loaded_at TIMESTAMP, "
+            "source VARCHAR, school_years INTEGER[], rows_by_table JSON)",
+            f"CREATE TABLE IF NOT EXISTS {schema}.{WRITES_TABLE} (loaded_at TIMESTAMP, "
+            "source VARCHAR, table_name VARCHAR, lea_id VARCHAR, school_year INTEGER, "
+            "window_from DATE, window_to DATE, rows BIGINT)"]
 
 
 @dataclass
@@ -79,11 +87,16 @@ class LoadResult:
     school_years: list[int]
     rows: dict[str, int]  # rows inserted per table
     replaced: dict[str, int]  # rows deleted per table (earlier copies of these years/keys)
+    districts: list[str] = field(default_factory=list)  # the lea_ids the load reached
 
 
 def load_staged(con: duckdb.DuckDBPyConnection, staged: list[str], path: Path, *,
-                source: str = "", progress: Callable[[str], None] | None = None) -> LoadResult:
-    """Copy the validated stg_<table> tables from `con` into the warehouse at `path`."""
+                source: str = "", progress: Callable[[str], None] | None = None,
+                window: Window | None = None, districts: set[str] | None = None
+                ) -> LoadResult:
+    """Copy the validated stg_<table> tables from `con` into the warehouse at `path`:
+    the extract's (district, year) pairs, or its `window`. `districts`: the only districts
+    the extract may hold (a district's own load on the site)."""
     tables = [t for t in TABLES if t.name in staged]
     years = sorted({
         y for t in tables if t.year_column
@@ -92,36 +105,38 @@ def load_staged(con: duckdb.DuckDBPyConnection, staged: list[str], path: Path, *
     con.execute(f"ATTACH {_quote(path)} AS wh")
     rows: dict[str, int] = {}
     replaced: dict[str, int] = {}
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     try:
         con.execute("BEGIN TRANSACTION")
         for t in TABLES:
             con.execute(_ddl(t, "wh"))
-        con.execute(_log_ddl("wh"))
+        for ddl in _log_ddl("wh"):
+            con.execute(ddl)
+        leas = reach.prepare(con, staged)
+        reach.check_districts(con, staged, leas, districts)
         for t in tables:
             if progress:
                 progress(t.name)
             cols = ", ".join(f'"{c}"' for c in t.column_names)
-            if t.year_column:
-                in_years = ", ".join(map(str, years)) or "NULL"
-                where = f"{t.year_column} IN ({in_years})"
-            else:
-                keys = ", ".join(t.primary_key)
-                where = f"({keys}) IN (SELECT ({keys}) FROM stg_{t.name})"
-            replaced[t.name] = con.execute(f'DELETE FROM wh."{t.name}" WHERE {where}').fetchone()[0]
+            where, params = reach.replaced_rows(t, window)
+            replaced[t.name] = con.execute(f'DELETE FROM wh."{t.name}" WHERE {where}',
+                                           params).fetchone()[0]
             # rows sorted by school and student keep DuckDB's zone maps useful for filters
             order = ", ".join(c for c in ("school_id", "student_id") if c in t.column_names)
             rows[t.name] = con.execute(
                 f'INSERT INTO wh."{t.name}" SELECT {cols} FROM stg_{t.name}'
                 + (f" ORDER BY {order}" if order else "")).fetchone()[0]
+            _record_writes(con, t, now, source, window)
         if "calendar_days" in staged and years:
             if progress:
                 progress(INDEX_TABLE)
-            in_years = ", ".join(map(str, years))
             con.execute(INDEX_DDL)
-            con.execute(f"DELETE FROM wh.{INDEX_TABLE} WHERE school_year IN ({in_years})")
-            con.execute(INDEX_SQL.format(years=in_years))
+            reach.index_pairs(con, window)
+            con.execute(f"DELETE FROM wh.{INDEX_TABLE} WHERE (school_id, school_year) IN "
+                        "(SELECT school_id, school_year FROM _idx)")
+            con.execute(INDEX_SQL)
         con.execute(f"INSERT INTO wh.{LOG_TABLE} VALUES (?, ?, ?, ?)",
-                    [dt.datetime.now(dt.UTC).replace(tzinfo=None), source, years, json.dumps(rows)])
+                    [now, source, years, json.dumps(rows)])
         con.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(duckdb.Error):  # a failed statement may have ended it already
@@ -130,7 +145,22 @@ def load_staged(con: duckdb.DuckDBPyConnection, staged: list[str], path: Path, *
     finally:
         with contextlib.suppress(duckdb.Error):
             con.execute("DETACH wh")
-    return LoadResult(years, rows, replaced)
+    return LoadResult(years, rows, replaced, leas)
+
+
+def _record_writes(con: duckdb.DuckDBPyConnection, t: Table, now: dt.datetime, source: str,
+                   window: Window | None) -> None:
+    """One load_writes row per district (and school year) the table's rows came in for."""
+    span = [window.start, window.end] if window else [None, None]
+    if "school_id" in t.column_names:
+        year = t.year_column or "NULL::INTEGER"
+        con.execute(f"""INSERT INTO wh.{WRITES_TABLE} SELECT ?, ?, ?, sl.lea_id, {year}, ?, ?,
+                        count(*) FROM stg_{t.name} s JOIN _school_lea sl USING (school_id)
+                        GROUP BY ALL""", [now, source, t.name, *span])
+    else:  # leas, students, courses: the extract's districts
+        n = con.execute(f"SELECT count(*) FROM stg_{t.name}").fetchone()[0]
+        con.execute(f"""INSERT INTO wh.{WRITES_TABLE} SELECT ?, ?, ?, lea_id, NULL, ?, ?, ?
+                        FROM _leas""", [now, source, t.name, *span, n])
 
 
 def _quote(path: Path) -> str:

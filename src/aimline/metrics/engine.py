@@ -21,14 +21,15 @@ import pandas as pd
 from aimline.data.warehouse import WarehouseError
 from aimline.metrics import catalog, groups, tables
 from aimline.metrics.periods import Period, period_table
+from aimline.metrics.policy import Policy
 from aimline.metrics.suppression import suppress as apply_suppression
 
 ENGINES = ("duckdb", "spark")
 READS = ("schools", "students", "enrollments", "calendar_index", "attendance_events",
          "course_marks", "discipline_actions", "assessment_results", "cohort_outcomes")
 COLUMNS = ["metric", "scope", "lea_id", "school_id", "school_year", "period", "period_start",
-           "period_end", "group_type", "group_value", "numerator", "denominator", "value",
-           "unit", "suppressed", "suppression_reason", "display"]
+           "period_end", "group_type", "group_value", "numerator", "denominator", "students",
+           "value", "unit", "suppressed", "suppression_reason", "display"]
 
 
 class MetricsError(ValueError):
@@ -102,16 +103,17 @@ def _expression(metric: catalog.Metric, t: tables.Tables, period: Period,
 
 
 def compute(warehouse: Path, year: int, *, metrics: Sequence[str] | None = None,
-            period: Period = "year", engine: str = "duckdb", min_n: int = 10,
-            suppress: bool = True, coding: str | None = None,
-            options: dict[str, dict[str, Any]] | None = None,
+            period: Period = "year", engine: str = "duckdb", policy: Policy | None = None,
+            suppress: bool = True, options: dict[str, dict[str, Any]] | None = None,
             scopes: Sequence[str] = SCOPES,
             progress: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Every requested metric x school (and district) x period x student group.
 
-    Unsuppressed rows (`suppress=False`) are for internal use only. `scopes` limits the
-    rows to schools or the district.
+    Suppressed under `policy` (default: the configured one, `Policy.from_env()`).
+    Unsuppressed rows (`suppress=False`) are for analytics inside Aimline only, never to be
+    shown. `scopes` limits the rows to schools or the district.
     """
+    policy = policy or Policy.from_env()
     if not scopes or set(scopes) - set(SCOPES):
         raise MetricsError(f"scopes must be among {', '.join(SCOPES)} (got {list(scopes)})")
     chosen = [catalog.get(m) for m in metrics] if metrics else catalog.all_metrics()
@@ -138,12 +140,11 @@ def compute(warehouse: Path, year: int, *, metrics: Sequence[str] | None = None,
                                                   scopes)))
         leas = con.execute(tables.unbound("schools").select("school_id", "lea_id"))
     return finish(pd.concat(frames, ignore_index=True), year, period, leas, chosen,
-                  min_n=min_n, suppress=suppress, coding=coding)
+                  policy=policy if suppress else None)
 
 
 def finish(raw: pd.DataFrame, year: int, period: Period, leas: pd.DataFrame,
-           chosen: list[catalog.Metric], *, min_n: int, suppress: bool,
-           coding: str | None) -> pd.DataFrame:
+           chosen: list[catalog.Metric], *, policy: Policy | None) -> pd.DataFrame:
     """From engine rows to the published table: ids, dates, rates, then suppression."""
     df = raw.copy()
     school = df.scope == "school"
@@ -157,33 +158,79 @@ def finish(raw: pd.DataFrame, year: int, period: Period, leas: pd.DataFrame,
     df["period"] = period
     df["unit"] = df.metric.map({m.id: m.unit for m in chosen})
     df["value"] = 100 * df.numerator / df.denominator
+    df["students"] = df.students.astype(float)
     order = {m.id: i for i, m in enumerate(chosen)}
     group_order = {g: i for i, g in enumerate(groups.GROUP_TYPES)}
     df = df.assign(_m=df.metric.map(order), _g=df.group_type.map(group_order),
                    _s=~school).sort_values(["_m", "_s", "school_id", "period_no", "_g",
                                             "group_value"]).reset_index(drop=True)
-    if suppress:
-        df = apply_suppression(df, min_n=min_n, coding=coding)
+    if policy is not None:
+        df = apply_suppression(df, policy)
     else:
         df["suppressed"] = False
         df["suppression_reason"] = None
         df["display"] = [f"{v:.1f}" for v in df["value"]]
-    return df[COLUMNS]
+    df = df[COLUMNS]
+    # the policy it was suppressed under (None: unsuppressed, never stored); kept by Parquet
+    df.attrs["policy"] = policy.as_record() if policy else None
+    return df
 
 
-def store(df: pd.DataFrame, warehouse: Path) -> int:
-    """Replace the same metrics, year and period in the warehouse table `indicators`."""
-    if not df["suppressed"].dtype == bool:
-        raise WarehouseError("indicators must carry a suppressed column")
+KEY = ["metric", "scope", "lea_id", "school_id", "school_year", "period", "period_end",
+       "group_type", "group_value"]
+SETS_DDL = """CREATE TABLE IF NOT EXISTS indicator_sets (metric VARCHAR, school_year INTEGER,
+    period VARCHAR, min_n INTEGER, complementary BOOLEAN, coding VARCHAR, computed_at TIMESTAMP)"""
+
+
+def store(raw: pd.DataFrame, warehouse: Path, policy: Policy) -> pd.DataFrame:
+    """Suppress `raw` (unsuppressed `compute` rows) under `policy` and replace the same
+    metrics, year and period in the warehouse: `indicators`, what may be shown;
+    `indicator_sets`, the policy each set was made under; `suppressed_counts`, the true
+    counts of the suppressed cells, for analytics that sum over many schools (a network's
+    baseline) and never to be shown. Returns the published rows."""
+    if raw.attrs.get("policy") is not None or raw["suppressed"].any():
+        raise WarehouseError("store takes unsuppressed rows (compute(..., suppress=False))")
+    df = apply_suppression(raw, policy)
+    counts = raw.loc[df.suppressed, KEY + ["numerator", "denominator", "students"]]
     con = duckdb.connect(str(warehouse))
     try:
-        con.register("incoming", df)
+        con.register("incoming", df[COLUMNS])
+        con.register("counts", counts)
         con.execute("BEGIN TRANSACTION")
         con.execute("CREATE TABLE IF NOT EXISTS indicators AS SELECT * FROM incoming LIMIT 0")
-        con.execute("""DELETE FROM indicators WHERE (metric, school_year, period) IN
-                       (SELECT DISTINCT metric, school_year, period FROM incoming)""")
+        have = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                          "WHERE table_name = 'indicators'").fetchall()}
+        if "students" not in have:  # stored before suppression counted people
+            con.execute("ALTER TABLE indicators ADD COLUMN students DOUBLE")
+        con.execute(SETS_DDL)
+        con.execute("CREATE TABLE IF NOT EXISTS suppressed_counts AS SELECT * FROM counts "
+                    "LIMIT 0")
+        for table in ("indicators", "indicator_sets", "suppressed_counts"):
+            con.execute(f"""DELETE FROM {table} WHERE (metric, school_year, period) IN
+                           (SELECT DISTINCT metric, school_year, period FROM incoming)""")
         con.execute("INSERT INTO indicators BY NAME SELECT * FROM incoming")
+        con.execute("INSERT INTO suppressed_counts BY NAME SELECT * FROM counts")
+        con.execute("""INSERT INTO indicator_sets SELECT DISTINCT metric, school_year, period,
+                       ?, ?, ?, now()::TIMESTAMP FROM incoming""",
+                    [policy.min_n, policy.complementary, policy.coding])
         con.execute("COMMIT")
-        return len(df)
     finally:
         con.close()
+    df.attrs["policy"] = policy.as_record()
+    return df
+
+
+def stored_policies(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, str, Policy | None]]:
+    """(metric, school_year, period, policy) of every stored indicator set; None where the
+    indicators predate recorded policies (made by counting the denominator, not people)."""
+    tables_ = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "indicators" not in tables_:
+        return []
+    if "indicator_sets" not in tables_:
+        return [(m, y, p, None) for m, y, p in con.execute(
+            "SELECT DISTINCT metric, school_year, period FROM indicators").fetchall()]
+    return [(m, y, p, None if n is None else Policy(n, c, code)) for m, y, p, n, c, code in
+            con.execute("""SELECT DISTINCT i.metric, i.school_year, i.period, s.min_n,
+                                  s.complementary, s.coding
+                           FROM indicators i LEFT JOIN indicator_sets s
+                             USING (metric, school_year, period)""").fetchall()]

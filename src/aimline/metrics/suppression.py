@@ -1,6 +1,7 @@
 """Small-cell suppression: nothing leaves as an aggregate without passing through here.
 
-1. Primary: a cell whose denominator is below `min_n` is suppressed.
+1. Primary: a cell of fewer than `min_n` people (its `students` column: distinct students,
+   never days or events; see `aimline.metrics.policy`) is suppressed.
 2. Complementary: when exactly one cell of a group dimension (e.g. the race/ethnicity cells
    of one school, metric and period) is suppressed, the next-smallest cell of that
    dimension is suppressed too, so the first cannot be recovered by subtracting the others
@@ -8,7 +9,8 @@
 3. Optional top/bottom coding (`coding="nm"`): New Mexico PED's tiers, which replace rates
    near 0% or 100% by a bound (e.g. "<=5", ">=95") depending on the group size.
 
-A suppressed row keeps its reason; its numerator, denominator and value are emptied.
+A suppressed row keeps its reason; its numerator, denominator, value and student count
+are emptied.
 """
 
 from __future__ import annotations
@@ -19,17 +21,22 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from aimline.metrics.policy import Policy
+
 DIMENSION = ["metric", "scope", "lea_id", "school_id", "school_year", "period_end", "group_type"]
 # New Mexico PED ESSA technical manual, "Masking": (largest N of the tier, low, high)
 NM_TIERS = ((20, 20, 80), (40, 10, 90), (100, 5, 95), (300, 2, 98), (math.inf, 1, 99))
 
 
-def nm_display(numerator: float, denominator: float, min_n: int = 10) -> str:
-    """A rate as New Mexico publishes it: masked below `min_n`, bounded near 0 and 100,
-    else a whole-number percent."""
-    if denominator < min_n:
+def nm_display(numerator: float, denominator: float, min_n: int = 10,
+               people: float | None = None) -> str:
+    """A rate as New Mexico publishes it: masked below `min_n`, bounded near 0 and 100
+    (tiers by the number of people, the denominator unless `people` says otherwise), else
+    a whole-number percent."""
+    people = denominator if people is None else people
+    if people < min_n:
         return "suppressed"
-    low, high = next((lo, hi) for top, lo, hi in NM_TIERS if denominator <= top)
+    low, high = next((lo, hi) for top, lo, hi in NM_TIERS if people <= top)
     pct = 100 * numerator / denominator
     if pct <= low:
         return f"<={low}"
@@ -59,37 +66,42 @@ def complementary(sizes: dict[str, float], primary: set[str]) -> set[str]:
 def _complementary_rows(df: pd.DataFrame, primary: pd.Series) -> pd.Index:
     """The rows `complementary` adds, for every dimension at once (vectorised: the table
     has a dimension per metric x unit x period x group type)."""
-    cells = df[(df.group_type != "all") & (df.denominator > 0)]
+    cells = df[(df.group_type != "all") & (df.students > 0)]
     key = cells.groupby(DIMENSION, dropna=False, sort=False).ngroup()
     hits = primary[cells.index].groupby(key).transform("sum")
     lonely = cells[(hits == 1) & ~primary[cells.index]]  # other cells of one-hit dimensions
     if lonely.empty:
         return pd.Index([])
     # the smallest of them per dimension (ties: the first group value, as `complementary`)
-    ranked = lonely.assign(_k=key[lonely.index]).sort_values(["_k", "denominator",
+    ranked = lonely.assign(_k=key[lonely.index]).sort_values(["_k", "students",
                                                               "group_value"])
     return ranked.groupby("_k").head(1).index
 
 
-def suppress(df: pd.DataFrame, *, min_n: int = 10, coding: str | None = None) -> pd.DataFrame:
-    """Add suppressed, suppression_reason and display; empty the numbers of suppressed rows."""
+def suppress(df: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """Add suppressed, suppression_reason and display; empty the numbers of suppressed rows.
+    `df` needs `students`, the people behind each cell."""
+    if "students" not in df.columns:
+        raise ValueError("suppression counts people: the table needs a students column")
     out = df.copy()
-    primary = pd.Series(too_small(out["denominator"], min_n), index=out.index)
-    reason = pd.Series(np.where(primary, f"n < {min_n}", None), index=out.index, dtype=object)
-    reason[_complementary_rows(out, primary)] = "complementary: protects a suppressed cell"
+    min_n = policy.min_n
+    primary = pd.Series(too_small(out["students"], min_n), index=out.index)
+    reason = pd.Series(np.where(primary, f"fewer than {min_n} students", None),
+                       index=out.index, dtype=object)
+    if policy.complementary:
+        reason[_complementary_rows(out, primary)] = "complementary: protects a suppressed cell"
     display = [f"{v:.1f}" if pd.notna(v) else "" for v in out["value"]]
-    if coding == "nm":
-        for i, (num, den, r) in enumerate(zip(out.numerator, out.denominator, reason)):
+    if policy.coding == "nm":
+        for i, (num, den, n, r) in enumerate(zip(out.numerator, out.denominator,
+                                                 out.students, reason)):
             if r is None and out["unit"].iat[i] == "percent":
-                shown = nm_display(num, den, min_n)
+                shown = nm_display(num, den, min_n, people=n)
                 if shown.startswith(("<=", ">=")):
                     reason.iat[i] = "top/bottom coded"
                 display[i] = shown
-    elif coding is not None:
-        raise ValueError(f"unknown coding {coding!r}; use 'nm' or none")
     out["suppressed"] = reason.notna()
     out["suppression_reason"] = reason
     out["display"] = np.where(out["suppressed"] & (reason != "top/bottom coded"), "*", display)
-    for col in ("numerator", "denominator", "value"):
+    for col in ("numerator", "denominator", "value", "students"):
         out[col] = out[col].astype(float).where(~out["suppressed"])
     return out

@@ -3,8 +3,10 @@
     ctx = build(Path("aimline.duckdb"), 2026, state=None)
     write(ctx, Path("audit.pdf"))      # .html, .pdf (WeasyPrint) or .xlsx
 
-Every number comes from the metric catalog, already suppressed (`aimline.metrics.engine`),
-so the report cannot show a suppressed value: the cell is empty before it gets here.
+Every number comes from the metric catalog. The analytics (each school's profile, its
+similar schools, beating the odds, the award screen's profile) run on true counts; what the
+report shows is suppressed under the policy before it gets to a template or a sheet: the
+indicators (`suppression.suppress`) and the profile shares (`published_profile`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from aimline.equity import odds, peers
 from aimline.equity.gaps import gaps, sentence
 from aimline.files import written_atomically
 from aimline.metrics import catalog, engine
+from aimline.metrics.policy import Policy
+from aimline.metrics.suppression import suppress, too_small
 from aimline.reports import charts
 
 METRICS = ("chronic_absence", "attendance_rate", "suspension", "course_failure",
@@ -66,7 +70,7 @@ class SchoolSection:
     school_id: str
     name: str
     level: str
-    profile: dict[str, float]
+    profile: dict[str, float | None]  # published shares; None where hidden
     headline: pd.DataFrame  # metric x group with display values
     peers: pd.DataFrame
     gaps_svg: str
@@ -92,7 +96,7 @@ class Audit:
     summary: list[str]
     notes: list[str] = field(default_factory=list)
     metrics: list[catalog.Metric] = field(default_factory=list)
-    min_n: int = 10
+    policy: Policy = field(default_factory=Policy)
     # the auditor's recommendations, by school id ("" for the district), written on the site
     recommendations: dict[str, list[str]] = field(default_factory=dict)
     screen: pd.DataFrame | None = None  # criteria.apply: school x criterion
@@ -121,28 +125,49 @@ def _district(warehouse: Path, lea: str | None) -> tuple[str, str, pd.DataFrame]
     return lea, leas[lea], schools
 
 
-def _profile(ind: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Enrolment and group shares per school from chronic_absence's denominators (students
-    with >= 10 days), as published: a suppressed small group counts as 0%."""
-    d = ind[(ind.metric == "chronic_absence") & (ind.school_year == year) &
-            (ind.scope == "school")]
-    alls = d[d.group_type == "all"].set_index("school_id").denominator
+PROFILE = (("pct_ed", "economically_disadvantaged"), ("pct_el", "english_learner"),
+           ("pct_swd", "disability"))
+
+
+def _profile(raw: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Enrolment and group shares per school from chronic_absence's true (unsuppressed)
+    student counts (students with >= 10 days): for the analytics only. A group with no
+    student is 0%; nothing is read from a suppressed cell."""
+    d = raw[(raw.metric == "chronic_absence") & (raw.school_year == year) &
+            (raw.scope == "school")]
+    alls = d[d.group_type == "all"].set_index("school_id").students
     out = pd.DataFrame({"enrolled": alls})
-    for col, gt in (("pct_ed", "economically_disadvantaged"), ("pct_el", "english_learner"),
-                    ("pct_swd", "disability")):
+    for col, gt in PROFILE:
         part = d[(d.group_type == gt) & (d.group_value == "true")].set_index(
-            "school_id").denominator
-        out[col] = (100 * part / alls).reindex(out.index).fillna(0)
+            "school_id").students
+        out[f"n_{col}"] = part.reindex(out.index).fillna(0)
+        out[col] = 100 * out[f"n_{col}"] / alls
+    return out
+
+
+def published_profile(profile: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """The profile as it may leave: whole-percent shares, none where the group or the rest
+    of the school is smaller than the policy's minimum (either would name its students);
+    enrolment below the minimum is hidden too. The counts behind it stay behind."""
+    out = profile.drop(columns=[f"n_{c}" for c, _ in PROFILE]).copy()
+    for col, _ in PROFILE:
+        n = profile[f"n_{col}"]
+        hide = (too_small(n, policy.min_n) & (n > 0)) | (
+            too_small(profile.enrolled - n, policy.min_n) & (profile.enrolled > n))
+        out[col] = profile[col].round().where(~hide)
+    out["enrolled"] = profile.enrolled.where(~too_small(profile.enrolled, policy.min_n))
     return out
 
 
 def build(warehouse: Path, year: int, *, lea: str | None = None,
           schools: Sequence[str] | None = None, state: pd.DataFrame | None = None,
-          min_n: int = 10, years: int = 3,
+          policy: Policy | None = None, years: int = 3,
           criteria: criteria_sets.CriteriaSet | None = criteria_sets.NCUST,
           progress: Callable[[str], None] | None = None) -> Audit:
     """The audit of one district (`lea`; may be left out when the warehouse holds one):
-    its schools only, beside its own district rows."""
+    its schools only, beside its own district rows, suppressed under `policy` (default:
+    the configured one)."""
+    policy = policy or Policy.from_env()
     lea, district_name, info = _district(warehouse, lea)
     info = info.set_index("school_id")
     available = engine.years_in(warehouse)
@@ -156,9 +181,10 @@ def build(warehouse: Path, year: int, *, lea: str | None = None,
     for y in span:
         if progress:
             progress(f"indicators {y}")
-        frames.append(engine.compute(warehouse, y, metrics=wanted, min_n=min_n))
-    every = pd.concat(frames, ignore_index=True)
-    every = every[every.lea_id == lea].reset_index(drop=True)
+        frames.append(engine.compute(warehouse, y, metrics=wanted, suppress=False))
+    raw = pd.concat(frames, ignore_index=True)
+    raw = raw[raw.lea_id == lea].reset_index(drop=True)
+    every = suppress(raw, policy)  # what leaves; `raw` stays inside the analytics
     ind = every[every.metric.isin(METRICS)]
     better = {m: catalog.get(m).higher_is_better for m in METRICS}
     notes = [] if state is not None else [
@@ -167,18 +193,19 @@ def build(warehouse: Path, year: int, *, lea: str | None = None,
     if progress:
         progress("gaps and peers")
     g = gaps(ind, better, state=state)
-    profile = _profile(ind, year).join(info[["name", "level"]])
+    profile = _profile(raw, year).join(info[["name", "level"]])
+    shown = published_profile(profile, policy)
     chosen = list(schools) if schools else list(profile.index)
     unknown = [s for s in chosen if s not in profile.index]
     if unknown:
         raise AuditError(f"school {unknown[0]} of district {lea} has no indicators in "
                          f"{year}; schools are: {', '.join(profile.index[:20])}")
-    odds_table, model, odds_svg = _odds(ind, profile, year, notes)
+    odds_table, model, odds_svg = _odds(raw, ind, profile, shown, year, notes)
     sections = []
     for sid in chosen:
         if progress:
             progress(f"school {sid}")
-        sections.append(_section(sid, ind, g, profile, odds_table, year, min_n))
+        sections.append(_section(sid, ind, g, profile, shown, odds_table, year))
     overview = _overview(ind, year, info)
     screened = None
     if criteria is not None:
@@ -192,18 +219,26 @@ def build(warehouse: Path, year: int, *, lea: str | None = None,
     return Audit(
         district=district_name, year=year, years=span,
         generated=dt.date.today().isoformat(), indicators=ind, gaps=g,
-        profile=profile.reset_index(names="school_id"), odds=odds_table, odds_model=model,
+        profile=shown.reset_index(names="school_id"), odds=odds_table, odds_model=model,
         odds_svg=odds_svg, overview=overview, schools=sections,
         summary=_summary(ind, g, odds_table, year, profile), notes=notes,
-        metrics=[catalog.get(m) for m in METRICS], min_n=min_n, screen=screened,
+        metrics=[catalog.get(m) for m in METRICS], policy=policy, screen=screened,
         criteria=criteria)
 
 
-def _odds(ind: pd.DataFrame, profile: pd.DataFrame, year: int, notes: list[str]
+def _odds(raw: pd.DataFrame, ind: pd.DataFrame, profile: pd.DataFrame, shown: pd.DataFrame,
+          year: int, notes: list[str]
           ) -> tuple[pd.DataFrame | None, dict[str, Any] | None, str]:
-    ela = ind[(ind.metric == "proficiency_ela") & (ind.school_year == year) &
-              (ind.scope == "school") & (ind.group_type == "all")].set_index("school_id")
-    table = profile.join(ela[["value", "denominator"]]).rename(
+    """Fitted on true counts (every school's share disadvantaged and proficient); shown
+    only for schools whose proficiency is published, with the published shares."""
+    def ela_of(rows: pd.DataFrame) -> pd.DataFrame:
+        return rows[(rows.metric == "proficiency_ela") & (rows.school_year == year) &
+                    (rows.scope == "school") & (rows.group_type == "all")
+                    ].set_index("school_id")
+
+    ela = ela_of(raw)
+    table = profile[["name", "level", "enrolled", "pct_ed"]].join(
+        ela[["value", "denominator"]]).rename(
         columns={"value": "pct_proficient_ela", "denominator": "tested"}).dropna(
         subset=["pct_proficient_ela"])
     try:
@@ -212,11 +247,16 @@ def _odds(ind: pd.DataFrame, profile: pd.DataFrame, year: int, notes: list[str]
     except ValueError as e:
         notes.append(f"Beating the odds is omitted: {e}.")
         return None, None, ""
-    return fit, fit.attrs["model"], charts.odds_scatter(fit)
+    public = ela_of(ind)
+    fit = fit[fit.school_id.map(public.suppressed) == False].reset_index(drop=True)  # noqa: E712
+    fit["pct_ed"] = fit.school_id.map(shown.pct_ed)
+    fit["enrolled"] = fit.school_id.map(shown.enrolled)
+    return fit, fit.attrs["model"], charts.odds_scatter(fit.dropna(subset=["pct_ed"]))
 
 
 def _section(sid: str, ind: pd.DataFrame, g: pd.DataFrame, profile: pd.DataFrame,
-             odds_table: pd.DataFrame | None, year: int, min_n: int) -> SchoolSection:
+             shown: pd.DataFrame, odds_table: pd.DataFrame | None, year: int
+             ) -> SchoolSection:
     mine = ind[(ind.school_id == sid) & (ind.school_year == year)]
     headline = mine.pivot_table(index=["group_type", "group_value"], columns="metric",
                                 values="display", aggfunc="first")
@@ -236,20 +276,25 @@ def _section(sid: str, ind: pd.DataFrame, g: pd.DataFrame, profile: pd.DataFrame
                              f" is {r.value:.0f}%, {abs(r.gap_to_district_group):.0f} points "
                              f"{'above' if r.gap_to_district_group > 0 else 'below'} the "
                              "district's rate for the same group.")
-    me = profile.loc[sid]
+    me = shown.loc[sid]
     everyone = profile.reset_index(names="school_id")
     # the target carries its id, so `nearest` leaves the school out of its own peers
     try:
         near = peers.nearest(everyone.set_index("school_id", drop=False).loc[sid], everyone,
                              features=["pct_ed", "pct_el", "pct_swd", "enrolled"], k=5,
                              standardise=True)
+        # found on true counts, shown with the published shares
+        feats = ["pct_ed", "pct_el", "pct_swd", "enrolled"]
+        near = near.drop(columns=[c for c in near.columns if c.startswith("n_")])
+        near[feats] = shown.loc[near.school_id, feats].to_numpy()
     except ValueError:  # the only school of its level: no peers in this district
         near = pd.DataFrame()
     label_ = None
     if odds_table is not None and sid in set(odds_table.school_id):
         label_ = str(odds_table.set_index("school_id").loc[sid, "label"])
     return SchoolSection(sid, str(me["name"]), str(me["level"]),
-                         {k: float(me[k]) for k in ("enrolled", "pct_ed", "pct_el", "pct_swd")},
+                         {k: None if pd.isna(me[k]) else float(me[k])  # None: hidden
+                          for k in ("enrolled", "pct_ed", "pct_el", "pct_swd")},
                          headline, near, charts.gap_dots(mine, sid), findings, strengths,
                          label_)
 
@@ -294,8 +339,11 @@ def render_html(audit: Audit) -> str:
 
     env = Environment(loader=PackageLoader("aimline.reports", "templates"),
                       autoescape=select_autoescape(["html"]))
-    env.filters["pct"] = lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) \
-        else f"{v:.1f}"
+    def missing(v: Any) -> bool:
+        return v is None or (isinstance(v, float) and math.isnan(v))
+
+    env.filters["pct"] = lambda v: "" if missing(v) else f"{v:.1f}"
+    env.filters["share"] = lambda v: "*" if missing(v) else f"{v:.0f}"  # a published profile
     return env.get_template("audit.html").render(a=audit, label=label,
                                                  titles={m.id: m.title for m in audit.metrics},
                                                  screen_rows=screen_rows(audit))

@@ -19,6 +19,7 @@ from aimline.web.networks.api import router as networks_router
 from aimline.web.orgs.models import ApiToken
 from aimline.web.orgs.scope import scope_for
 from aimline.web.students.api import router as students_router
+from aimline.web.warehouse import PolicyRefused
 
 
 class Token(HttpBearer):
@@ -46,6 +47,11 @@ api.add_router("/", networks_router)
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> Any:
     return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)
+
+
+@api.exception_handler(PolicyRefused)
+def refused(request: HttpRequest, exc: PolicyRefused) -> Any:
+    return api.create_response(request, {"detail": str(exc)}, status=503)
 
 
 @api.exception_handler(PermissionDenied)

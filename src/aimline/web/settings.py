@@ -11,7 +11,9 @@ AIMLINE_BEHIND_PROXY   trust the proxy's X-Forwarded-Proto: https (default off)
 AIMLINE_HSTS_SECONDS   Strict-Transport-Security max-age (default 31536000 unless debug, 0 = off)
 AIMLINE_STATIC_MANIFEST hashed static file names, from `collectstatic` (`aimline serve` runs
                         it; default on unless AIMLINE_DEBUG=1)
-AIMLINE_MIN_N, AIMLINE_LOGIN_FAILURES  whole numbers (defaults 10 and 5)
+AIMLINE_MIN_N, AIMLINE_COMPLEMENTARY, AIMLINE_CODING  the suppression policy, shared with the
+                        CLI (`aimline.metrics.policy`; defaults 10 students, on, none)
+AIMLINE_LOGIN_FAILURES  whole number (default 5)
 
 Booleans take 1/0, true/false, yes/no, on/off; any other value stops start-up with a
 message naming the variable (`env.py`).
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from aimline.metrics.policy import Policy, PolicyError
 from aimline.web.env import env_bool, env_database, env_int, env_list, env_origins
 
 HOME = Path(os.environ.get("AIMLINE_HOME", ".")).resolve()
@@ -36,7 +39,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("AIMLINE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 WAREHOUSE = Path(os.environ.get("AIMLINE_WAREHOUSE", HOME / "aimline.duckdb"))
 UPLOADS = HOME / "uploads"
-MIN_N = env_int("AIMLINE_MIN_N", 10, minimum=1)
+try:  # one policy for every aggregate the site shows, the same the CLI computes with
+    SUPPRESSION = Policy.from_env()
+except PolicyError as e:
+    raise ImproperlyConfigured(str(e)) from None
+MIN_N = SUPPRESSION.min_n
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "aimline.web.orgs.scope.ScopeMiddleware",
+    "aimline.web.warehouse.PolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 AUTHENTICATION_BACKENDS = [
@@ -88,6 +96,7 @@ TEMPLATES = [{
         "django.template.context_processors.request",
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
+        "aimline.web.warehouse.suppression_context",
     ]},
 }]
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{HOME / 'site.sqlite3'}")}

@@ -6,6 +6,9 @@
   student outside scope is indistinguishable from one that does not exist: both raise
   Http404. Reads that many users share (a school's series, its district's rows) are
   cached per warehouse version *after* the scope check, in functions only `Reader` calls.
+- The stored indicators must have been suppressed under a policy at least as strong as
+  the site's (`settings.SUPPRESSION`); else every read of them raises `PolicyRefused`,
+  which pages and the API answer with 503 and how to recompute.
 - `system_connection()`: for the site's own jobs (organisation sync, rosters, the demo),
   which act for no user; it never shares the request connections.
 """
@@ -23,10 +26,12 @@ from typing import Any, TypeVar
 import duckdb
 import pandas as pd
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from aimline.metrics import engine, tables
 from aimline.metrics.ews import student_flags
+from aimline.metrics.policy import Policy
 from aimline.web.access import Net
 from aimline.web.networks.access import NETWORKS
 from aimline.web.orgs.scope import Scope
@@ -82,6 +87,61 @@ def system_connection(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConne
         yield con
     finally:
         con.close()
+
+
+class PolicyRefused(Exception):
+    """The warehouse's indicators were made under a weaker suppression policy than the
+    site's: nothing of them is served until they are recomputed."""
+
+
+@lru_cache(maxsize=8)
+def _policy_refusal(path: Path, _version: tuple[int, int], site: Policy) -> str | None:
+    """Why the stored indicators may not be served under the site's policy, or None."""
+    with connection(path) as con:
+        sets = engine.stored_policies(con)
+    weak = []
+    for metric, year, period, made in sets:
+        why = ["no recorded policy (made before suppression counted students)"] \
+            if made is None else made.weaker_than(site)
+        if why:
+            weak.append((metric, year, period, "; ".join(why)))
+    if not weak:
+        return None
+    years = sorted({y for _, y, _, _ in weak})
+    metric, year, period, why = weak[0]
+    return (f"{len(weak)} stored indicator set(s) were suppressed under a weaker policy than "
+            f"this site's ({site.describe()}): e.g. {metric} {year} by {period}: {why}. "
+            "Nothing is shown until they are recomputed: "
+            + "; ".join(f"aimline compute --year {y} --period year and --period month"
+                        for y in years)
+            + f" (with AIMLINE_MIN_N={site.min_n}), or load the data again on the site.")
+
+
+def require_policy(path: Path) -> None:
+    """Raise PolicyRefused when the stored indicators are weaker than the site's policy."""
+    why = _policy_refusal(path, version(path), settings.SUPPRESSION)
+    if why:
+        raise PolicyRefused(why)
+
+
+class PolicyMiddleware:
+    """Pages that read indicators stored under a weaker policy answer 503, saying why."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if isinstance(exc, PolicyRefused):
+            return render(request, "aimline/refused.html", {"why": str(exc)}, status=503)
+        return None
+
+
+def suppression_context(request: HttpRequest) -> dict[str, Any]:
+    """`suppression`: the site's policy, for every template that says what is hidden."""
+    return {"suppression": settings.SUPPRESSION}
 
 
 def in_list(column: str, values: Sequence[str]) -> tuple[str, list[str]]:
@@ -190,13 +250,27 @@ class Reader:
     def population_rows(self, schools: Sequence[str], *, metric: str, year: int,
                         group_type: str, group_value: str) -> list[dict[str, Any]]:
         """Each school's published row of one metric, school year and group (a target's
-        evidence; suppressed cells carry no counts); every school must be in scope."""
+        evidence); every school must be in scope. A suppressed cell's true counts come
+        under `hidden` (numerator, denominator, students), for `targets.evaluation.measure`
+        to add into the population's total and never to show."""
         if not set(schools) <= self.scope.aggregate_schools:
             raise Http404("no such schools")
         where, params = in_list("school_id", sorted(schools))
-        return records(_select(self.path, f"(scope = 'school' AND {where})", params,
+        rows = records(_select(self.path, f"(scope = 'school' AND {where})", params,
                                metric=metric, group_type=group_type,
                                group_value=group_value, period="year", year=year))
+        with connection(self.path) as con:
+            hidden = {} if not has_table(con, "suppressed_counts") else {
+                sid: (num, den, n) for sid, num, den, n in con.execute(
+                    f"""SELECT school_id, numerator, denominator, students
+                        FROM suppressed_counts WHERE scope = 'school' AND {where}
+                        AND metric = ? AND school_year = ? AND period = 'year'
+                        AND group_type = ? AND group_value = ?""",
+                    [*params, metric, year, group_type, group_value]).fetchall()}
+        for r in rows:
+            if r["suppressed"] and r["school_id"] in hidden:
+                r["hidden"] = hidden[r["school_id"]]
+        return rows
 
     def last_load(self) -> str:
         """When the warehouse was last loaded (ISO time; "" for none): the version of the
@@ -296,11 +370,12 @@ def _select(path: Path, units: str, params: list[Any], *, metric: str | None,
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     if not _years(path, version(path)):  # no indicators stored yet (cached per version)
         return pd.DataFrame(columns=engine.COLUMNS)
+    require_policy(path)
     with connection(path) as con:
         df = con.execute(sql, params + extra).df()
     # numerators and denominators of suppressed cells never leave the warehouse
     hide = df.suppressed.astype(bool)
-    for col in ("numerator", "denominator", "value"):
+    for col in ("numerator", "denominator", "value", "students"):
         df[col] = df[col].astype(float).where(~hide)
     return df
 

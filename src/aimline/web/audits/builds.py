@@ -54,7 +54,7 @@ def snapshot(built: report.Audit) -> dict[str, Any]:
 def build(a: EquityAudit) -> report.Audit:
     built = report.build(Path(settings.WAREHOUSE), a.year, lea=a.district.code,
                          schools=a.schools or None,
-                         min_n=settings.MIN_N, criteria=criteria_sets.SETS.get(a.criteria))
+                         policy=settings.SUPPRESSION, criteria=criteria_sets.SETS.get(a.criteria))
     recs: dict[str, list[str]] = {}
     for r in a.recommendations.all():
         recs.setdefault(r.school_id, []).append(

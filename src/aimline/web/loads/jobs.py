@@ -122,7 +122,7 @@ def run(job: LoadJob, warehouse: Path | None = None) -> LoadJob:
                 _step(job, f"Computing {period} indicators for {year}",
                       30 + int(65 * (2 * i + j) / (2 * len(loaded))))
                 engine.store(engine.compute(work, year, period=period,  # type: ignore[arg-type]
-                                            min_n=settings.MIN_N), work)
+                                            suppress=False), work, settings.SUPPRESSION)
         work.replace(warehouse)  # atomic: readers see the old file or the new one
         # from here the data is live: the job is done whatever follows, and says so
         job.status, job.progress = LoadJob.DONE, 100

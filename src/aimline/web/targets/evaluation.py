@@ -29,21 +29,37 @@ class Measured:
 
 def measure(rows: list[dict[str, Any]], schools: list[str], *, min_n: int) -> Measured:
     """Sum numerators and denominators over `schools` (counts first, the rate last; rates
-    are never averaged). Every school needs a published cell: a suppressed or missing one
-    cannot be added in, so the population has no value (insufficient data)."""
+    are never averaged), on true counts: a school whose own cell is suppressed is added in
+    from its `hidden` counts, so a small school is not silently dropped. The total is
+    published only when it stands on at least `min_n` students and cannot be subtracted
+    back into a suppressed cell: a lone suppressed school is refused, several must hold at
+    least `min_n` students between them.
+    The evidence shows each school's published cell only."""
     by_school = {r["school_id"]: r for r in rows}
     evidence = [{"school_id": s, **{k: by_school.get(s, {}).get(k) for k in
                                     ("numerator", "denominator", "suppressed", "display")}}
                 for s in schools]
-    hidden = [e["school_id"] for e in evidence if e["denominator"] is None]
-    if hidden:
+    missing = [s for s in schools if s not in by_school or (
+        by_school[s]["denominator"] is None and "hidden" not in by_school[s])]
+    if missing:
         return Measured(None, None, None, evidence,
-                        f"no published count for school(s) {', '.join(hidden)} (suppressed "
-                        "or not computed)")
-    num = sum(float(e["numerator"]) for e in evidence)
-    den = sum(float(e["denominator"]) for e in evidence)
-    if den < min_n:
-        return Measured(None, num, den, evidence, f"fewer than {min_n} in the population")
+                        f"no count for school(s) {', '.join(missing)} (not computed)")
+    counts = [by_school[s]["hidden"] if "hidden" in by_school[s] else
+              (by_school[s]["numerator"], by_school[s]["denominator"],
+               by_school[s].get("students")) for s in schools]
+    num = sum(float(c[0]) for c in counts)
+    den = sum(float(c[1]) for c in counts)
+    people = sum(float(c[2] or 0) for c in counts)
+    hidden = [s for s in schools if "hidden" in by_school[s]]
+    hidden_people = sum(float(by_school[s]["hidden"][2] or 0) for s in hidden)
+    if people < min_n:
+        return Measured(None, None, None, evidence,
+                        f"fewer than {min_n} students in the population")
+    if len(hidden) == 1 or 0 < hidden_people < min_n:
+        return Measured(None, None, None, evidence,
+                        f"school(s) {', '.join(hidden)} have suppressed cells, and the "
+                        "total would reveal them (more schools, or fewer than "
+                        f"{min_n} students hidden between them)")
     return Measured(round(100 * num / den, 1), num, den, evidence)
 
 
