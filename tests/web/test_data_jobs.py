@@ -152,7 +152,9 @@ def test_a_roster_feed_alone_is_imported_but_not_loadable(own_warehouse: Path,
     job = upload_as(REALDATA / "oneroster" / "moodle_enrol_oneroster_fixtures" /
                     "oneroster_test_data", "oneroster")
     assert job.status == LoadJob.FAILED
-    assert any("required table is missing" in p["rule"] for p in job.problems)
+    # the warehouse has the tables the feed lacks (a table is required only where it does
+    # not), but the feed's own rows are incomplete: no district, grades or credits
+    assert any("required value is missing" in p["rule"] for p in job.problems)
     assert job.import_report["tables"]["students"] == 1  # imported, then refused by load
     page = client_for("analyst").get(f"/data/jobs/{job.pk}/").content.decode()
     assert "Not filled from this source" in page and "OneRoster has no attendance" in page
@@ -184,3 +186,43 @@ def test_a_job_that_fails_after_the_swap_is_done_with_the_step_to_rerun(
     assert digest(own_warehouse) != before  # the load is live
     assert job.status == LoadJob.DONE and job.progress == 100
     assert "roster service down" in job.message and "aimline site rosters" in job.message
+
+
+def test_a_job_loads_only_its_own_district(own_warehouse: Path, district: Path,
+                                           tmp_path: Path) -> None:
+    from tests.data.test_reach import other_district
+
+    before = digest(own_warehouse)
+    job = upload(other_district(district, tmp_path / "b"))  # sent as Aimline Unified's
+    assert job.status == LoadJob.FAILED
+    assert "holds district(s) 0900009, not only 0100001" in job.message
+    assert "Nothing was loaded" in job.message and digest(own_warehouse) == before
+
+
+def test_a_window_job_replaces_that_week_only(own_warehouse: Path, tmp_path: Path) -> None:
+    week = tmp_path / "week"
+    week.mkdir()
+    with duckdb.connect(str(own_warehouse), read_only=True) as con:
+        con.execute("""COPY (SELECT * FROM attendance_events WHERE school_id NOT LIKE 'X%'
+                       AND date BETWEEN '2026-01-05' AND '2026-01-09' LIMIT 5)
+                       TO '{}' (HEADER)""".format(week / "attendance_events.csv"))
+        other_days, = con.execute("SELECT count(*) FROM attendance_events WHERE date NOT "
+                                  "BETWEEN '2026-01-05' AND '2026-01-09'").fetchone()
+    c = client_for("analyst")
+    r = c.post("/data/", {"district": _district_pk(), "upload": zipped(week),
+                          "window_from": "2026-01-05", "window_to": "2026-01-09"})
+    assert r.status_code == 302
+    assert jobs.work_once()
+    job = LoadJob.objects.latest("created_at")
+    assert job.status == LoadJob.DONE, job.message
+    assert "the days 2026-01-05 to 2026-01-09" in c.get(r["Location"]).content.decode()
+    with duckdb.connect(str(own_warehouse), read_only=True) as con:
+        week_n, = con.execute("SELECT count(*) FROM attendance_events WHERE school_id NOT "
+                              "LIKE 'X%' AND date BETWEEN '2026-01-05' AND '2026-01-09'"
+                              ).fetchone()
+        rest, = con.execute("SELECT count(*) FROM attendance_events WHERE date NOT "
+                            "BETWEEN '2026-01-05' AND '2026-01-09'").fetchone()
+    assert (week_n, rest) == (5, other_days)
+    r = c.post("/data/", {"district": _district_pk(), "upload": zipped(week),
+                          "window_from": "2026-01-09", "window_to": "2026-01-05"})
+    assert r.status_code == 400 and "ends before it starts" in r.content.decode()

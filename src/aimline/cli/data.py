@@ -3,6 +3,7 @@ prints."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -119,13 +120,26 @@ def load(
     folder: Annotated[Path, typer.Argument(help="Extract folder (one file per table)")],
     warehouse: WarehouseOpt = None,
     show: Annotated[int, typer.Option(help="Problems to list when invalid")] = 50,
+    start: Annotated[dt.datetime | None, typer.Option(
+        "--from", formats=["%Y-%m-%d"], help="First day of a window load (YYYY-MM-DD)")] = None,
+    end: Annotated[dt.datetime | None, typer.Option(
+        "--to", formats=["%Y-%m-%d"], help="Last day of a window load")] = None,
 ) -> None:
-    """Validate, then load all tables in one transaction (all rows or none).
+    """Validate against the extract plus the warehouse, then load in one transaction (all
+    rows or none).
 
-    School years in the extract replace the same years in the warehouse.
-    Example: aimline load district/ --warehouse aimline.duckdb
+    The extract's districts and school years replace the same districts' years; other
+    districts are untouched. With --from/--to only the window's absences and discipline
+    are replaced and every other table is upserted by key ("this week's data").
+    Example: aimline load week/ --from 2026-01-05 --to 2026-01-09
     """
     path = wh.resolve(warehouse)
+    if (start is None) != (end is None):
+        fail("a window load needs both --from and --to")
+    try:
+        window = data.Window(start.date(), end.date()) if start and end else None
+    except data.DataError as e:
+        fail(str(e))
     with bar() as progress:
         task = progress.add_task("Validating", total=None)
 
@@ -133,14 +147,19 @@ def load(
             progress.update(task, description=f"Loading {table}", advance=1)
 
         try:
-            _, result = data.load(folder, path, progress=step)
+            _, result = data.load(folder, path, progress=step, window=window)
         except data.ValidationFailed as e:
             progress.stop()
             print_report(e.report, show)
             fail(f"{e.report.total:,} problem(s); the warehouse {path} was not changed.")
-        except (FileNotFoundError, data.DataError) as e:
+        except FileNotFoundError as e:
             fail(str(e))
-    t = Table(title=f"Loaded into {path} (school years {', '.join(map(str, result.school_years))})")
+        except data.DataError as e:
+            progress.stop()
+            fail(f"{e} The warehouse {path} was not changed.")
+    what = f"the window {window}" if window else \
+        f"school years {', '.join(map(str, result.school_years))}"
+    t = Table(title=f"Loaded into {path}: {what} of district(s) {', '.join(result.districts)}")
     for col in ("table", "rows loaded", "rows replaced"):
         t.add_column(col, justify="left" if col == "table" else "right")
     for name, n in result.rows.items():
@@ -157,10 +176,13 @@ def info(warehouse: WarehouseOpt = None,
         tables, log = wh.summary(path)
     except wh.WarehouseError as e:
         fail(str(e))
+    written = wh.sources(path)
     if as_json:
         print(json.dumps({"warehouse": str(path), "tables": [t.__dict__ for t in tables],
                           "loads": [{"loaded_at": str(r[0]), "source": r[1], "school_years": r[2]}
-                                    for r in log]}, indent=2))
+                                    for r in log],
+                          "sources": [{**w.__dict__, "loaded_at": str(w.loaded_at)}
+                                      for w in written]}, indent=2))
         return
     t = Table(title=f"Warehouse {path}")
     for col in ("table", "rows", "school years"):
@@ -175,3 +197,11 @@ def info(warehouse: WarehouseOpt = None,
         for loaded_at, source, years, _ in log:
             lt.add_row(f"{loaded_at:%Y-%m-%d %H:%M:%S}", source, ", ".join(map(str, years)))
         console.print(lt)
+    if written:
+        st = Table(title="Which source last wrote each table, by district and school year")
+        for col in ("district", "year", "table", "source", "loaded at (UTC)", "window"):
+            st.add_column(col)
+        for w in written:
+            st.add_row(w.lea_id, "" if w.school_year is None else str(w.school_year), w.table,
+                       w.source, f"{w.loaded_at:%Y-%m-%d %H:%M:%S}", w.window)
+        console.print(st)

@@ -36,7 +36,8 @@ def load(folder: Path, warehouse: Path, *, limit: int = 1000,
 
     Raises ValidationFailed or DataError (and writes nothing) when any rule is broken.
     """
-    report, con = validate(folder, limit=limit, warehouse=warehouse, window=window)
+    report, con = validate(folder, limit=limit, warehouse=warehouse, window=window,
+                           districts=districts)
     try:
         if not report.ok:
             raise ValidationFailed(report)

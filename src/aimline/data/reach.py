@@ -127,7 +127,7 @@ def check_districts(con: duckdb.DuckDBPyConnection, staged: list[str], leas: lis
             f"{len(found)} id(s) of the extract belong to another district in the warehouse: "
             f"{'; '.join(found)}. Ids are not qualified by district: give each district's "
             "ids a prefix in its export, or load the districts together with shared (state) "
-            "ids (docs/data-format.md, Several districts). Nothing was loaded.")
+            "ids (docs/data-format.md, Several districts).")
 
 
 def replaced_rows(t: Table, window: Window | None) -> tuple[str, list[object]]:

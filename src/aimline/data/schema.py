@@ -264,6 +264,7 @@ TABLES: tuple[Table, ...] = (
             Column("credits", "decimal", "Credits for the full course", minimum=0, maximum=10),
         ),
         primary_key=("course_id",),
+        required=False,  # records may come from another source (a partial load)
     ),
     Table(
         "enrollments", "Enrollment spans. exit_date is the last day enrolled; empty = end of year.",
@@ -309,6 +310,7 @@ TABLES: tuple[Table, ...] = (
         primary_key=("student_id", "school_id", "date", "category"),
         references=(_ref("student_id", "students"), _ref("school_id", "schools")),
         year_column="school_year",
+        required=False,  # records may come from another source (a partial load)
     ),
     Table(
         "course_marks", "Final marks per course and term.",
@@ -328,6 +330,7 @@ TABLES: tuple[Table, ...] = (
         references=(_ref("student_id", "students"), _ref("school_id", "schools"),
                     _ref("course_id", "courses")),
         year_column="school_year",
+        required=False,  # records may come from another source (a partial load)
     ),
     Table(
         "discipline_actions", "Disciplinary actions, one row per incident × student × action.",
@@ -344,6 +347,7 @@ TABLES: tuple[Table, ...] = (
         primary_key=("incident_id", "student_id", "action"),
         references=(_ref("student_id", "students"), _ref("school_id", "schools")),
         year_column="school_year",
+        required=False,  # records may come from another source (a partial load)
     ),
     Table(
         "assessment_results", "State assessment results.",
@@ -363,6 +367,7 @@ TABLES: tuple[Table, ...] = (
         primary_key=("student_id", "school_year", "assessment", "subject"),
         references=(_ref("student_id", "students"), _ref("school_id", "schools")),
         year_column="school_year",
+        required=False,  # records may come from another source (a partial load)
     ),
     Table(
         "cohort_outcomes", "Four-year graduation cohort outcomes (ACGR).",

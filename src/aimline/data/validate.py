@@ -29,6 +29,7 @@ from aimline.data.schema import (
     ABSENCE_CATEGORIES,
     FAILING_MARKS,
     GRADE_LEVELS,
+    TABLE_BY_NAME,
     TABLES,
     Column,
     Table,
@@ -98,7 +99,7 @@ def _typed(c: Column) -> str:
 
 class Validator:
     def __init__(self, folder: Path, con: duckdb.DuckDBPyConnection, limit: int,
-                 window: Window | None = None) -> None:
+                 window: Window | None = None, districts: set[str] | None = None) -> None:
         self.folder = folder
         self.con = con
         self.report = Report(limit=limit)
@@ -106,6 +107,7 @@ class Validator:
         self.staged: set[str] = set()
         self.absent: list[Table] = []  # required tables the extract lacks
         self.window = window
+        self.districts = districts
         self.kept: set[str] = set()  # tables the warehouse has rows of, after the load
 
     # -- running a check -------------------------------------------------------------------
@@ -164,8 +166,10 @@ class Validator:
     # -- pass 3 --------------------------------------------------------------------------------
     def combine(self) -> None:
         """Views `all_<table>`: the extract's rows plus the warehouse rows this load keeps
-        (for tables the rules read across), and the required tables neither has."""
+        (for tables the rules read across), and the required tables neither has. First of
+        all, an extract reaching another district is refused (`reach.DistrictError`)."""
         leas = reach.prepare(self.con, sorted(self.staged))
+        reach.check_districts(self.con, sorted(self.staged), leas, self.districts)
         for t in TABLES:
             where, params = reach.replaced_rows(t, self.window)
             cols = ", ".join(f'"{c}"' for c in t.column_names)
@@ -174,7 +178,7 @@ class Validator:
                 kept += f" WHERE NOT ({where})"
                 sql = f"SELECT {ROW}, {cols} FROM stg_{t.name} UNION ALL {kept}"
             else:
-                sql = kept
+                sql, params = kept, []
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE all_{t.name} AS {sql}", params)
             if self.con.execute(f"SELECT count(*) FROM all_{t.name}").fetchone()[0]:
                 self.kept.add(t.name)
@@ -193,8 +197,11 @@ class Validator:
                 continue
             self._check_key(t)
             for ref in t.references:
+                # against the extract's file (if it staged), else the warehouse's rows; a
+                # required target that neither has is one problem above, not one per row
                 if (ref.target in self.files and f"raw_{ref.target}" in self._tables()) \
-                        or (ref.target not in self.files and ref.target in self.kept):
+                        or (ref.target not in self.files and (
+                            ref.target in self.kept or not TABLE_BY_NAME[ref.target].required)):
                     self._check_reference(t, ref.columns, ref.target, ref.target_columns)
             for col in YEAR_DATES.get(t.name, ()):
                 self.check(t.name, f"""
@@ -356,8 +363,8 @@ def connect(memory_limit: str = "4GB") -> duckdb.DuckDBPyConnection:
 
 
 def validate(folder: Path, con: duckdb.DuckDBPyConnection | None = None, *, limit: int = 1000,
-             warehouse: Path | None = None, window: Window | None = None
-             ) -> tuple[Report, duckdb.DuckDBPyConnection]:
+             warehouse: Path | None = None, window: Window | None = None,
+             districts: set[str] | None = None) -> tuple[Report, duckdb.DuckDBPyConnection]:
     """Check every file in `folder`, against the `warehouse` it is for when given (the
     extract plus what the warehouse keeps); returns the report and the connection holding
     the typed staging tables (stg_<table>), ready for `warehouse.load_staged`."""
@@ -365,10 +372,14 @@ def validate(folder: Path, con: duckdb.DuckDBPyConnection | None = None, *, limi
         raise FileNotFoundError(f"{folder}: no such folder (an extract is a folder with one "
                                 "file per table, e.g. schools.csv)")
     con = con or connect()
-    v = Validator(folder, con, limit, window)
-    v.stage_all()
-    with base(con, warehouse):
-        v.check_relations()
+    v = Validator(folder, con, limit, window, districts)
+    try:
+        v.stage_all()
+        with base(con, warehouse):
+            v.check_relations()
+    except BaseException:
+        con.close()
+        raise
     return v.report, con
 
 

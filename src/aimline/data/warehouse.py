@@ -32,7 +32,7 @@ import duckdb
 from aimline.data import reach
 from aimline.data.problems import DataError
 from aimline.data.reach import Window
-from aimline.data.schema import TABLES, Table
+from aimline.data.schema import TABLES, Table, school_year_of
 
 DEFAULT_PATH = Path("aimline.duckdb")
 LOG_TABLE = "load_log"
@@ -150,14 +150,23 @@ def load_staged(con: duckdb.DuckDBPyConnection, staged: list[str], path: Path, *
 
 def _record_writes(con: duckdb.DuckDBPyConnection, t: Table, now: dt.datetime, source: str,
                    window: Window | None) -> None:
-    """One load_writes row per district (and school year) the table's rows came in for."""
+    """One load_writes row per district (and school year) the load wrote the table for,
+    with its row count: 0 says "loaded, and none" (no suspensions), which the metrics
+    tell apart from "not loaded" (`engine`)."""
     span = [window.start, window.end] if window else [None, None]
-    if "school_id" in t.column_names:
-        year = t.year_column or "NULL::INTEGER"
-        con.execute(f"""INSERT INTO wh.{WRITES_TABLE} SELECT ?, ?, ?, sl.lea_id, {year}, ?, ?,
-                        count(*) FROM stg_{t.name} s JOIN _school_lea sl USING (school_id)
-                        GROUP BY ALL""", [now, source, t.name, *span])
-    else:  # leas, students, courses: the extract's districts
+    if t.year_column:
+        years = ("SELECT lea_id, school_year FROM _pairs" if window is None else
+                 "SELECT lea_id, y AS school_year FROM _leas, (SELECT unnest(?) AS y)")
+        con.execute(f"""INSERT INTO wh.{WRITES_TABLE}
+            SELECT ?, ?, ?, p.lea_id, p.school_year, ?, ?, coalesce(n.rows, 0)
+            FROM ({years}) p LEFT JOIN (
+                SELECT sl.lea_id, s.{t.year_column} AS school_year, count(*) AS rows
+                FROM stg_{t.name} s JOIN _school_lea sl USING (school_id) GROUP BY ALL) n
+              USING (lea_id, school_year)""",
+                    [now, source, t.name, *span]
+                    + ([] if window is None else [sorted({school_year_of(window.start),
+                                                          school_year_of(window.end)})]))
+    else:  # leas, schools, students, courses, cohorts: the extract's districts
         n = con.execute(f"SELECT count(*) FROM stg_{t.name}").fetchone()[0]
         con.execute(f"""INSERT INTO wh.{WRITES_TABLE} SELECT ?, ?, ?, lea_id, NULL, ?, ?, ?
                         FROM _leas""", [now, source, t.name, *span, n])
@@ -208,3 +217,33 @@ def summary(path: Path) -> tuple[list[TableSummary], list[tuple]]:
         return out, log
     finally:
         con.close()
+
+
+@dataclass
+class Written:
+    """Which load last wrote a table for one district and school year (None: no year)."""
+
+    table: str
+    lea_id: str
+    school_year: int | None
+    source: str
+    loaded_at: dt.datetime
+    window: str  # "" for a full load
+
+
+def sources(path: Path) -> list[Written]:
+    """The latest load of each table for each district and school year."""
+    con = connect(path)
+    try:
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?",
+                           [WRITES_TABLE]).fetchone()[0]:
+            return []
+        rows = con.execute(f"""
+            SELECT table_name, lea_id, school_year,
+                   arg_max(source, loaded_at), max(loaded_at),
+                   arg_max(coalesce(window_from || ' to ' || window_to, ''), loaded_at)
+            FROM {WRITES_TABLE} GROUP BY ALL
+            ORDER BY lea_id, school_year NULLS FIRST, table_name""").fetchall()
+    finally:
+        con.close()
+    return [Written(*r) for r in rows]

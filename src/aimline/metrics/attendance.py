@@ -117,6 +117,7 @@ def _tier(tier: str):
 
 ATTENDANCE_PERIODS: tuple[Period, ...] = ("year", "month", "week")
 PARTIAL = {"partial_day_threshold": None}
+NEEDS = ("attendance_events",)
 
 METRICS: tuple[Metric, ...] = (
     Metric(
@@ -128,7 +129,7 @@ METRICS: tuple[Metric, ...] = (
                    "dividing (a student enrolled longer weighs more).",
         source="Average daily attendance as states compute it; Attendance Works",
         units=_attendance_rate, periods=ATTENDANCE_PERIODS, options=dict(PARTIAL),
-        additive=True),
+        additive=True, needs=NEEDS),
     Metric(
         id="chronic_absence", title="Chronically absent (%)", unit="percent",
         higher_is_better=False,
@@ -140,7 +141,7 @@ METRICS: tuple[Metric, ...] = (
                    "each (and once, with summed days, in the district row).",
         source="EDFacts FS195 / DG814 (chronic absenteeism), U.S. Department of Education",
         units=_chronic, periods=ATTENDANCE_PERIODS,
-        options={"threshold_pct": 10, "min_days": 10, **PARTIAL}),
+        options={"threshold_pct": 10, "min_days": 10, **PARTIAL}, needs=NEEDS),
     *[Metric(
         id=f"attendance_tier_{tier}", title=f"Attendance tier: {tier.replace('_', ' ')} (%)",
         unit="percent", higher_is_better=tier == "satisfactory",
@@ -150,7 +151,8 @@ METRICS: tuple[Metric, ...] = (
                    f"tier: absent {_range} of days enrolled.",
         source="Attendance Works, 'Attendance tiers' (satisfactory < 5%, at risk 5-<10%, "
                "moderate chronic 10-<20%, severe chronic >= 20%)",
-        units=_tier(tier), periods=ATTENDANCE_PERIODS, options={"min_days": 10, **PARTIAL})
+        units=_tier(tier), periods=ATTENDANCE_PERIODS, options={"min_days": 10, **PARTIAL},
+        needs=NEEDS)
       for tier, _range in (("satisfactory", "below 5%"), ("at_risk", "5% to under 10%"),
                            ("moderate", "10% to under 20%"), ("severe", "20% or more"))],
 )

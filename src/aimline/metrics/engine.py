@@ -92,6 +92,24 @@ def connect(engine: str, warehouse: Path) -> Iterator[Any]:
 SCOPES = ("school", "district")
 
 
+def covered(warehouse: Path, table: str, year: int) -> set[str]:
+    """The districts whose `table` holds `year`: loaded (`load_writes`, even with no row:
+    a district without suspensions) or, for warehouses older than that log, with rows."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        out = {r[0] for r in con.execute(
+            f"""SELECT DISTINCT s.lea_id FROM "{table}" t JOIN schools s USING (school_id)
+                WHERE t.school_year = ?""", [year]).fetchall()}
+        if "load_writes" in have:
+            out |= {r[0] for r in con.execute(
+                "SELECT DISTINCT lea_id FROM load_writes WHERE table_name = ? AND "
+                "school_year = ?", [table, year]).fetchall()}
+        return out
+    finally:
+        con.close()
+
+
 def _expression(metric: catalog.Metric, t: tables.Tables, period: Period,
                 options: dict[str, Any], scopes: Sequence[str] = SCOPES) -> ibis.Table:
     parts = []
@@ -139,8 +157,18 @@ def compute(warehouse: Path, year: int, *, metrics: Sequence[str] | None = None,
             frames.append(con.execute(_expression(m, t, period, (options or {}).get(m.id, {}),
                                                   scopes)))
         leas = con.execute(tables.unbound("schools").select("school_id", "lea_id"))
-    return finish(pd.concat(frames, ignore_index=True), year, period, leas, chosen,
-                  policy=policy if suppress else None)
+    df = finish(pd.concat(frames, ignore_index=True), year, period, leas, chosen,
+                policy=policy if suppress else None)
+    needs = {n for m in chosen for n in m.needs}
+    have = {n: covered(warehouse, n, year) for n in needs}
+    measured = pd.Series(True, index=df.index)
+    for m in chosen:
+        if m.needs:
+            ok = set.intersection(*(have[n] for n in m.needs))
+            measured &= (df.metric != m.id) | df.lea_id.isin(ok)
+    out = df[measured].reset_index(drop=True)
+    out.attrs = df.attrs
+    return out
 
 
 def finish(raw: pd.DataFrame, year: int, period: Period, leas: pd.DataFrame,
@@ -191,7 +219,7 @@ def store(raw: pd.DataFrame, warehouse: Path, policy: Policy) -> pd.DataFrame:
     if raw.attrs.get("policy") is not None or raw["suppressed"].any():
         raise WarehouseError("store takes unsuppressed rows (compute(..., suppress=False))")
     df = apply_suppression(raw, policy)
-    counts = raw.loc[df.suppressed, KEY + ["numerator", "denominator", "students"]]
+    counts = raw.loc[df.suppressed, [*KEY, "numerator", "denominator", "students"]]
     con = duckdb.connect(str(warehouse))
     try:
         con.register("incoming", df[COLUMNS])

@@ -63,5 +63,6 @@ METRICS: tuple[Metric, ...] = tuple(
                    "student are listed by `aimline students flags`.",
         source="Balfanz, Herzog & Mac Iver 2007, Educational Psychologist 42(4); "
                "Everyone Graduates Center early-warning indicators",
-        units=_flag_count(k), options={"attendance_below_pct": 90})
+        units=_flag_count(k), options={"attendance_below_pct": 90},
+        needs=("attendance_events", "discipline_actions", "course_marks"))
     for k in range(4))

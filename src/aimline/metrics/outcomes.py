@@ -122,7 +122,8 @@ METRICS: tuple[Metric, ...] = (
                    "than one semester F in a core course (ELA, math, science, social "
                    "studies) by the end of 9th grade.",
         source="UChicago Consortium on School Research, Allensworth & Easton 2005",
-        units=_on_track, options={"min_credits": 5.0, "max_core_semester_fs": 1}),
+        units=_on_track, options={"min_credits": 5.0, "max_core_semester_fs": 1},
+        needs=("course_marks",)),
     Metric(
         id="suspension", title="Suspended out of school (%)", unit="percent",
         higher_is_better=False,
@@ -131,7 +132,7 @@ METRICS: tuple[Metric, ...] = (
         definition="Share of enrolled students who received one or more out-of-school "
                    "suspensions.",
         source="Civil Rights Data Collection (CRDC), U.S. Department of Education",
-        units=_suspension),
+        units=_suspension, needs=("discipline_actions",)),
     Metric(
         id="suspensions_per_100", title="Out-of-school suspensions per 100 students",
         unit="per_100", higher_is_better=False,
@@ -139,7 +140,8 @@ METRICS: tuple[Metric, ...] = (
         definition="Out-of-school suspension actions per 100 enrolled students (a student "
                    "suspended twice counts twice).",
         source="CRDC; Losen & Martinez 2013 (suspensions per 100 students)",
-        units=lambda t, grain, period: _suspension(t, grain, period, per_100=True)),
+        units=lambda t, grain, period: _suspension(t, grain, period, per_100=True),
+        needs=("discipline_actions",)),
     *[Metric(
         id=f"proficiency_{subject}", title=f"Proficient in {label} (%)", unit="percent",
         higher_is_better=True,

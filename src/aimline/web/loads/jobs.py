@@ -107,13 +107,18 @@ def run(job: LoadJob, warehouse: Path | None = None) -> LoadJob:
             job.import_report = report.as_dict()
             source = extract
         _step(job, "Validating and loading the extract", 10)
-        try:
-            _, result = data.load(source, work)
+        window = data.Window(job.window_from, job.window_to) \
+            if job.window_from and job.window_to else None
+        try:  # a district's job loads its own district only
+            _, result = data.load(source, work, window=window, districts={job.district.code})
         except data.ValidationFailed as e:
             job.problems = [asdict(p) for p in e.report.sorted_problems()[:500]]
             job.problem_count = e.report.total
             job.status, job.message = LoadJob.FAILED, (
                 f"{e.report.total:,} problems: nothing was loaded")
+            return job
+        except data.DataError as e:
+            job.status, job.message = LoadJob.FAILED, f"{e} Nothing was loaded."
             return job
         years = engine.years_in(work)
         loaded = sorted(set(result.school_years) or set(years))

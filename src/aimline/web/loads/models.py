@@ -24,6 +24,9 @@ class LoadJob(models.Model):
     district = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=500, help_text="the extract folder")
     source_format = models.CharField(max_length=12, choices=FORMATS, default=CANONICAL)
+    window_from = models.DateField(null=True, blank=True,
+                                   help_text="a window load: its first day (data.Window)")
+    window_to = models.DateField(null=True, blank=True, help_text="…and its last day")
     import_report = models.JSONField(default=dict, blank=True,
                                      help_text="what the importer read, used and dropped")
     status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED, db_index=True)

@@ -25,6 +25,12 @@ class LoadForm(forms.Form):
     upload = forms.FileField(required=False, help_text="The folder, zipped")
     path = forms.CharField(required=False, max_length=500,
                            help_text="…or a folder on the server")
+    window_from = forms.DateField(
+        required=False, label="Only the days from", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="A window load (\u201cthis week's data\u201d): the absences and discipline of "
+                  "these days are replaced, everything else is updated by key")
+    window_to = forms.DateField(required=False, label="to",
+                                widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: object, districts: frozenset[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -37,6 +43,11 @@ class LoadForm(forms.Form):
             raise forms.ValidationError("Upload a zipped extract or give a folder, not both.")
         if data.get("path") and not Path(data["path"]).is_dir():
             raise forms.ValidationError(f"{data['path']} is not a folder on the server.")
+        start, end = data.get("window_from"), data.get("window_to")
+        if (start is None) != (end is None):
+            raise forms.ValidationError("A window needs its first and its last day.")
+        if start and end and end < start:
+            raise forms.ValidationError("The window ends before it starts.")
         return data
 
 
@@ -71,7 +82,9 @@ def data_page(request: HttpRequest) -> HttpResponse:
             job = LoadJob.objects.create(created_by=request.user, source=source,
                                          district=form.cleaned_data["district"],
                                          source_format=form.cleaned_data["source_format"]
-                                         or LoadJob.CANONICAL)
+                                         or LoadJob.CANONICAL,
+                                         window_from=form.cleaned_data["window_from"],
+                                         window_to=form.cleaned_data["window_to"])
             return redirect("job", pk=job.pk)
     return render(request, "loads/data.html", {"form": form, "jobs": _jobs(request)[:20]},
                   status=400 if request.method == "POST" else 200)
