@@ -9,7 +9,7 @@ DEMO := demo
 # the site tests run a second time on PostgreSQL when a server answers (CI machines have one)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: venv demo test lint bench docs screenshots clean
+.PHONY: venv demo test lint bench docs screenshots clean example-grand-bend
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -47,6 +47,23 @@ test: $(TEST_STAMP)
 	  echo "Site tests again on PostgreSQL ($(PG_URL))"; \
 	  DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:cacheprovider tests/web; \
 	else echo "No PostgreSQL at $(PG_URL): site tests ran on SQLite only"; fi
+
+# Grand Bend ISD from two real sources: the Ed-Fi ODS table export by a SIS mapping, then
+# the Ed-Fi XML sample's attendance, discipline, staff and rosters on top
+SHARED ?= ../shared
+GB := examples/grand-bend
+GB_WH := $(GB)/aimline.duckdb
+example-grand-bend: $(STAMP)
+	rm -rf $(GB)/build $(GB_WH)
+	$(BIN)/aimline import sis $(SHARED)/realdata/edfi/grand_bend_ods --mapping $(GB)/mapping.yaml \
+	  --out $(GB)/build/ods
+	$(BIN)/aimline load $(GB)/build/ods --warehouse $(GB_WH)
+	$(BIN)/aimline import edfi $(SHARED)/realdata/edfi/grand_bend --out $(GB)/build/edfi
+	$(BIN)/aimline load $(GB)/build/edfi --warehouse $(GB_WH) --only attendance_events \
+	  --only discipline_actions --only staff_assignments --only section_rosters
+	for p in year month; do $(BIN)/aimline compute --year 2022 --period $$p \
+	  --warehouse $(GB_WH) || exit 1; done
+	$(BIN)/aimline info --warehouse $(GB_WH)
 
 screenshots: $(TEST_STAMP)
 	AIMLINE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/web/test_browser.py

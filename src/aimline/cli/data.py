@@ -124,6 +124,8 @@ def load(
         "--from", formats=["%Y-%m-%d"], help="First day of a window load (YYYY-MM-DD)")] = None,
     end: Annotated[dt.datetime | None, typer.Option(
         "--to", formats=["%Y-%m-%d"], help="Last day of a window load")] = None,
+    only: Annotated[list[str] | None, typer.Option(
+        "--only", help="Load only this table of the extract; repeat")] = None,
 ) -> None:
     """Validate against the extract plus the warehouse, then load in one transaction (all
     rows or none).
@@ -147,7 +149,8 @@ def load(
             progress.update(task, description=f"Loading {table}", advance=1)
 
         try:
-            _, result = data.load(folder, path, progress=step, window=window)
+            report, result = data.load(folder, path, progress=step, window=window,
+                                       only=set(only) if only else None)
         except data.ValidationFailed as e:
             progress.stop()
             print_report(e.report, show)
@@ -165,6 +168,8 @@ def load(
     for name, n in result.rows.items():
         t.add_row(name, f"{n:,}", f"{result.replaced.get(name, 0):,}")
     console.print(t)
+    for note in report.notes:
+        console.print(f"[yellow]note:[/] {escape(note)}")
 
 
 @app.command()
@@ -198,10 +203,12 @@ def info(warehouse: WarehouseOpt = None,
             lt.add_row(f"{loaded_at:%Y-%m-%d %H:%M:%S}", source, ", ".join(map(str, years)))
         console.print(lt)
     if written:
+        windows = any(w.window for w in written)
         st = Table(title="Which source last wrote each table, by district and school year")
-        for col in ("district", "year", "table", "source", "loaded at (UTC)", "window"):
-            st.add_column(col)
+        for col in ("district", "year", "table", "rows", "source", *(["window"] * windows)):
+            st.add_column(col, justify="right" if col == "rows" else "left",
+                          no_wrap=col != "source", overflow="fold")
         for w in written:
             st.add_row(w.lea_id, "" if w.school_year is None else str(w.school_year), w.table,
-                       w.source, f"{w.loaded_at:%Y-%m-%d %H:%M:%S}", w.window)
+                       f"{w.rows:,}", w.source, *([w.window] * windows))
         console.print(st)

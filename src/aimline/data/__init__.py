@@ -29,15 +29,18 @@ def check(folder: Path, *, limit: int = 1000) -> Report:
 
 def load(folder: Path, warehouse: Path, *, limit: int = 1000,
          progress: Callable[[str], None] | None = None, window: Window | None = None,
-         districts: set[str] | None = None) -> tuple[Report, LoadResult]:
+         districts: set[str] | None = None, only: set[str] | None = None
+         ) -> tuple[Report, LoadResult]:
     """Validate `folder` against itself and the warehouse, then load it into `warehouse`
     in one transaction: its (district, year) pairs, or only `window`'s days
-    (`aimline.data.reach`). `districts`: the only districts it may hold.
+    (`aimline.data.reach`). `districts`: the only districts it may hold. `only`: the
+    extract's tables to load (another source's tables on top: Ed-Fi attendance on a
+    SIS's enrollments), the others left alone.
 
     Raises ValidationFailed or DataError (and writes nothing) when any rule is broken.
     """
     report, con = validate(folder, limit=limit, warehouse=warehouse, window=window,
-                           districts=districts)
+                           districts=districts, only=only)
     try:
         if not report.ok:
             raise ValidationFailed(report)

@@ -99,7 +99,8 @@ def _typed(c: Column) -> str:
 
 class Validator:
     def __init__(self, folder: Path, con: duckdb.DuckDBPyConnection, limit: int,
-                 window: Window | None = None, districts: set[str] | None = None) -> None:
+                 window: Window | None = None, districts: set[str] | None = None,
+                 only: set[str] | None = None) -> None:
         self.folder = folder
         self.con = con
         self.report = Report(limit=limit)
@@ -108,6 +109,7 @@ class Validator:
         self.absent: list[Table] = []  # required tables the extract lacks
         self.window = window
         self.districts = districts
+        self.only = only  # load these tables of the extract, and leave its others
         self.kept: set[str] = set()  # tables the warehouse has rows of, after the load
 
     # -- running a check -------------------------------------------------------------------
@@ -128,7 +130,21 @@ class Validator:
     # -- pass 1 and 2 ------------------------------------------------------------------------
     def stage_all(self) -> None:
         found = extract.find_files(self.folder)
+        if self.only is not None:
+            unknown = sorted(self.only - {t.name for t in TABLES})
+            if unknown:
+                self.report.add([Problem(f"{u}.csv", None, None, None, "no such canonical "
+                                         "table to load") for u in unknown])
+            for name in sorted(self.only - set(found) - set(unknown)):
+                self.report.add([Problem(f"{name}.csv", None, None, None,
+                                         "a table to load (--only) is not in the extract")])
+            left = sorted(set(found) - self.only)
+            if left:
+                self.report.notes.append(f"not loaded (--only): {', '.join(left)}")
+            found = {k: v for k, v in found.items() if k in self.only}
         for t in TABLES:
+            if self.only is not None and t.name not in self.only:
+                continue
             csv, pq = self.folder / f"{t.name}.csv", self.folder / f"{t.name}.parquet"
             if csv.exists() and pq.exists():
                 self.report.add([Problem(csv.name, None, None, None, f"both {csv.name} and "
@@ -298,14 +314,24 @@ def _enrollment_dates(v: Validator) -> None:
 
 def _attendance_days(v: Validator) -> None:
     if "calendar_days" in v.staged or "calendar_days" in v.kept:
+        off_days = f"""
+            FROM stg_attendance_events a LEFT JOIN all_calendar_days c
+              ON c.school_id = a.school_id AND c.date = a.date
+            WHERE c.instructional IS NOT true AND a.category {{}} IN {_in(ABSENCE_CATEGORIES)}"""
         v.check("attendance_events", f"""
             SELECT a.{ROW} AS _row, 'date' AS col, CAST(a.date AS VARCHAR) AS val,
                    CASE WHEN c.instructional IS NULL
                         THEN 'date is not in the school''s calendar (calendar_days)'
                         ELSE 'not an instructional day (weekend, holiday or PD day)' END AS rule
-            FROM stg_attendance_events a LEFT JOIN all_calendar_days c
-              ON c.school_id = a.school_id AND c.date = a.date
-            WHERE c.instructional IS NOT true""")
+            {off_days.format("")}""")
+        # a tardy or early departure on such a day counts toward nothing: said, not refused
+        (n, first), = v.con.execute(f"SELECT count(*), min(a.{ROW}) {off_days.format('NOT')}"
+                                    ).fetchall()
+        if n:
+            v.report.notes.append(
+                f"{v.files['attendance_events']}: {n:,} tardy or early-departure event(s) on "
+                f"days that are not instructional (first on row {first}); kept, they count "
+                "toward no metric")
     if "enrollments" in v.staged or "enrollments" in v.kept:
         v.check("attendance_events", f"""
             SELECT a.{ROW} AS _row, 'date' AS col, CAST(a.date AS VARCHAR) AS val,
@@ -364,7 +390,8 @@ def connect(memory_limit: str = "4GB") -> duckdb.DuckDBPyConnection:
 
 def validate(folder: Path, con: duckdb.DuckDBPyConnection | None = None, *, limit: int = 1000,
              warehouse: Path | None = None, window: Window | None = None,
-             districts: set[str] | None = None) -> tuple[Report, duckdb.DuckDBPyConnection]:
+             districts: set[str] | None = None, only: set[str] | None = None
+             ) -> tuple[Report, duckdb.DuckDBPyConnection]:
     """Check every file in `folder`, against the `warehouse` it is for when given (the
     extract plus what the warehouse keeps); returns the report and the connection holding
     the typed staging tables (stg_<table>), ready for `warehouse.load_staged`."""
@@ -372,7 +399,7 @@ def validate(folder: Path, con: duckdb.DuckDBPyConnection | None = None, *, limi
         raise FileNotFoundError(f"{folder}: no such folder (an extract is a folder with one "
                                 "file per table, e.g. schools.csv)")
     con = con or connect()
-    v = Validator(folder, con, limit, window, districts)
+    v = Validator(folder, con, limit, window, districts, only)
     try:
         v.stage_all()
         with base(con, warehouse):

@@ -229,6 +229,7 @@ class Written:
     source: str
     loaded_at: dt.datetime
     window: str  # "" for a full load
+    rows: int  # rows that load wrote
 
 
 def sources(path: Path) -> list[Written]:
@@ -241,7 +242,8 @@ def sources(path: Path) -> list[Written]:
         rows = con.execute(f"""
             SELECT table_name, lea_id, school_year,
                    arg_max(source, loaded_at), max(loaded_at),
-                   arg_max(coalesce(window_from || ' to ' || window_to, ''), loaded_at)
+                   arg_max(coalesce(window_from || ' to ' || window_to, ''), loaded_at),
+                   arg_max(rows, loaded_at)
             FROM {WRITES_TABLE} GROUP BY ALL
             ORDER BY lea_id, school_year NULLS FIRST, table_name""").fetchall()
     finally:

@@ -57,14 +57,15 @@ class Policy:
             n = cls.min_n if min_n is None else int(min_n)
         except ValueError:
             raise PolicyError(f"AIMLINE_MIN_N={min_n!r} is not a whole number") from None
+        if n < 1:
+            raise PolicyError(f"AIMLINE_MIN_N={n} is below its minimum, 1")
         comp = (raw("AIMLINE_COMPLEMENTARY") or "1").lower()
         if comp not in TRUE | FALSE:
             raise PolicyError(f"AIMLINE_COMPLEMENTARY={comp!r} is not a boolean: use 1 or 0")
         coding = (raw("AIMLINE_CODING") or "none").lower()
-        try:
-            return cls(n, comp in TRUE, None if coding == "none" else coding)
-        except PolicyError as e:
-            raise PolicyError(f"{e} (AIMLINE_MIN_N / AIMLINE_CODING)") from None
+        if coding != "none" and coding not in CODINGS:
+            raise PolicyError(f"AIMLINE_CODING={coding!r} is not a coding: use nm or none")
+        return cls(n, comp in TRUE, None if coding == "none" else coding)
 
     def weaker_than(self, other: Policy) -> list[str]:
         """How this policy protects less than `other`, in words (empty: at least as strong)."""

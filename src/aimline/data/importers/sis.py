@@ -25,6 +25,9 @@ each canonical column, how codes map and how dates are written:
         # encoding: cp1252               # a CSV that is not UTF-8
         constants: {category: excused}   # a fixed value for every row
 
+A table spread over several files (race, characteristics, programmes in files of their
+own) names them under `with:`, joined on a key (`sis_joins`).
+
 A school_year not mapped is taken from the table's date (entry_date, date), July to June.
 An unmapped code is an error naming file, column, value and how many rows have it; a date
 that does not match its format is an error naming file, row, column and value. Nothing is
@@ -39,12 +42,13 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from aimline.data.extract import Format
+from aimline.data.importers import sis_joins
 from aimline.data.importers.common import as_text
 from aimline.data.importers.output import Staging, atomic_folder, finish
 from aimline.data.importers.report import ImportFailed, ImportReport
@@ -75,6 +79,9 @@ class TableMap:
     values: dict[str, dict[str, str]]
     drop: dict[str, set[str]]
     encoding: str = "utf-8-sig"  # of a CSV file; many Windows exports are cp1252
+    key: str | None = None  # the main file's column the `with:` files join on
+    joins: list[sis_joins.JoinMap] = field(default_factory=list)
+    defaults: dict[str, str] = field(default_factory=dict)
 
 
 def _text(v: object) -> str:
@@ -113,7 +120,12 @@ def load_mapping(path: Path) -> tuple[list[TableMap], list[str]]:
                 cols[canon] = ColumnMap(str(src), None, default_date)
         for canon, value in (spec.get("constants") or {}).items():
             cols[canon] = ColumnMap(None, _text(value))
-        missing = [c.name for c in t.columns if c.required and c.name not in cols
+        joins = sis_joins.parse(spec.get("with"), where, t.column_names, problems)
+        defaults = {str(k): _text(v) for k, v in (spec.get("defaults") or {}).items()}
+        filled = set(cols) | set(defaults) | {c for j in joins for c in j.fills}
+        if joins and not spec.get("key"):
+            problems.append(f"{where}: 'with:' needs the main file's 'key:' column")
+        missing = [c.name for c in t.columns if c.required and c.name not in filled
                    and not (c.name == t.year_column and YEAR_FROM.get(t.name) in cols)]
         if missing:
             problems.append(f"{where}: required column(s) not mapped: {', '.join(missing)}")
@@ -128,7 +140,8 @@ def load_mapping(path: Path) -> tuple[list[TableMap], list[str]]:
         except LookupError:
             problems.append(f"{where}: unknown encoding {spec['encoding']!r}")
         maps.append(TableMap(t, spec["file"], spec.get("sheet"), cols, values, drop,
-                             spec.get("encoding", "utf-8-sig")))
+                             spec.get("encoding", "utf-8-sig"), spec.get("key"), joins,
+                             defaults))
     return maps, problems
 
 
@@ -181,11 +194,14 @@ def _convert(path: Path, m: TableMap, entity: str, excel: bool, staging: Staging
              report: ImportReport, problems: list[str],
              unmapped: Counter[tuple[str, str, str]],
              tick: Callable[[int], None] | None) -> None:
+    filled, flagged = sis_joins.read(path.parent, m.joins, m.values, read_rows, problems,
+                                     unmapped)
     first = True
     for line, row in read_rows(path, m.sheet, m.encoding):
         if first:
             absent = sorted({c.column for c in m.columns.values()
-                             if c.column and c.column not in row})
+                             if c.column and c.column not in row} | (
+                {m.key} if m.key and m.key not in row else set()))
             if absent:
                 problems.append(f"{m.file}, row 1: column(s) {', '.join(absent)} named in the "
                                 f"mapping are not in the header")
@@ -229,6 +245,7 @@ def _convert(path: Path, m: TableMap, entity: str, excel: bool, staging: Staging
         if skip:
             report.drop(entity, skip, f"row {line}")
             continue
+        sis_joins.apply(out, row[m.key] if m.key else "", filled, flagged, m.defaults)
         year_col, date_col = m.table.year_column, YEAR_FROM.get(m.table.name)
         if year_col and year_col not in m.columns and out.get(date_col):
             # the date is ISO by now (a bad one was reported and left out)
