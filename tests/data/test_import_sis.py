@@ -198,3 +198,19 @@ def test_a_bad_value_in_a_parquet_extract_is_named_by_validation(example,
                 if p.file == "assessment_results.parquet"]
     assert [(p.column, p.value, p.rule) for p in problems] == [
         ("scale_score", "high", "must be a number")]
+
+
+def test_a_prefix_keeps_a_district_s_ids_apart(example, tmp_path: Path) -> None:
+    """`prefix:` on every student id column: the same export, as district B's students."""
+    _, export = example
+    doc = yaml.safe_load((export / "mapping.yaml").read_text())
+    for spec in doc["tables"].values():
+        col = (spec.get("columns") or {}).get("student_id")
+        if col is not None:
+            spec["columns"]["student_id"] = {"column": col, "prefix": "B-"}
+    (tmp_path / "mapping.yaml").write_text(yaml.safe_dump(doc))
+    import_sis(export, tmp_path / "mapping.yaml", tmp_path / "out")
+    for name in ("students", "enrollments", "attendance_events"):
+        with (tmp_path / "out" / f"{name}.csv").open() as f:
+            ids = {r["student_id"] for r in csv.DictReader(f)}
+        assert ids and all(i.startswith("B-") and len(i) > 2 for i in ids), name

@@ -13,6 +13,8 @@ each canonical column, how codes map and how dates are written:
           student_id: Student_Number
           sex: Gender
           birth_date: {column: DOB, date_format: "%Y%m%d"}
+          # student_id: {column: Student_Number, prefix: "B-"}   # ids apart from another
+          #                                                       # district's
           # school_year: {column: DateStored, school_year_of_date: true}
         values:                        # source code -> canonical code, per canonical column
           sex: {M: M, F: F, U: X}
@@ -68,6 +70,7 @@ class ColumnMap:
     constant: str | None = None
     date_format: str | None = None
     year_of_date: bool = False  # the school year a date in this column falls in
+    prefix: str = ""  # put before every value: a district's ids kept apart from another's
 
 
 @dataclass
@@ -115,7 +118,8 @@ def load_mapping(path: Path) -> tuple[list[TableMap], list[str]]:
             if isinstance(src, dict):
                 cols[canon] = ColumnMap(src.get("column"), None,
                                         src.get("date_format", default_date),
-                                        bool(src.get("school_year_of_date")))
+                                        bool(src.get("school_year_of_date")),
+                                        _text(src.get("prefix", "")))
             else:
                 cols[canon] = ColumnMap(str(src), None, default_date)
         for canon, value in (spec.get("constants") or {}).items():
@@ -241,7 +245,7 @@ def _convert(path: Path, m: TableMap, entity: str, excel: bool, staging: Staging
             elif col.type == "boolean" and canon not in m.values:
                 low = value.lower()
                 value = "true" if low in TRUE else "false" if low in FALSE else value
-            out[canon] = value or None
+            out[canon] = (cm.prefix + value) if value else None
         if skip:
             report.drop(entity, skip, f"row {line}")
             continue
