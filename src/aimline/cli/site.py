@@ -164,3 +164,43 @@ def serve(warehouse: WarehouseOpt = None,
     finally:
         if child is not None:
             child.terminate()
+
+
+@app.command("backup")
+def backup_cmd(out: Annotated[Path, typer.Option("--out", "-o", help="The backup file (.tar)")],
+               warehouse: WarehouseOpt = None) -> None:
+    """Back up both stores, the warehouse and the site database, into one file with a
+    manifest (versions, checksums). Example: aimline backup --out aimline-2026-12-01.tar
+    """
+    django_setup(warehouse)
+    from django.conf import settings
+
+    from aimline.web.backup import BackupError, backup
+
+    try:
+        manifest = backup(out, Path(settings.WAREHOUSE))
+    except BackupError as e:
+        fail(str(e))
+    sizes = ", ".join(f"{name} {facts['bytes']:,} bytes" for name, facts in
+                      manifest["files"].items())
+    console.print(f"Backed up to {out}: {sizes}.")
+
+
+@app.command("restore")
+def restore_cmd(file: Annotated[Path, typer.Argument(help="A file written by aimline backup")],
+                warehouse: WarehouseOpt = None) -> None:
+    """Replace both stores with a backup, after checking it whole (checksums, versions);
+    a bad backup changes nothing. Stop the site and its worker first.
+    Example: aimline restore aimline-2026-12-01.tar
+    """
+    django_setup(warehouse)
+    from django.conf import settings
+
+    from aimline.web.backup import BackupError, restore
+
+    try:
+        manifest = restore(file, Path(settings.WAREHOUSE))
+    except BackupError as e:
+        fail(str(e))
+    console.print(f"Restored the backup of {manifest['created_at']} (Aimline "
+                  f"{manifest['aimline']}) into {settings.WAREHOUSE} and the site database.")

@@ -35,6 +35,10 @@ from aimline.data.reach import Window
 from aimline.data.schema import TABLES, Table, school_year_of
 
 DEFAULT_PATH = Path("aimline.duckdb")
+# the warehouse's own tables and columns beyond the canonical ones; a backup records it and
+# a restore refuses a newer one. 2: load_writes, indicator_sets, suppressed_counts and
+# indicators.students (one warehouse for many districts)
+SCHEMA_VERSION = 2
 LOG_TABLE = "load_log"
 WRITES_TABLE = "load_writes"
 INDEX_TABLE = "calendar_index"
