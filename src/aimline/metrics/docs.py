@@ -23,24 +23,37 @@ the student's grade in their latest enrollment span at the school.
 **Periods**: `year` (1 July to 30 June), or cumulative `month` / `week` (1 July to the end of
 each month or week), where a metric supports them.
 
-**Suppression** (before anything leaves): cells with a denominator below `--min-n`
-(default 10) are suppressed; when exactly one cell of a group dimension is suppressed, the
-next-smallest is too (complementary suppression); `--top-bottom nm` applies New Mexico's
-tiered top/bottom coding. The reason is recorded per row, and a suppressed row's numbers
-are emptied. `--no-suppress` is for internal use and is never stored.
+**Suppression** (before anything leaves), one policy for the CLI and the site
+(`src/aimline/metrics/policy.py`), set once in the environment: `AIMLINE_MIN_N` (default
+10), `AIMLINE_COMPLEMENTARY` (default 1), `AIMLINE_CODING` (`none` or `nm`). A cell is
+suppressed when fewer than `AIMLINE_MIN_N` **students** stand behind it (the `students`
+column: distinct students, never days or events, so an attendance rate of one student over
+179 days is a cell of one); when exactly one cell of a group dimension is suppressed, the
+next-smallest is too (complementary suppression); `nm` applies New Mexico's tiered
+top/bottom coding. The reason is recorded per row, and a suppressed row's numbers are
+emptied. `--min-n` and `--top-bottom` override the policy for one run; the policy each
+indicator set was made under is stored with it (`indicator_sets`), and the site refuses to
+show a set made under a weaker policy than its own, saying how to recompute. The true
+counts of suppressed cells stay in the warehouse (`suppressed_counts`) for analytics that
+add schools together (a network's baseline); they are never shown. `--no-suppress` is for
+internal use and is never stored.
+
+A metric that reads records as "none" where there is no row (attendance, suspensions,
+course marks) has no rows for a district and year whose records were never loaded, rather
+than a 0% it never measured.
 
 ```
 aimline metrics list
 aimline metrics show chronic_absence
 aimline compute --year 2026 [--metric ID ...] [--period year|month|week] \\
-                [--engine duckdb|spark] [--scope school|district] [--min-n 10] \\
+                [--engine duckdb|spark] [--scope school|district] [--min-n N] \\
                 [--top-bottom nm] --out indicators.csv
 ```
 
 Output columns: `metric, scope (school | district), lea_id, school_id, school_year, period,
-period_start, period_end, group_type, group_value, numerator, denominator, value, unit,
-suppressed, suppression_reason, display`; the same rows are stored in the warehouse table
-`indicators`.
+period_start, period_end, group_type, group_value, numerator, denominator, students, value,
+unit, suppressed, suppression_reason, display`; the same rows are stored in the warehouse
+table `indicators`.
 """
 
 
