@@ -79,6 +79,7 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/synth_load.py
+	$(BIN)/python bench/load_week.py
 	$(BIN)/python bench/spc.py
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/audit.py
