@@ -253,3 +253,25 @@ def sources(path: Path) -> list[Written]:
     finally:
         con.close()
     return [Written(*r) for r in rows]
+
+
+def snapshot(path: Path, out: Path) -> None:
+    """A consistent copy of the warehouse at `path` in a new file `out`: DuckDB's COPY FROM
+    DATABASE reads one snapshot, whatever a load is doing meanwhile (for backups)."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH {_quote(path)} AS src (READ_ONLY)")
+        con.execute(f"ATTACH {_quote(out)} AS dst")
+        con.execute("COPY FROM DATABASE src TO dst")
+    except duckdb.Error as e:
+        raise WarehouseError(f"cannot read the warehouse {path}: {e}") from None
+    finally:
+        con.close()
+
+
+def check_opens(path: Path) -> None:
+    """Raise WarehouseError unless `path` opens as a DuckDB warehouse (a restore's check)."""
+    try:
+        duckdb.connect(str(path), read_only=True).close()
+    except duckdb.Error as e:
+        raise WarehouseError(f"the warehouse {path} does not open: {e}") from None

@@ -1,7 +1,7 @@
 """Backups of both stores, and restoring them: `aimline backup` / `aimline restore`.
 
-A backup is one tar file: `warehouse.duckdb` (a consistent copy: DuckDB's COPY FROM
-DATABASE reads one snapshot), the site database (`site.sqlite3` by SQLite's online backup,
+A backup is one tar file: `warehouse.duckdb` (a consistent copy, `warehouse.snapshot`),
+the site database (`site.sqlite3` by SQLite's online backup,
 or `site.pgdump` by `pg_dump -Fc`), and `manifest.json`: the Aimline version, the
 warehouse schema version, the site's applied migrations and a SHA-256 per file.
 
@@ -26,12 +26,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 from aimline import __version__
+from aimline.data import warehouse as wh
 from aimline.data.warehouse import SCHEMA_VERSION
 from aimline.files import written_atomically
 
@@ -88,15 +88,10 @@ def backup(out: Path, warehouse: Path) -> dict[str, Any]:
         work = Path(tmp)
         files = []
         if warehouse.exists():
-            con = duckdb.connect()
             try:
-                con.execute(f"ATTACH '{warehouse}' AS src (READ_ONLY)")
-                con.execute(f"ATTACH '{work / WAREHOUSE}' AS dst")
-                con.execute("COPY FROM DATABASE src TO dst")
-            except duckdb.Error as e:
-                raise BackupError(f"cannot read the warehouse {warehouse}: {e}") from None
-            finally:
-                con.close()
+                wh.snapshot(warehouse, work / WAREHOUSE)
+            except wh.WarehouseError as e:
+                raise BackupError(str(e)) from None
             files.append(WAREHOUSE)
         site = work / SITE[vendor]
         if vendor == "sqlite":
@@ -182,9 +177,9 @@ def restore(file: Path, warehouse: Path) -> dict[str, Any]:
         site = work / SITE[connection.vendor]
         if WAREHOUSE in manifest["files"]:
             try:  # it opens: a warehouse, not only bytes that match
-                duckdb.connect(str(work / WAREHOUSE), read_only=True).close()
-            except duckdb.Error as e:
-                raise BackupError(f"{file}: the warehouse in it does not open: {e}") from None
+                wh.check_opens(work / WAREHOUSE)
+            except wh.WarehouseError as e:
+                raise BackupError(f"{file}: {e}") from None
         # the commit point: the site database, in one step
         if connection.vendor == "sqlite":
             connection.ensure_connection()
