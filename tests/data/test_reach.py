@@ -273,3 +273,20 @@ def test_a_partial_extract_loads_onto_a_warehouse_that_has_the_rest(district: Pa
     by = {(s["table"], s["school_year"]): s["source"] for s in info["sources"]}
     assert by[("attendance_events", 2026)] == str(feed)
     assert by[("enrollments", 2026)] == str(sis) and by[("students", None)] == str(sis)
+
+
+def test_an_empty_week_sent_for_a_district_clears_its_absences(district: Path,
+                                                               tmp_path: Path) -> None:
+    """A week without a single absence names no school: sent for its district (as the
+    site's job sends it), it still empties that district's week."""
+    wh = tmp_path / "w.duckdb"
+    data.load(district, wh)
+    ev = tables_of(district)["attendance_events"]
+    lea = pd.read_csv(district / "leas.csv", dtype=str).lea_id[0]
+    w = Window(dt.date(2026, 1, 5), dt.date(2026, 1, 9))
+    empty = write(tmp_path / "wk", {"attendance_events": ev.iloc[:0]})
+    data.load(empty, wh, window=w, districts={lea})
+    with duckdb.connect(str(wh), read_only=True) as con:
+        left, = con.execute("SELECT count(*) FROM attendance_events WHERE date BETWEEN ? AND ?",
+                            [w.start, w.end]).fetchone()
+    assert left == 0

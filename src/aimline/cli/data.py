@@ -126,6 +126,9 @@ def load(
         "--to", formats=["%Y-%m-%d"], help="Last day of a window load")] = None,
     only: Annotated[list[str] | None, typer.Option(
         "--only", help="Load only this table of the extract; repeat")] = None,
+    district: Annotated[list[str] | None, typer.Option(
+        "--district", help="The extract must hold only this district (lea_id); repeat. "
+                           "An empty window file then still clears its days")] = None,
 ) -> None:
     """Validate against the extract plus the warehouse, then load in one transaction (all
     rows or none).
@@ -150,7 +153,8 @@ def load(
 
         try:
             report, result = data.load(folder, path, progress=step, window=window,
-                                       only=set(only) if only else None)
+                                       only=set(only) if only else None,
+                                       districts=set(district) if district else None)
         except data.ValidationFailed as e:
             progress.stop()
             print_report(e.report, show)

@@ -55,10 +55,12 @@ def _cols(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
 
 
-def prepare(con: duckdb.DuckDBPyConnection, staged: list[str]) -> list[str]:
+def prepare(con: duckdb.DuckDBPyConnection, staged: list[str],
+            districts: set[str] | None = None) -> list[str]:
     """Temp tables `_school_lea` (every school's district, the extract's word first),
     `_leas` (the extract's districts) and `_pairs` (its (lea_id, school_year) pairs).
-    Returns the districts."""
+    An extract that names no district (a window's empty absences file) reaches the
+    `districts` it was sent for, if any. Returns the districts."""
     has = set(staged)
     wh_schools = "SELECT school_id, lea_id FROM wh.schools"
     if "schools" in has:
@@ -77,6 +79,8 @@ def prepare(con: duckdb.DuckDBPyConnection, staged: list[str]) -> list[str]:
     con.execute("CREATE OR REPLACE TEMP TABLE _leas AS SELECT DISTINCT lea_id FROM ("
                 + (" UNION ".join(parts) or "SELECT NULL::VARCHAR AS lea_id LIMIT 0")
                 + ") WHERE lea_id IS NOT NULL")
+    if districts and not con.execute("SELECT count(*) FROM _leas").fetchone()[0]:
+        con.executemany("INSERT INTO _leas VALUES (?)", [[d] for d in sorted(districts)])
     year_parts = [f"SELECT DISTINCT school_id, {t.year_column} AS school_year FROM stg_{t.name}"
                   for t in TABLES if t.name in has and t.year_column]
     con.execute("CREATE OR REPLACE TEMP TABLE _pairs AS SELECT DISTINCT sl.lea_id, y.school_year "

@@ -191,7 +191,7 @@ class Validator:
         """Views `all_<table>`: the extract's rows plus the warehouse rows this load keeps
         (for tables the rules read across), and the required tables neither has. First of
         all, an extract reaching another district is refused (`reach.DistrictError`)."""
-        leas = reach.prepare(self.con, sorted(self.staged))
+        leas = reach.prepare(self.con, sorted(self.staged), self.districts)
         reach.check_districts(self.con, sorted(self.staged), leas, self.districts)
         for t in TABLES:
             where, params = reach.replaced_rows(t, self.window)

@@ -116,7 +116,7 @@ def load_staged(con: duckdb.DuckDBPyConnection, staged: list[str], path: Path, *
             con.execute(_ddl(t, "wh"))
         for ddl in _log_ddl("wh"):
             con.execute(ddl)
-        leas = reach.prepare(con, staged)
+        leas = reach.prepare(con, staged, districts)
         reach.check_districts(con, staged, leas, districts)
         for t in tables:
             if progress:
