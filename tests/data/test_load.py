@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import os
 import shutil
 import signal
@@ -88,7 +90,8 @@ def test_the_warehouse_path_comes_from_the_environment(district: Path, tmp_path:
     assert counts(wh)["students"] > 0
 
 
-def _load_until(folder: Path, warehouse: Path, step: str, ready: Any) -> None:
+def _load_until(folder: Path, warehouse: Path, step: str, ready: Any,
+                window: data.Window | None = None) -> None:
     """In a child process: load, and stop dead inside the transaction when the load
     reaches `step` (its progress hook), to be killed there."""
     def hook(name: str) -> None:
@@ -96,7 +99,7 @@ def _load_until(folder: Path, warehouse: Path, step: str, ready: Any) -> None:
             ready.set()
             time.sleep(600)
 
-    data.load(folder, warehouse, progress=hook)
+    data.load(folder, warehouse, progress=hook, window=window)
 
 
 @pytest.mark.slow
@@ -136,3 +139,34 @@ def test_a_load_killed_at_any_moment_leaves_the_warehouse_as_it_was(tmp_path: Pa
     final.pop("load_log")
     final.pop("load_writes", None)
     assert final == complete
+
+
+@pytest.mark.slow
+def test_a_window_load_killed_midway_leaves_the_warehouse_as_it_was(district: Path,
+                                                                     tmp_path: Path) -> None:
+    """The same for this week's data: killed once its enrollments are upserted, as its
+    absences are about to be replaced, nothing of it shows."""
+    import multiprocessing
+
+    import pandas as pd
+
+    wh = tmp_path / "w.duckdb"
+    data.load(district, wh)
+    before = warehouse_fingerprint(wh)
+    week = tmp_path / "week"
+    week.mkdir()
+    ev = pd.read_csv(district / "attendance_events.csv", dtype=str, keep_default_na=False)
+    enr = pd.read_csv(district / "enrollments.csv", dtype=str, keep_default_na=False)
+    ev[ev.date.between("2026-01-05", "2026-01-09")].iloc[1:].to_csv(
+        week / "attendance_events.csv", index=False)
+    enr.iloc[:5].to_csv(week / "enrollments.csv", index=False)
+    window = data.Window(dt.date(2026, 1, 5), dt.date(2026, 1, 9))
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Event()
+    child = ctx.Process(target=_load_until, args=(week, wh, "attendance_events", ready,
+                                                 window))
+    child.start()
+    assert ready.wait(120), "the load never reached attendance_events"
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    assert warehouse_fingerprint(wh) == before

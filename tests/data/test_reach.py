@@ -188,7 +188,7 @@ def test_a_year_loaded_week_by_week_equals_the_year_loaded_at_once(district: Pat
     for w, folder in weeks:
         data.load(folder, weekly_wh, window=w)
     assert data_fingerprint(weekly_wh) == data_fingerprint(at_once)
-    for period in ("year", "month"):
+    for period in ("year", "month", "week"):
         one = engine.compute(at_once, year, period=period, suppress=False)  # type: ignore[arg-type]
         other = engine.compute(weekly_wh, year, period=period,  # type: ignore[arg-type]
                                suppress=False)
