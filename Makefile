@@ -58,7 +58,8 @@ example-grand-bend: $(STAMP)
 	$(BIN)/aimline import sis $(SHARED)/realdata/edfi/grand_bend_ods --mapping $(GB)/mapping.yaml \
 	  --out $(GB)/build/ods
 	$(BIN)/aimline load $(GB)/build/ods --warehouse $(GB_WH)
-	$(BIN)/aimline import edfi $(SHARED)/realdata/edfi/grand_bend --out $(GB)/build/edfi
+	$(BIN)/aimline import edfi $(SHARED)/realdata/edfi/grand_bend --out $(GB)/build/edfi \
+	  --enrollments-from $(GB)/build/ods
 	$(BIN)/aimline load $(GB)/build/edfi --warehouse $(GB_WH) --only attendance_events \
 	  --only discipline_actions --only staff_assignments --only section_rosters
 	for p in year month; do $(BIN)/aimline compute --year 2022 --period $$p \

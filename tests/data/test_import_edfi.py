@@ -341,3 +341,38 @@ def test_records_missing_their_student_are_kept_for_validation_to_name(tmp_path:
     assert len(rows(tmp_path / "out" / "attendance_events.csv")) == 1916
     problems = [p for p in data.check(tmp_path / "out").problems if p.column == "student_id"]
     assert {p.rule for p in problems} == {"required value is missing"}
+
+
+def test_results_naming_no_school_take_it_from_another_source_s_enrollments(
+        tmp_path: Path) -> None:
+    """An Ed-Fi feed of assessments alone (no StudentSchoolAssociation, results without a
+    ReportedSchoolReference) drops every result for want of a school; given the SIS's
+    extract (`--enrollments-from`), each takes the school enrolling the student that day."""
+    import pandas as pd
+
+    from aimline.data.importers import import_edfi
+
+    synth.generate_source(tmp_path / "feed", students=300, seed=3, years=1,
+                              fmt="edfi-xml")
+    synth.generate(tmp_path / "sis", students=300, seed=3, years=1)
+    feed = tmp_path / "feed"
+    for keep in ("AssessmentMetadata.xml", "StudentAssessment.xml", "descriptor-map.yaml"):
+        assert (feed / keep).exists()
+    for p in feed.iterdir():
+        if p.name not in ("AssessmentMetadata.xml", "StudentAssessment.xml",
+                          "descriptor-map.yaml", "EducationOrganization.xml", "Student.xml"):
+            p.unlink()
+    results = feed / "StudentAssessment.xml"
+    results.write_text(re.sub(r"<ReportedSchoolReference>.*?</ReportedSchoolReference>", "",
+                              results.read_text(), flags=re.S))
+    maps = feed / "descriptor-map.yaml"
+    alone = import_edfi(feed, tmp_path / "alone", descriptor_map=maps)
+    assert "assessment_results" in alone.unfilled
+    report = import_edfi(feed, tmp_path / "joined", descriptor_map=maps,
+                         enrollments=tmp_path / "sis")
+    got = pd.read_csv(tmp_path / "joined" / "assessment_results.csv", dtype=str)
+    truth = pd.read_csv(tmp_path / "sis" / "assessment_results.csv", dtype=str)
+    assert report.entities["StudentAssessment"].used == len(got) == len(truth)
+    key = ["student_id", "subject"]
+    merged = got.merge(truth, on=key, suffixes=("", "_sis"))
+    assert len(merged) == len(got) and (merged.school_id == merged.school_id_sis).all()

@@ -124,6 +124,9 @@ def import_edfi(
                         "[default: <out>.pages]")] = None,
     descriptor_map: Annotated[Path | None, typer.Option(
         help="YAML/JSON map of the district's own descriptor values")] = None,
+    enrollments_from: Annotated[Path | None, typer.Option(
+        help="Another source's enrollments (an extract folder or a warehouse): the school "
+             "of a result that names none")] = None,
     fmt: FormatOpt = "csv", load: LoadOpt = False, warehouse: WarehouseOpt = None,
 ) -> None:
     """Ed-Fi XML interchange files, ODS/API JSON pages, or a live ODS/API pull.
@@ -145,14 +148,16 @@ def import_edfi(
             edfi_api.pull(api, key, secret, cache, school_year=school_year,
                           token_url=token_url, tick=tick)
             return edfi_json.import_json(cache, out, descriptor_map=descriptor_map,
-                                         fmt=fmt, kind="edfi-api", source=api)  # type: ignore[arg-type]
+                                         fmt=fmt, kind="edfi-api", source=api,  # type: ignore[arg-type]
+                                         enrollments=enrollments_from)
 
         run_import("Pulling from the Ed-Fi API", pull, out, fmt, load, warehouse)
         return
     assert source is not None
     run_import("Reading Ed-Fi files",
                lambda tick: import_edfi(source, out, descriptor_map=descriptor_map,
-                                        fmt=fmt, tick=tick),  # type: ignore[arg-type]
+                                        fmt=fmt, tick=tick,  # type: ignore[arg-type]
+                                        enrollments=enrollments_from),
                out, fmt, load, warehouse)
 
 

@@ -555,7 +555,8 @@ BY_JSON = {e.json: e for e in ENTITIES}
 
 
 def run(kind: str, source: str, walk: Callable[[Context], None], out: Path, *,
-        descriptor_map: Path | None = None, fmt: Format = "csv") -> ImportReport:
+        descriptor_map: Path | None = None, fmt: Format = "csv",
+        enrollments: Path | None = None) -> ImportReport:
     """Import with `walk(context)` handing every record over; write the extract to `out`.
 
     Raises ImportFailed (and leaves `out` as it was) on unmapped descriptors or bad input.
@@ -572,6 +573,7 @@ def run(kind: str, source: str, walk: Callable[[Context], None], out: Path, *,
                                 "add it to a --descriptor-map file, or map it to 'drop'"
                                 for key, n in ctx.unmapped.most_common()])
         finish(staging, work / "extract", report, fmt,
-               prepare=lambda con: prepare(con, report), missing=missing_reasons(report))
+               prepare=lambda con: prepare(con, report, enrollments),
+               missing=missing_reasons(report))
         report.save(work / "extract" / "import-report.json")
     return report

@@ -6,10 +6,13 @@ canonical table stays empty. The records themselves are staged by `edfi`."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from aimline.data.importers.output import SEQ, SRC, count_drops
-from aimline.data.importers.report import ImportReport
+from aimline.data.importers.report import ImportFailed, ImportReport
+from aimline.data.staging import sql_str
 
 FLAGS = ("economically_disadvantaged", "english_learner", "disability", "homeless",
          "foster_care", "migrant")
@@ -61,10 +64,13 @@ def _flag_sql(flag: str) -> str:
             f"'{flag}')), false)")
 
 
-def prepare(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+def prepare(con: duckdb.DuckDBPyConnection, report: ImportReport,
+            enrollments: Path | None = None) -> None:
     """Joins that need every record: students with their demographics and program flags,
     discipline rows with their incident, marks with their course's subject, assessment
-    results with their metadata and (where the record names none) the enrolled school."""
+    results with their metadata and (where the record names none) the enrolled school,
+    from the Ed-Fi enrollments or, given `enrollments`, another source's too."""
+    _spans(con, enrollments)
     # a school's LEA: named, or by the XML id of its LEA record, or the only LEA there is
     con.execute(f"""CREATE OR REPLACE TABLE stg_schools AS
         SELECT s.* EXCLUDE (lea_id, _lea_ref),
@@ -125,7 +131,7 @@ def prepare(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
     # covers the administration date when the record names none
     con.execute(f"""CREATE OR REPLACE TABLE stg_assessment_results AS
         SELECT r.student_id,
-               coalesce(r.school_id, (SELECT any_value(e.school_id) FROM stg_enrollments e
+               coalesce(r.school_id, (SELECT any_value(e.school_id) FROM _spans e
                     WHERE e.student_id = r.student_id AND r._date IS NOT NULL
                       AND CAST(r._date AS DATE) BETWEEN CAST(e.entry_date AS DATE)
                           AND coalesce(CAST(e.exit_date AS DATE), DATE '9999-12-31')))
@@ -146,6 +152,30 @@ def prepare(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
                       "academic subject")):
         _drop_where(con, report, "assessment_results", f"{col} IS NULL", why,
                     "student_id || ', ' || coalesce(assessment, '')")
+
+
+def _spans(con: duckdb.DuckDBPyConnection, enrollments: Path | None) -> None:
+    """View `_spans` (student_id, school_id, entry_date, exit_date as text): the Ed-Fi
+    enrollments, plus those of a canonical extract folder or a warehouse file."""
+    cols = "student_id, school_id, CAST(entry_date AS VARCHAR) AS entry_date, " \
+           "CAST(exit_date AS VARCHAR) AS exit_date"
+    parts = [f"SELECT {cols} FROM stg_enrollments"]
+    if enrollments is not None:
+        if enrollments.is_dir():
+            found = [p for p in (enrollments / "enrollments.csv",
+                                 enrollments / "enrollments.parquet") if p.exists()]
+            if not found:
+                raise ImportFailed([f"{enrollments}: no enrollments.csv or enrollments.parquet "
+                                    "to take enrollments from"])
+            reader = "read_parquet" if found[0].suffix == ".parquet" else "read_csv"
+            opts = "" if reader == "read_parquet" else ", all_varchar=true"
+            parts.append(f"SELECT {cols} FROM {reader}({sql_str(str(found[0]))}{opts})")
+        elif enrollments.exists():
+            con.execute(f"ATTACH {sql_str(str(enrollments))} AS extra (READ_ONLY)")
+            parts.append(f"SELECT {cols} FROM extra.enrollments")
+        else:
+            raise ImportFailed([f"{enrollments}: no such extract folder or warehouse"])
+    con.execute("CREATE OR REPLACE TEMP VIEW _spans AS " + " UNION ALL ".join(parts))
 
 
 def _drop_where(con: duckdb.DuckDBPyConnection, report: ImportReport, table: str, cond: str,

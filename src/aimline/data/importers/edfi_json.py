@@ -103,7 +103,8 @@ def read_page(path: Path, resource: str, ctx: edfi.Context, name: str) -> int:
 
 def import_json(folder: Path, out: Path, *, descriptor_map: Path | None = None,
                 fmt: Format = "csv", tick: Callable[[int], None] | None = None,
-                kind: str = "edfi-json", source: str | None = None) -> ImportReport:
+                kind: str = "edfi-json", source: str | None = None,
+                enrollments: Path | None = None) -> ImportReport:
     """Import every page under `folder` into a canonical extract at `out`."""
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: no such folder of Ed-Fi JSON files")
@@ -120,4 +121,4 @@ def import_json(folder: Path, out: Path, *, descriptor_map: Path | None = None,
                 tick(n)
 
     return edfi.run(kind, source or str(folder), walk, out, descriptor_map=descriptor_map,
-                    fmt=fmt)
+                    fmt=fmt, enrollments=enrollments)

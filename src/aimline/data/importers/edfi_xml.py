@@ -168,7 +168,8 @@ def _read_parallel(files: list[tuple[Path, str]], ctx: edfi.Context,
 
 
 def import_xml(folder: Path, out: Path, *, descriptor_map: Path | None = None,
-               fmt: Format = "csv", tick: Callable[[int], None] | None = None) -> ImportReport:
+               fmt: Format = "csv", tick: Callable[[int], None] | None = None,
+               enrollments: Path | None = None) -> ImportReport:
     """Import every Ed-Fi interchange file under `folder` into a canonical extract at `out`.
 
     Sources over PARALLEL_BYTES are read file by file in parallel ("spawn") processes: a
@@ -189,4 +190,5 @@ def import_xml(folder: Path, out: Path, *, descriptor_map: Path | None = None,
         for path, name in named:
             read_file(path, ctx, name, tick)
 
-    return edfi.run("edfi-xml", str(folder), walk, out, descriptor_map=descriptor_map, fmt=fmt)
+    return edfi.run("edfi-xml", str(folder), walk, out, descriptor_map=descriptor_map, fmt=fmt,
+                    enrollments=enrollments)
