@@ -290,3 +290,20 @@ def test_an_empty_week_sent_for_a_district_clears_its_absences(district: Path,
         left, = con.execute("SELECT count(*) FROM attendance_events WHERE date BETWEEN ? AND ?",
                             [w.start, w.end]).fetchone()
     assert left == 0
+
+
+def test_check_against_the_warehouse_says_what_the_load_would(district: Path,
+                                                             tmp_path: Path) -> None:
+    t = tables_of(district)
+    feed = write(tmp_path / "feed", {"attendance_events": t["attendance_events"]})
+    wh = tmp_path / "w.duckdb"
+    data.load(district, wh)
+    before = file_digest(wh)
+    alone = runner.invoke(app, ["check", str(feed), "--json"])
+    assert alone.exit_code == 1 and "required table is missing" in alone.stdout
+    against = runner.invoke(app, ["check", str(feed), "--against", str(wh), "--json"])
+    assert against.exit_code == 0, against.stdout[-2000:]
+    week = runner.invoke(app, ["check", str(feed), "--against", str(wh), "--from",
+                               "2026-01-05", "--to", "2026-01-09", "--json"])
+    assert week.exit_code == 1 and "outside the load window" in week.stdout
+    assert file_digest(wh) == before

@@ -85,14 +85,26 @@ def check(
     folder: Annotated[Path, typer.Argument(help="Extract folder (one file per table)")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
     show: Annotated[int, typer.Option(help="Problems to list (all are counted)")] = 50,
+    against: Annotated[Path | None, typer.Option(
+        help="Check as a load into this warehouse would: extract plus warehouse")] = None,
+    start: Annotated[dt.datetime | None, typer.Option(
+        "--from", formats=["%Y-%m-%d"], help="With --against: a window's first day")] = None,
+    end: Annotated[dt.datetime | None, typer.Option(
+        "--to", formats=["%Y-%m-%d"], help="With --against: a window's last day")] = None,
 ) -> None:
     """Validate an extract and report every problem; loads nothing.
 
-    Example: aimline check district/ --json
+    Example: aimline check district/ --json; aimline check week/ --against aimline.duckdb
+    --from 2026-01-05 --to 2026-01-09
     """
+    if (start is None) != (end is None):
+        fail("a window needs both --from and --to")
     try:
-        report = data.check(folder, limit=max(show, 1000))
+        window = data.Window(start.date(), end.date()) if start and end else None
+        report = data.check(folder, limit=max(show, 1000), warehouse=against, window=window)
     except FileNotFoundError as e:
+        fail(str(e))
+    except data.DataError as e:
         fail(str(e))
     if as_json:
         print(report.as_json())

@@ -20,9 +20,11 @@ __all__ = ["DataError", "LoadResult", "Problem", "Report", "ValidationFailed",
            "WarehouseError", "Window", "check", "load"]
 
 
-def check(folder: Path, *, limit: int = 1000) -> Report:
-    """Validate an extract folder; every problem is counted, the first `limit` listed."""
-    report, con = validate(folder, limit=limit)
+def check(folder: Path, *, limit: int = 1000, warehouse: Path | None = None,
+          window: Window | None = None) -> Report:
+    """Validate an extract folder (against `warehouse` as a load there would, when given);
+    every problem is counted, the first `limit` listed. Writes nothing."""
+    report, con = validate(folder, limit=limit, warehouse=warehouse, window=window)
     con.close()
     return report
 

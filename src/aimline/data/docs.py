@@ -53,7 +53,8 @@ One warehouse holds many districts and many school years (`aimline.data.reach`):
 
 Every rule below is checked against the extract **plus** what the warehouse keeps after
 the load: references, absences inside an enrollment span and on an instructional day,
-spans that do not overlap.
+spans that do not overlap. `aimline check week/ --against aimline.duckdb [--from … --to …]`
+runs those checks without loading.
 
 Validation (`aimline check`, and first thing in `aimline load`) reports every problem with
 the file, the row (the line number in a CSV, header = 1), the column, the value and the rule.
