@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+
 from common import in_subprocess, write
 
 WORK = Path(__file__).parent / "work"
