@@ -307,3 +307,26 @@ def test_check_against_the_warehouse_says_what_the_load_would(district: Path,
                                "2026-01-05", "--to", "2026-01-09", "--json"])
     assert week.exit_code == 1 and "outside the load window" in week.stdout
     assert file_digest(wh) == before
+
+
+def test_a_span_cut_short_may_not_strand_the_absences_the_warehouse_keeps(
+        district: Path, tmp_path: Path) -> None:
+    """An enrollment that gains an exit date while the warehouse keeps absences after it:
+    refused, naming them, until their correction comes in the same load."""
+    wh = tmp_path / "w.duckdb"
+    data.load(district, wh)
+    before = file_digest(wh)
+    t = tables_of(district)
+    ev, enr = t["attendance_events"], t["enrollments"]
+    ev26 = ev[ev.school_year == "2026"]
+    late = ev26[ev26.date > "2026-03-01"].iloc[0]
+    span = enr[(enr.student_id == late.student_id) & (enr.school_id == late.school_id)
+               & (enr.school_year == "2026")].assign(exit_date="2026-02-27",
+                                                      exit_reason="moved")
+    cut = write(tmp_path / "cut", {"enrollments": span})
+    w = Window(dt.date(2026, 2, 23), dt.date(2026, 3, 1))
+    with pytest.raises(data.ValidationFailed) as failed:
+        data.load(cut, wh, window=w)
+    stranded = [p for p in failed.value.report.problems if "warehouse keeps" in p.rule]
+    assert stranded and all(p.value.startswith(f"{late.student_id}, ") for p in stranded)
+    assert file_digest(wh) == before

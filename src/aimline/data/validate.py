@@ -381,8 +381,38 @@ def _school_grades(v: Validator) -> None:
         FROM stg_schools WHERE {order.format('low_grade')} > {order.format('high_grade')}""")
 
 
+# The warehouse's absences this load keeps must still hold: a span shortened, or a day made
+# non-instructional, must not leave a kept absence outside (its correction comes in the
+# same load). Only the students and school days the extract changes are read.
+KEPT = f"""FROM all_attendance_events a WHERE a.{ROW} IS NULL
+           AND a.category IN {_in(ABSENCE_CATEGORIES)}"""
+KEPT_SHOWN = "a.student_id || ', ' || a.school_id || ', ' || a.date"
+
+
+def _kept_absences_in_spans(v: Validator) -> None:
+    v.check("enrollments", f"""
+        SELECT NULL::BIGINT AS _row, 'student_id, school_id, date' AS col, {KEPT_SHOWN} AS val,
+               'an absence the warehouse keeps would fall outside every enrollment span '
+               || 'of this load: send attendance_events for it too' AS rule
+        {KEPT} AND a.student_id IN (SELECT student_id FROM stg_enrollments)
+          AND NOT EXISTS (SELECT 1 FROM all_enrollments e
+                          WHERE e.student_id = a.student_id AND e.school_id = a.school_id
+                            AND a.date BETWEEN e.entry_date AND {SPAN_END})""")
+
+
+def _kept_absences_on_school_days(v: Validator) -> None:
+    v.check("calendar_days", f"""
+        SELECT NULL::BIGINT AS _row, 'student_id, school_id, date' AS col, {KEPT_SHOWN} AS val,
+               'an absence the warehouse keeps would fall on a day this calendar makes '
+               || 'non-instructional: send attendance_events for it too' AS rule
+        {KEPT} AND EXISTS (SELECT 1 FROM stg_calendar_days c WHERE c.school_id = a.school_id
+                           AND c.date = a.date AND NOT c.instructional)""")
+
+
 RULES: list[tuple[str, Callable[[Validator], None]]] = [
     ("enrollments", _enrollment_dates),
+    ("enrollments", _kept_absences_in_spans),
+    ("calendar_days", _kept_absences_on_school_days),
     ("attendance_events", _attendance_days),
     ("course_marks", _course_marks),
     ("schools", _school_grades),
