@@ -38,6 +38,24 @@ def summary_table(report: data.Report) -> Table:
     return t
 
 
+FromOpt = Annotated[dt.datetime | None, typer.Option(
+    "--from", formats=["%Y-%m-%d"], help="First day of a window (YYYY-MM-DD): this week's data")]
+ToOpt = Annotated[dt.datetime | None, typer.Option(
+    "--to", formats=["%Y-%m-%d"], help="Last day of the window")]
+
+
+def window_of(start: dt.datetime | None, end: dt.datetime | None) -> data.Window | None:
+    """--from/--to as a load window (both or neither)."""
+    if (start is None) != (end is None):
+        fail("a window needs both --from and --to")
+    if start is None or end is None:
+        return None
+    try:
+        return data.Window(start.date(), end.date())
+    except data.DataError as e:
+        fail(str(e))
+
+
 @app.command()
 def synth(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the extract to")],
@@ -87,20 +105,15 @@ def check(
     show: Annotated[int, typer.Option(help="Problems to list (all are counted)")] = 50,
     against: Annotated[Path | None, typer.Option(
         help="Check as a load into this warehouse would: extract plus warehouse")] = None,
-    start: Annotated[dt.datetime | None, typer.Option(
-        "--from", formats=["%Y-%m-%d"], help="With --against: a window's first day")] = None,
-    end: Annotated[dt.datetime | None, typer.Option(
-        "--to", formats=["%Y-%m-%d"], help="With --against: a window's last day")] = None,
+    start: FromOpt = None, end: ToOpt = None,
 ) -> None:
     """Validate an extract and report every problem; loads nothing.
 
     Example: aimline check district/ --json; aimline check week/ --against aimline.duckdb
     --from 2026-01-05 --to 2026-01-09
     """
-    if (start is None) != (end is None):
-        fail("a window needs both --from and --to")
+    window = window_of(start, end)
     try:
-        window = data.Window(start.date(), end.date()) if start and end else None
         report = data.check(folder, limit=max(show, 1000), warehouse=against, window=window)
     except FileNotFoundError as e:
         fail(str(e))
@@ -132,10 +145,7 @@ def load(
     folder: Annotated[Path, typer.Argument(help="Extract folder (one file per table)")],
     warehouse: WarehouseOpt = None,
     show: Annotated[int, typer.Option(help="Problems to list when invalid")] = 50,
-    start: Annotated[dt.datetime | None, typer.Option(
-        "--from", formats=["%Y-%m-%d"], help="First day of a window load (YYYY-MM-DD)")] = None,
-    end: Annotated[dt.datetime | None, typer.Option(
-        "--to", formats=["%Y-%m-%d"], help="Last day of a window load")] = None,
+    start: FromOpt = None, end: ToOpt = None,
     only: Annotated[list[str] | None, typer.Option(
         "--only", help="Load only this table of the extract; repeat")] = None,
     district: Annotated[list[str] | None, typer.Option(
@@ -151,12 +161,7 @@ def load(
     Example: aimline load week/ --from 2026-01-05 --to 2026-01-09
     """
     path = wh.resolve(warehouse)
-    if (start is None) != (end is None):
-        fail("a window load needs both --from and --to")
-    try:
-        window = data.Window(start.date(), end.date()) if start and end else None
-    except data.DataError as e:
-        fail(str(e))
+    window = window_of(start, end)
     with bar() as progress:
         task = progress.add_task("Validating", total=None)
 

@@ -134,18 +134,19 @@ def check_districts(con: duckdb.DuckDBPyConnection, staged: list[str], leas: lis
             "ids (docs/data-format.md, Several districts).")
 
 
-def replaced_rows(t: Table, window: Window | None) -> tuple[str, list[object]]:
-    """The WHERE clause (over `wh.<t>`) of the warehouse rows this load replaces."""
-    keys = ", ".join(t.primary_key)
-    by_key = f"({keys}) IN (SELECT ({keys}) FROM stg_{t.name})"
+def replaced_rows(t: Table, window: Window | None) -> str:
+    """The WHERE clause (over `wh.<t>`) of the warehouse rows this load replaces. The
+    window's dates are written in as DATE literals (typed dates, nothing to escape), so
+    the clause also serves in a view, which takes no parameters."""
     if window is None and t.year_column:
         return ("(school_id, school_year) IN (SELECT sl.school_id, p.school_year FROM "
-                "_school_lea sl JOIN _pairs p USING (lea_id))"), []
+                "_school_lea sl JOIN _pairs p USING (lea_id))")
     if window is not None and t.name in DATED:
         return (f"school_id IN (SELECT school_id FROM _school_lea WHERE lea_id IN "
-                f"(SELECT lea_id FROM _leas)) AND {DATED[t.name]} BETWEEN ? AND ?",
-                [window.start, window.end])
-    return by_key, []
+                f"(SELECT lea_id FROM _leas)) AND {DATED[t.name]} BETWEEN "
+                f"DATE '{window.start.isoformat()}' AND DATE '{window.end.isoformat()}'")
+    keys = ", ".join(t.primary_key)
+    return f"({keys}) IN (SELECT ({keys}) FROM stg_{t.name})"
 
 
 def index_pairs(con: duckdb.DuckDBPyConnection, window: Window | None) -> None:

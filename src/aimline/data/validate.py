@@ -43,13 +43,6 @@ YEAR_DATES = {"enrollments": ("entry_date", "exit_date"), "calendar_days": ("dat
 SPAN_END = "coalesce(e.exit_date, make_date(e.school_year, 6, 30))"
 
 
-def _inline(sql: str, params: list[object]) -> str:
-    """`sql` with its ? parameters (dates of a window) written in: views take none."""
-    for p in params:
-        sql = sql.replace("?", f"DATE '{p}'", 1)
-    return sql
-
-
 def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(sql_str(v) for v in values) + ")"
 
@@ -194,17 +187,14 @@ class Validator:
         leas = reach.prepare(self.con, sorted(self.staged), self.districts)
         reach.check_districts(self.con, sorted(self.staged), leas, self.districts)
         for t in TABLES:
-            where, params = reach.replaced_rows(t, self.window)
             cols = ", ".join(f'"{c}"' for c in t.column_names)
-            kept = f'SELECT NULL::BIGINT AS {ROW}, {cols} FROM wh."{t.name}"'
+            sql = f'SELECT NULL::BIGINT AS {ROW}, {cols} FROM wh."{t.name}"'
             if t.name in self.staged:
-                kept += f" WHERE NOT ({where})"
-                sql = f"SELECT {ROW}, {cols} FROM stg_{t.name} UNION ALL {kept}"
-            else:
-                sql, params = kept, []
+                sql = (f"SELECT {ROW}, {cols} FROM stg_{t.name} UNION ALL {sql} "
+                       f"WHERE NOT ({reach.replaced_rows(t, self.window)})")
             # views: only the rules that read across tables scan them (the warehouse's tens
             # of millions of absences are never copied)
-            self.con.execute(f"CREATE OR REPLACE TEMP VIEW all_{t.name} AS {_inline(sql, params)}")
+            self.con.execute(f"CREATE OR REPLACE TEMP VIEW all_{t.name} AS {sql}")
             if self.con.execute(f"SELECT EXISTS (SELECT 1 FROM all_{t.name})").fetchone()[0]:
                 self.kept.add(t.name)
         for t in self.absent:

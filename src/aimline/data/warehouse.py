@@ -116,15 +116,17 @@ def load_staged(con: duckdb.DuckDBPyConnection, staged: list[str], path: Path, *
             con.execute(_ddl(t, "wh"))
         for ddl in _log_ddl("wh"):
             con.execute(ddl)
+        # validation did this on a read-only view of the file, to report it first; here it
+        # is read again inside the write transaction, which is what the deletes act on
         leas = reach.prepare(con, staged, districts)
         reach.check_districts(con, staged, leas, districts)
         for t in tables:
             if progress:
                 progress(t.name)
             cols = ", ".join(f'"{c}"' for c in t.column_names)
-            where, params = reach.replaced_rows(t, window)
-            replaced[t.name] = con.execute(f'DELETE FROM wh."{t.name}" WHERE {where}',
-                                           params).fetchone()[0]
+            where = reach.replaced_rows(t, window)
+            replaced[t.name] = con.execute(f'DELETE FROM wh."{t.name}" WHERE {where}'
+                                           ).fetchone()[0]
             # rows sorted by school and student keep DuckDB's zone maps useful for filters
             order = ", ".join(c for c in ("school_id", "student_id") if c in t.column_names)
             rows[t.name] = con.execute(

@@ -92,19 +92,23 @@ def connect(engine: str, warehouse: Path) -> Iterator[Any]:
 SCOPES = ("school", "district")
 
 
-def covered(warehouse: Path, table: str, year: int) -> set[str]:
-    """The districts whose `table` holds `year`: loaded (`load_writes`, even with no row:
-    a district without suspensions) or, for warehouses older than that log, with rows."""
+def covered(warehouse: Path, needs: set[str], year: int) -> dict[str, set[str]]:
+    """For each table in `needs`, the districts whose table holds `year`: loaded
+    (`load_writes`, even with no row: a district without suspensions) or, for warehouses
+    older than that log, with rows. One connection for all of them."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        out = {r[0] for r in con.execute(
-            f"""SELECT DISTINCT s.lea_id FROM "{table}" t JOIN schools s USING (school_id)
-                WHERE t.school_year = ?""", [year]).fetchall()}
-        if "load_writes" in have:
-            out |= {r[0] for r in con.execute(
-                "SELECT DISTINCT lea_id FROM load_writes WHERE table_name = ? AND "
-                "school_year = ?", [table, year]).fetchall()}
+        logged = bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = "
+                                  "'load_writes'").fetchone()[0])
+        out = {}
+        for table in sorted(needs):
+            out[table] = {r[0] for r in con.execute(
+                f"""SELECT DISTINCT s.lea_id FROM "{table}" t JOIN schools s USING (school_id)
+                    WHERE t.school_year = ?""", [year]).fetchall()}
+            if logged:
+                out[table] |= {r[0] for r in con.execute(
+                    "SELECT DISTINCT lea_id FROM load_writes WHERE table_name = ? AND "
+                    "school_year = ?", [table, year]).fetchall()}
         return out
     finally:
         con.close()
@@ -131,7 +135,7 @@ def compute(warehouse: Path, year: int, *, metrics: Sequence[str] | None = None,
     Unsuppressed rows (`suppress=False`) are for analytics inside Aimline only, never to be
     shown. `scopes` limits the rows to schools or the district.
     """
-    policy = policy or Policy.from_env()
+    policy = (policy or Policy.from_env()) if suppress else None
     if not scopes or set(scopes) - set(SCOPES):
         raise MetricsError(f"scopes must be among {', '.join(SCOPES)} (got {list(scopes)})")
     chosen = [catalog.get(m) for m in metrics] if metrics else catalog.all_metrics()
@@ -158,9 +162,9 @@ def compute(warehouse: Path, year: int, *, metrics: Sequence[str] | None = None,
                                                   scopes)))
         leas = con.execute(tables.unbound("schools").select("school_id", "lea_id"))
     df = finish(pd.concat(frames, ignore_index=True), year, period, leas, chosen,
-                policy=policy if suppress else None)
+                policy=policy)
     needs = {n for m in chosen for n in m.needs}
-    have = {n: covered(warehouse, n, year) for n in needs}
+    have = covered(warehouse, needs, year) if needs else {}
     measured = pd.Series(True, index=df.index)
     for m in chosen:
         if m.needs:
