@@ -77,16 +77,41 @@ def test_a_group_is_counted_within_its_school(year: pd.DataFrame) -> None:
 
 
 def test_cumulative_weeks_move_during_the_year(wh: Path) -> None:
-    weeks = engine.compute(wh, tiny.YEAR, metrics=["chronic_absence"], period="week",
+    weeks = engine.compute(wh, tiny.YEAR, metrics=["chronic_absence"], period="week_to_date",
                            suppress=False)
     # to Sunday 21 Sep: s1 2/14, s2 1.5/14 (10.7%), s4 1/10 are all chronic; s3 not yet in
     assert cell(weeks, "chronic_absence", A, period_end="2025-09-21") == (3, 3)
     # by the end of the year s2 has 1.5/20 = 7.5%
     assert cell(weeks, "chronic_absence", A, period_end="2026-06-30") == (2, 3)
-    months = engine.compute(wh, tiny.YEAR, metrics=["attendance_rate"], period="month",
-                            suppress=False)
+    months = engine.compute(wh, tiny.YEAR, metrics=["attendance_rate"],
+                            period="month_to_date", suppress=False)
     assert cell(months, "attendance_rate", A, period_end="2025-09-30") == (50.5, 55)
     assert (months.period_start == pd.Timestamp("2025-07-01").date()).all()
+
+
+def test_a_week_counts_its_own_days(wh: Path) -> None:
+    weeks = engine.compute(wh, tiny.YEAR, metrics=["attendance_rate"], period="week",
+                           suppress=False)
+    # 8-14 Sep at A: s1, s2, s4 5 days each (s3 not yet in); s2 misses 1.5, s4 1
+    assert cell(weeks, "attendance_rate", A, period_end="2025-09-14") == (12.5, 15)
+    # 15-21 Sep: s1, s2 5 days, s4 1 (leaves 15 Sep), no absence
+    assert cell(weeks, "attendance_rate", A, period_end="2025-09-21") == (11, 11)
+    w = weeks[weeks.period_end == pd.Timestamp("2025-09-14").date()]
+    assert (w.period_start == pd.Timestamp("2025-09-08").date()).all()
+    # a week's own days and its to-date total agree: the weeks add up to the year
+    to_date = engine.compute(wh, tiny.YEAR, metrics=["attendance_rate"],
+                             period="week_to_date", suppress=False)
+    key = ["scope", "school_id", "group_type", "group_value"]
+    own = weeks.groupby(key, dropna=False)[["numerator", "denominator"]].sum()
+    last = to_date[to_date.period_end == to_date.period_end.max()].set_index(key)
+    pd.testing.assert_frame_equal(own.sort_index(),
+                                  last[["numerator", "denominator"]].sort_index(),
+                                  check_dtype=False)
+
+
+def test_chronic_absence_by_week_is_refused(wh: Path) -> None:
+    with pytest.raises(engine.MetricsError, match="not by week"):
+        engine.compute(wh, tiny.YEAR, metrics=["chronic_absence"], period="week")
 
 
 def test_a_states_half_day_rule_is_an_option(wh: Path) -> None:

@@ -27,8 +27,9 @@ def test_every_metric_is_identical_on_duckdb_and_spark(wh: Path) -> None:
 
 
 @pytest.mark.slow
-def test_cumulative_weeks_are_identical_on_spark(wh: Path) -> None:
-    kw = {"metrics": ["chronic_absence", "attendance_rate"], "period": "week"}
+@pytest.mark.parametrize("period", ["week_to_date", "month"])
+def test_periods_are_identical_on_spark(wh: Path, period: str) -> None:
+    kw = {"metrics": ["chronic_absence", "attendance_rate"], "period": period}
     duck = engine.compute(wh, 2026, **kw)
     spark = engine.compute(wh, 2026, engine="spark", **kw)
     pd.testing.assert_frame_equal(duck, spark, check_dtype=False)

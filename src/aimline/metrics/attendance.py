@@ -13,7 +13,7 @@ import ibis.expr.types as ir
 
 from aimline.data.schema import ABSENCE_CATEGORIES
 from aimline.metrics.catalog import Grain, Metric
-from aimline.metrics.periods import Period, bucket, period_table
+from aimline.metrics.periods import Period, bucket, period_table, to_date
 from aimline.metrics.tables import Tables
 
 
@@ -38,14 +38,19 @@ def membership(t: Tables, grain: Grain, period: Period,
     periods = period_table(t.year, period)
     single = len(periods) == 1  # the school year: no period grid, no running total
     if single:
-        spans = e.mutate(period_no=ibis.literal(1), period_end=ibis.literal(t.year_end))
+        spans = e.mutate(period_no=ibis.literal(1), period_start=ibis.literal(t.year_start),
+                         period_end=ibis.literal(t.year_end))
     else:
         grid = ibis.memtable(periods)
-        spans = e.cross_join(grid).filter(e.entry_date <= grid.period_end)
+        spans = e.cross_join(grid).filter(
+            e.entry_date <= grid.period_end,
+            ibis.coalesce(e.exit_date, ibis.literal(t.year_end)) >= grid.period_start)
+    # the instructional days of the span inside the period: through its cut, less those
+    # before it began (or before the period began)
     spans = spans.mutate(
         cut=ibis.least(ibis.coalesce(spans.exit_date, ibis.literal(t.year_end)),
                        spans.period_end),
-        before=spans.entry_date - ibis.interval(days=1))
+        before=ibis.greatest(spans.entry_date, spans.period_start) - ibis.interval(days=1))
     ci = t.calendar_index
     to_cut = ci.select(s1=ci.school_id, d1=ci.date, through_cut=ci.instr_through)
     to_before = ci.select(s2=ci.school_id, d2=ci.date, through_before=ci.instr_through)
@@ -67,7 +72,7 @@ def membership(t: Tables, grain: Grain, period: Period,
                                        member.student_id == absent.a_student,
                                        member.period_no == absent.b])
     absent_in = joined.absent_in.fill_null(0.0)
-    if not single:  # cumulative to date: add up the periods so far
+    if to_date(period):  # cumulative: add up the periods so far
         absent_in = absent_in.sum().over(ibis.cumulative_window(
             group_by=[joined.unit_id, joined.student_id], order_by=joined.period_no))
     return joined.select("unit_id", "student_id", "period_no", "grade_level", "days",
@@ -115,7 +120,10 @@ def _tier(tier: str):
     return units
 
 
-ATTENDANCE_PERIODS: tuple[Period, ...] = ("year", "month", "week")
+ATTENDANCE_PERIODS: tuple[Period, ...] = ("year", "month", "week", "month_to_date",
+                                          "week_to_date")
+# a share of students needs each student's 10 days in the period: a week has 5
+STUDENT_PERIODS: tuple[Period, ...] = ("year", "month", "month_to_date", "week_to_date")
 PARTIAL = {"partial_day_threshold": None}
 NEEDS = ("attendance_events",)
 
@@ -140,7 +148,7 @@ METRICS: tuple[Metric, ...] = (
                    "instructional days enrolled there; a student in two schools counts at "
                    "each (and once, with summed days, in the district row).",
         source="EDFacts FS195 / DG814 (chronic absenteeism), U.S. Department of Education",
-        units=_chronic, periods=ATTENDANCE_PERIODS,
+        units=_chronic, periods=STUDENT_PERIODS,
         options={"threshold_pct": 10, "min_days": 10, **PARTIAL}, needs=NEEDS),
     *[Metric(
         id=f"attendance_tier_{tier}", title=f"Attendance tier: {tier.replace('_', ' ')} (%)",
@@ -151,7 +159,7 @@ METRICS: tuple[Metric, ...] = (
                    f"tier: absent {_range} of days enrolled.",
         source="Attendance Works, 'Attendance tiers' (satisfactory < 5%, at risk 5-<10%, "
                "moderate chronic 10-<20%, severe chronic >= 20%)",
-        units=_tier(tier), periods=ATTENDANCE_PERIODS, options={"min_days": 10, **PARTIAL},
+        units=_tier(tier), periods=STUDENT_PERIODS, options={"min_days": 10, **PARTIAL},
         needs=NEEDS)
       for tier, _range in (("satisfactory", "below 5%"), ("at_risk", "5% to under 10%"),
                            ("moderate", "10% to under 20%"), ("severe", "20% or more"))],

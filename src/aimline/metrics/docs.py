@@ -20,8 +20,11 @@ taken last; rates are never averaged.
 **Student groups** (`group_type`): {groups}. Group flags come from `students`; grade is
 the student's grade in their latest enrollment span at the school.
 
-**Periods**: `year` (1 July to 30 June), or cumulative `month` / `week` (1 July to the end of
-each month or week), where a metric supports them.
+**Periods**: `year` (1 July to 30 June); `month` / `week`, each month's or week's own days
+(chronic absence in October: students absent on at least 10% of October's instructional
+days), so the points of a chart are independent; `month_to_date` / `week_to_date`, cumulative
+from 1 July to the end of each month or week (the year-to-date figure). A metric lists the
+periods it supports; a share of students needs 10 days in the period, so not `week`.
 
 **Suppression** (before anything leaves), one policy for the CLI and the site
 (`src/aimline/metrics/policy.py`), set once in the environment: `AIMLINE_MIN_N` (default
@@ -45,7 +48,7 @@ than a 0% it never measured.
 ```
 aimline metrics list
 aimline metrics show chronic_absence
-aimline compute --year 2026 [--metric ID ...] [--period year|month|week] \\
+aimline compute --year 2026 [--metric ID ...] [--period year|month|week|month_to_date|week_to_date] \\
                 [--engine duckdb|spark] [--scope school|district] [--min-n N] \\
                 [--top-bottom nm] --out indicators.csv
 ```

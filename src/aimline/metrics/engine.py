@@ -20,7 +20,7 @@ import pandas as pd
 
 from aimline.data.warehouse import WarehouseError
 from aimline.metrics import catalog, groups, tables
-from aimline.metrics.periods import Period, period_table
+from aimline.metrics.periods import PERIODS, Period, period_table
 from aimline.metrics.policy import Policy
 from aimline.metrics.suppression import suppress as apply_suppression
 
@@ -139,18 +139,21 @@ def compute(warehouse: Path, year: int, *, metrics: Sequence[str] | None = None,
     if not scopes or set(scopes) - set(SCOPES):
         raise MetricsError(f"scopes must be among {', '.join(SCOPES)} (got {list(scopes)})")
     chosen = [catalog.get(m) for m in metrics] if metrics else catalog.all_metrics()
-    if period not in ("year", "month", "week"):
-        raise MetricsError(f"unknown period {period!r}; periods are: year, month, week")
+    if period not in PERIODS:
+        raise MetricsError(f"unknown period {period!r}; periods are: {', '.join(PERIODS)}")
     if engine not in ENGINES:
         raise MetricsError(f"unknown engine {engine!r}; engines are: {', '.join(ENGINES)}")
     years = years_in(warehouse)
     if year not in years:
         raise MetricsError(f"school year {year} is not in the warehouse; it holds: "
                            f"{', '.join(map(str, years)) or 'no years'}")
-    unsupported = [m.id for m in chosen if period not in m.periods]
+    unsupported = [m for m in chosen if period not in m.periods]
     if metrics and unsupported:
-        raise MetricsError(f"{unsupported[0]} is reported by school year only, not by "
-                           f"{period}; drop --period or the metric")
+        m = unsupported[0]
+        by = ("school year only" if m.periods == ("year",)
+              else "period " + ", ".join(m.periods) + " only")
+        raise MetricsError(f"{m.id} is reported by {by}, not by {period}; choose another "
+                           "--period or drop the metric")
     chosen = [m for m in chosen if period in m.periods]
     t = tables.for_year(year)
     frames = []
