@@ -29,7 +29,7 @@ DEMO_ENV := AIMLINE_HOME=$(DEMO) AIMLINE_DEBUG=1 AIMLINE_WAREHOUSE=$(DEMO)/aimli
 
 demo: $(STAMP)
 	rm -rf $(DEMO)/district $(DEMO)/aimline.duckdb
-	$(BIN)/aimline synth --students 20000 --seed 7 --out $(DEMO)/district
+	$(BIN)/aimline synth --students 20000 --seed 7 --story --out $(DEMO)/district
 	$(BIN)/aimline load $(DEMO)/district --warehouse $(DEMO)/aimline.duckdb
 	$(BIN)/aimline info --warehouse $(DEMO)/aimline.duckdb
 	for y in 2024 2025 2026; do for p in year month; do \

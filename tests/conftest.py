@@ -21,11 +21,12 @@ def district(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def synthetic_warehouse(tmp: Path, *, students: int, seed: int, years: int) -> Path:
+def synthetic_warehouse(tmp: Path, *, students: int, seed: int, years: int,
+                        story: bool = False) -> Path:
     """Generate a synthetic district under `tmp` and load it; returns the warehouse path."""
     from aimline import data
 
-    synth.generate(tmp / "d", students=students, seed=seed, years=years)
+    synth.generate(tmp / "d", students=students, seed=seed, years=years, story=story)
     data.load(tmp / "d", tmp / "w.duckdb")
     return tmp / "w.duckdb"
 

@@ -60,7 +60,8 @@ def add_other_district(warehouse: Path) -> None:
 
 @pytest.fixture(scope="session")
 def site_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = synthetic_warehouse(tmp_path_factory.mktemp("site"), students=1500, seed=5, years=2)
+    path = synthetic_warehouse(tmp_path_factory.mktemp("site"), students=1500, seed=5, years=2,
+                               story=True)
     for year in engine.years_in(path):
         for period in ("year", "month"):
             engine.store(engine.compute(path, year, period=period,  # type: ignore[arg-type]

@@ -66,6 +66,9 @@ def synth(
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet (canonical extract), or "
                                      "a source format for the importers: edfi-xml, oneroster, "
                                      "sis-example")] = "csv",
+    story: Annotated[bool, typer.Option(
+        help="The demo's story: absences fall at every other high school from its "
+             "adoption date in the last year (aimline.data.synth.story)")] = False,
 ) -> None:
     """Write a synthetic district extract, or the same district as a district's source files.
 
@@ -84,10 +87,14 @@ def synth(
             progress.update(task, completed=done, total=total)
 
         try:
-            make = synth_mod.generate_source if fmt in synth_mod.SOURCE_FORMATS \
-                else synth_mod.generate
-            rows = make(out, students=students, seed=seed, years=years,  # type: ignore[operator]
-                        end_year=end_year, fmt=fmt, progress=advance)
+            if fmt in synth_mod.SOURCE_FORMATS:
+                rows = synth_mod.generate_source(out, students=students, seed=seed,
+                                                 years=years, end_year=end_year, fmt=fmt,
+                                                 progress=advance)
+            else:
+                rows = synth_mod.generate(out, students=students, seed=seed, years=years,
+                                          end_year=end_year, fmt=fmt,  # type: ignore[arg-type]
+                                          progress=advance, story=story)
         except ValueError as e:
             fail(str(e))
     t = Table(title=f"Synthetic district written to {out}")

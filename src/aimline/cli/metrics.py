@@ -92,7 +92,9 @@ def compute(
     warehouse: WarehouseOpt = None,
     metric: Annotated[list[str] | None, typer.Option(help="Metric id; repeat. Default: all")
                       ] = None,
-    period: Annotated[str, typer.Option(help="year; month or week (each its own days); month_to_date or week_to_date (cumulative from 1 July)")] = "year",
+    period: Annotated[str, typer.Option(
+        help="year; month or week (each its own days); month_to_date or week_to_date "
+             "(cumulative from 1 July)")] = "year",
     engine_name: Annotated[str, typer.Option("--engine", help="duckdb or spark")] = "duckdb",
     scope: Annotated[list[str] | None, typer.Option(help="school and/or district rows; "
                                                     "repeat. Default: both")] = None,

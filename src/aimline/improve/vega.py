@@ -39,6 +39,8 @@ def _status(res: ChartResult) -> pd.Series:
 
 
 def _runs_line(res: ChartResult) -> str:
+    if not res.rule_set.rules:  # no tests: a runs verdict would contradict "Rules: none"
+        return ""
     parts = []
     for r in res.runs.itertuples():
         if not r.n_useful:
@@ -53,6 +55,8 @@ def spec(res: ChartResult, *, width: int = 640, height: int = 300, y_title: str 
          x_title: str = "", caption: str = "") -> dict[str, Any]:
     d = res.points.copy()
     d["status"] = _status(res)
+    if not res.rule_set.rules:
+        d["runs_signal"] = False
     d["fired"] = [", ".join(r.label or r.name for r in res.rule_set.rules if row[r.name])
                   or "none" for _, row in d.iterrows()]
     xt = _x_type(d["x"])
@@ -83,7 +87,8 @@ def spec(res: ChartResult, *, width: int = 640, height: int = 300, y_title: str 
             x=x, y="y:Q", tooltip=tooltip,
             color=alt.Color("status:N", title="Signal",
                             scale=alt.Scale(domain=labels, range=colours),
-                            legend=alt.Legend(orient="bottom", direction="horizontal"))),
+                            legend=alt.Legend(orient="bottom", direction="horizontal")
+                            if res.rule_set.rules else None)),
     ]
     if d["target"].notna().any():
         layers.append(base.mark_line(color=TARGET, strokeDash=[2, 2]).encode(x=x, y="target:Q"))

@@ -137,7 +137,7 @@ METRICS: tuple[Metric, ...] = (
                    "dividing (a student enrolled longer weighs more).",
         source="Average daily attendance as states compute it; Attendance Works",
         units=_attendance_rate, periods=ATTENDANCE_PERIODS, options=dict(PARTIAL),
-        additive=True, needs=NEEDS),
+        needs=NEEDS),
     Metric(
         id="chronic_absence", title="Chronically absent (%)", unit="percent",
         higher_is_better=False,

@@ -39,9 +39,6 @@ class Metric:
     units: UnitsFn
     periods: tuple[Period, ...] = ("year",)
     options: dict[str, Any] = field(default_factory=dict)
-    # numerator and denominator are sums over days, so one month's (or week's) own rate is
-    # the difference of the cumulative counts; other metrics count students year-to-date
-    additive: bool = False
     # record tables the metric reads as "none" where they have no row (no absences, no
     # suspensions): for a district and year whose table was never loaded it has no rows,
     # rather than a 0% it never measured (`engine.covered`)

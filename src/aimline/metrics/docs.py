@@ -48,7 +48,8 @@ than a 0% it never measured.
 ```
 aimline metrics list
 aimline metrics show chronic_absence
-aimline compute --year 2026 [--metric ID ...] [--period year|month|week|month_to_date|week_to_date] \\
+aimline compute --year 2026 [--metric ID ...] \\
+                [--period year|month|week|month_to_date|week_to_date] \\
                 [--engine duckdb|spark] [--scope school|district] [--min-n N] \\
                 [--top-bottom nm] --out indicators.csv
 ```

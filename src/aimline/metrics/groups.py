@@ -14,6 +14,42 @@ from aimline.metrics.tables import Tables
 FLAGS = ("economically_disadvantaged", "english_learner", "disability", "homeless",
          "foster_care")
 GROUP_TYPES = ("all", "race_ethnicity", "sex", *FLAGS, "grade_level")
+# how a page or a report names a group in a sentence ("a gap for English learners")
+LABELS = {
+    ("all", "all"): "all students",
+    ("race_ethnicity", "hispanic"): "Hispanic students", ("race_ethnicity", "black"):
+    "Black students", ("race_ethnicity", "white"): "White students",
+    ("race_ethnicity", "asian"): "Asian students", ("race_ethnicity", "american_indian"):
+    "American Indian students", ("race_ethnicity", "pacific_islander"):
+    "Pacific Islander students", ("race_ethnicity", "two_or_more"):
+    "students of two or more races", ("sex", "F"): "girls", ("sex", "M"): "boys",
+    ("sex", "X"): "students of another gender",
+    ("economically_disadvantaged", "true"): "economically disadvantaged students",
+    ("economically_disadvantaged", "false"): "students not economically disadvantaged",
+    ("english_learner", "true"): "English learners",
+    ("english_learner", "false"): "students who are not English learners",
+    ("disability", "true"): "students with disabilities",
+    ("disability", "false"): "students without disabilities",
+    ("homeless", "true"): "students experiencing homelessness",
+    ("homeless", "false"): "students not experiencing homelessness",
+    ("foster_care", "true"): "students in foster care",
+    ("foster_care", "false"): "students not in foster care",
+    ("migrant", "true"): "migrant students", ("migrant", "false"): "students not migrant"}
+
+
+def label(group_type: str, group_value: str) -> str:
+    """'English learners', 'grade 09 students'; a group this table does not know reads as
+    its type and value in words."""
+    if group_type == "grade_level":
+        return f"grade {group_value} students"
+    return LABELS.get((group_type, group_value),
+                      f"{group_type.replace('_', ' ')}: {group_value}")
+
+
+def title(group_type: str, group_value: str) -> str:
+    """The label for a table cell or a menu: 'English learners', 'All students'."""
+    s = label(group_type, group_value)
+    return s[0].upper() + s[1:]
 
 
 def aggregate(units: ir.Table, t: Tables) -> ir.Table:

@@ -27,42 +27,19 @@ from aimline.equity import odds, peers
 from aimline.equity.gaps import gaps, sentence
 from aimline.files import written_atomically
 from aimline.metrics import catalog, engine
+from aimline.metrics.groups import label
 from aimline.metrics.policy import Policy
 from aimline.metrics.suppression import suppress, too_small
 from aimline.reports import charts
 
 METRICS = ("chronic_absence", "attendance_rate", "suspension", "course_failure",
            "proficiency_ela", "proficiency_math", "ninth_grade_on_track", "graduation_4yr")
-GROUP_LABELS = {
-    ("race_ethnicity", "hispanic"): "Hispanic students", ("race_ethnicity", "black"):
-    "Black students", ("race_ethnicity", "white"): "White students",
-    ("race_ethnicity", "asian"): "Asian students", ("race_ethnicity", "american_indian"):
-    "American Indian students", ("race_ethnicity", "pacific_islander"):
-    "Pacific Islander students", ("race_ethnicity", "two_or_more"):
-    "students of two or more races", ("sex", "F"): "girls", ("sex", "M"): "boys",
-    ("sex", "X"): "students of another gender",
-    ("economically_disadvantaged", "true"): "economically disadvantaged students",
-    ("economically_disadvantaged", "false"): "students not economically disadvantaged",
-    ("english_learner", "true"): "English learners",
-    ("english_learner", "false"): "students who are not English learners",
-    ("disability", "true"): "students with disabilities",
-    ("disability", "false"): "students without disabilities",
-    ("homeless", "true"): "students experiencing homelessness",
-    ("homeless", "false"): "students not experiencing homelessness",
-    ("foster_care", "true"): "students in foster care",
-    ("foster_care", "false"): "students not in foster care"}
 FINDING_POINTS = 5  # a gap worth a sentence, in percentage points
 
 
 def finding(r: Any) -> str:
     """The plain sentence for one gap row."""
     return sentence(r, catalog.get(r.metric).title, label(r.group_type, r.group_value))
-
-
-def label(group_type: str, group_value: str) -> str:
-    if group_type == "grade_level":
-        return f"grade {group_value} students"
-    return GROUP_LABELS.get((group_type, group_value), f"{group_type} = {group_value}")
 
 
 @dataclass

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from aimline.data.synth import story
 from aimline.web.audits import builds as audits
 from aimline.web.audits.models import EquityAudit
 from aimline.web.networks import demo as demo_network
@@ -73,7 +75,11 @@ def create(warehouse: Path) -> list[tuple[str, str, str]]:
     with system_connection(warehouse) as con:
         (year,) = con.execute("SELECT max(school_year) FROM indicators").fetchone()
     if year is not None:
-        demo_network.create(network, users.get(username="netlead"), int(year))
+        # the synthetic district's story, if it was made with one: where absences fall
+        found = pd.DataFrame({"school_id": list(levels), "level": list(levels.values())})
+        adoptions = {e.school_id: e.start for e in story.effects(found, int(year))
+                     if e.school_id in {s.code for s in network.schools.all()}}
+        demo_network.create(network, users.get(username="netlead"), int(year), adoptions)
         if not EquityAudit.objects.filter(district=district).exists():
             a = EquityAudit.objects.create(district=district, title=f"{year} equity audit",
                                            year=int(year), created_by=users.get(

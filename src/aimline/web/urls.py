@@ -48,8 +48,6 @@ urlpatterns = [
     path("networks/<int:pk>/aims/<int:aim_id>/diagram.<str:fmt>", networks.diagram_file,
          name="diagram"),
     path("networks/<int:pk>/ideas/", pdsa.idea_add, name="idea_add"),
-    path("networks/<int:pk>/ideas/<int:idea_id>/status/<str:school>/", pdsa.idea_status,
-         name="idea_status"),
     path("networks/<int:pk>/measures/<int:measure_id>/values/<str:school>/",
          pdsa.measure_values, name="measure_values"),
     path("networks/<int:pk>/measures/<int:measure_id>/changes/<str:school>/",

@@ -171,6 +171,13 @@ class Reader:
                     FROM schools s JOIN leas l USING (lea_id) WHERE {where}
                     ORDER BY s.level, s.name""", params).df()
 
+    def district_names(self) -> dict[str, str]:
+        """lea_id -> name of the districts whose own rows the user may see."""
+        where, params = in_list("lea_id", sorted(self.scope.districts))
+        with connection(self.path) as con:
+            return dict(con.execute(f"SELECT lea_id, name FROM leas WHERE {where}",
+                                    params).fetchall())
+
     def years(self) -> list[int]:
         return _years(self.path, version(self.path))
 

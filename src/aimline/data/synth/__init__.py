@@ -17,6 +17,7 @@ import pandas as pd
 from aimline.data.extract import ExtractWriter, Format
 from aimline.data.schema import table
 from aimline.data.synth import cohort, records, staff
+from aimline.data.synth import story as story_mod
 from aimline.data.synth.calendar import school_calendar
 from aimline.data.synth.population import make_schools, make_spans, make_students
 
@@ -32,10 +33,12 @@ def _rng(seed: int, *stream: int) -> np.random.Generator:
 
 def generate(out: Path, *, students: int = 20_000, seed: int = 7, years: int = 3,
              end_year: int = DEFAULT_END_YEAR, fmt: Format = "csv",
-             progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+             progress: Callable[[int, int], None] | None = None,
+             story: bool = False) -> dict[str, int]:
     """Write a synthetic district extract to `out`; returns rows written per table.
 
-    `progress(done, total)` is called after each school-year.
+    `progress(done, total)` is called after each school-year. `story`: the demo's
+    improvement at some high schools (`synth.story`).
     """
     if students < 100:
         raise ValueError(f"--students must be at least 100 (got {students})")
@@ -48,6 +51,7 @@ def generate(out: Path, *, students: int = 20_000, seed: int = 7, years: int = 3
     district_days = {y: d[i] for y, (d, i) in district_days.items()}
     n_days = min(len(d) for d in district_days.values())
     spans = make_spans(pop, schools, year_list, n_days, _rng(seed, 4))
+    effects = {e.school_id: e for e in (story_mod.effects(schools, end_year) if story else [])}
     outcomes = cohort.outcomes(pop, spans, schools, year_list, _rng(seed, 5))
     pop["graduates"] = pop.student_id.isin(outcomes.student_id[outcomes.outcome == "graduated"])
 
@@ -64,7 +68,8 @@ def generate(out: Path, *, students: int = 20_000, seed: int = 7, years: int = 3
             for row, school in schools.iterrows():
                 pd_days = 2 if school.level == "elementary" else 1
                 dates, instr = school_calendar(year, pd_days, _rng(seed, 6, year, row))
-                sy = records.SchoolYear(school, year, dates, instr, district_days[year])
+                sy = records.SchoolYear(school, year, dates, instr, district_days[year],
+                                        effects.get(school.school_id))
                 sp = by_school.get(row, spans.iloc[:0])
                 for name, df in records.generate(sy, sp, pop, _rng(seed, 7, year, row)).items():
                     w.write(table(name), df)

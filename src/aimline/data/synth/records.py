@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from aimline.data.synth.population import GRADES
+from aimline.data.synth.story import Effect
 
 # Grade effect on absence: kindergarten and the high-school years miss more school
 # (Attendance Works, "Chronic absence by grade": U-shaped across K-12).
@@ -37,6 +38,7 @@ class SchoolYear:
     dates: np.ndarray  # every calendar date, first to last day of school
     instructional: np.ndarray  # bool per date
     district_days: np.ndarray  # the district's instructional dates (spans index into these)
+    effect: Effect | None = None  # the demo story's change at this school, if any
 
 
 def courses() -> pd.DataFrame:
@@ -133,8 +135,11 @@ def _attendance(sy: SchoolYear, spans: pd.DataFrame, st: pd.DataFrame, first: np
                 ) -> tuple[pd.DataFrame, np.ndarray]:
     n_days = len(instr_dates)
     month = (instr_dates.astype("datetime64[M]").astype(int) % 12) + 1
-    season = np.where(np.isin(month, [12, 1, 2]), 1.25, np.where(month == 9, 0.8, 1.0))
+    season = np.where(np.isin(month, [12, 1, 2]), 1.1, np.where(month == 9, 0.9, 1.0))
     school_factor = 0.7 + 0.9 * sy.school.poverty
+    if sy.effect is not None:  # the story: absences fall from the adoption date
+        season = season * np.where(instr_dates >= np.datetime64(sy.effect.start),
+                                   sy.effect.factor, 1.0)
     rate = (st.propensity.to_numpy() * GRADE_ABSENCE[spans.grade_index.to_numpy()]
             * school_factor)[:, None] * season[None, :]
     days = np.arange(n_days)[None, :]

@@ -1,11 +1,11 @@
 """A school's indicator over time as a run or control chart from `aimline.improve`.
 
 Points come from the stored (suppressed) indicators: a suppressed point is a gap, never a
-value. By school year, the chart is the one `spc.suggest` picks for counts of n (P chart
-for a percentage of students or days, U chart for events per 100). By month or week, a
-metric that is a sum over days (attendance rate) is charted per period from the
-difference of the cumulative counts; a year-to-date share of students is not independent
-from one point to the next, so it is drawn as a run chart with no runs tests.
+value. Every point is its own period's count (a school year, or a month's or week's own
+days, `metrics.periods`), so the chart is the one `spc.suggest` picks for counts of n (P
+chart for a percentage of students or days, U chart for events per 100) with the Anhøj
+rules. A year-to-date period is not independent from one point to the next: it is drawn as
+a run chart with no rules at all, and the chart says so.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 
 from aimline.improve import spc, vega
-from aimline.metrics import catalog
+from aimline.metrics import catalog, periods
 from aimline.web.warehouse import Reader
 
-NO_TESTS = {"name": "none", "label": "none (year-to-date values)", "rules": []}
+NO_TESTS = {"name": "none", "label": "none: year-to-date values are not independent",
+            "rules": []}
 
 
 @dataclass(frozen=True)
@@ -44,21 +45,21 @@ def trend(rows: pd.DataFrame, metric_id: str, period: str, **options: Any) -> Tr
     if visible.sum() < 2:
         return Trend(None, "Fewer than two periods with a published value (others suppressed "
                            "or not computed).")
-    if period != "year" and not m.additive:
+    if periods.to_date(period):
         res = spc.chart("run", y=rows.value.to_numpy(float), x=x, rules=NO_TESTS,
                         title=f"{m.short_title}, year to date", **options)
         return Trend(res, "Year-to-date values include every earlier period, so points are "
-                          "not independent: read the trend; runs tests are not applied.")
-    if period != "year":  # each period's own counts from the cumulative ones, year by year
-        first = rows.school_year.ne(rows.school_year.shift()).to_numpy()
-        num = np.where(first, num, num - np.roll(num, 1))
-        den = np.where(first, den, den - np.roll(den, 1))
-        keep = den > 0
-        num, den, x = num[keep], den[keep], x[keep]
+                          "not independent: read the trend; no runs tests are applied.")
     kind = spc.suggest(num, den, kind="proportion" if m.unit == "percent" else "rate")
     res = spc.chart(kind.kind, y=num, n=den, x=x, multiply=100, rules="anhoej",
                     title=f"{m.short_title} — {spc.TITLES[kind.kind]}", **options)
     return Trend(res, kind.reason)
+
+
+def fired(res: spc.ChartResult) -> list[tuple[str, int]]:
+    """(the rule's words, points) for each rule of the chart's set that flagged a point."""
+    return [(r.label or r.name, int(res.points[r.name].sum()))
+            for r in res.rule_set.rules if res.points[r.name].any()]
 
 
 def school_trend(reader: Reader, school_id: str, metric_id: str, period: str,

@@ -9,16 +9,16 @@ import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from aimline.metrics import catalog, groups
+from aimline.metrics import catalog, groups, periods
 from aimline.web.audits.models import EquityAudit
 from aimline.web.dashboards import charts
 from aimline.web.orgs.scope import readable_networks
 from aimline.web.warehouse import Reader
 
 HEADLINE = ("attendance_rate", "chronic_absence")
-GROUP_LABELS = {"all": "All students", "true": "yes", "false": "no"}
 
 
 def choice(request: HttpRequest, name: str, allowed: list[Any], default: Any) -> Any:
@@ -33,9 +33,9 @@ def choice(request: HttpRequest, name: str, allowed: list[Any], default: Any) ->
 
 
 def default_period(metric: catalog.Metric) -> str:
-    """Monthly for a sum over days (a P chart of each month's own rate); otherwise by
-    school year, since year-to-date shares of students are not independent points."""
-    return "month" if metric.additive and "month" in metric.periods else "year"
+    """Monthly where the metric has months (a P chart of each month's own rate), else by
+    school year."""
+    return "month" if "month" in metric.periods else "year"
 
 
 def year_of(request: HttpRequest, reader: Reader) -> tuple[int | None, list[int]]:
@@ -43,19 +43,30 @@ def year_of(request: HttpRequest, reader: Reader) -> tuple[int | None, list[int]
     return choice(request, "year", years, years[-1] if years else None), years
 
 
-def sparkline(values: list[float], width: int = 120, height: int = 28) -> str:
-    """A tiny inline SVG line (no axes) for a trend beside a number."""
-    v = np.array([x for x in values if x is not None and not np.isnan(x)], float)
-    if len(v) < 2:
+def sparkline(rows: pd.DataFrame, metric: catalog.Metric, width: int = 120,
+              height: int = 28) -> str:
+    """A tiny inline SVG line of one school's monthly values, labelled with what it is
+    and its first and last month ("Chronically absent by month: 14.2% Sep → 9.8% May");
+    suppressed months are left out."""
+    rows = rows.dropna(subset=["value"]).sort_values("period_end")
+    if len(rows) < 2:
         return ""
+    v = rows.value.to_numpy(float)
     lo, hi = v.min(), v.max()
     span = hi - lo or 1.0
     xs = np.linspace(2, width - 2, len(v))
     ys = height - 2 - (v - lo) / span * (height - 4)
     pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
+    first, last = rows.iloc[0], rows.iloc[-1]
+    unit = "%" if metric.unit == "percent" else " per 100"
+    words = (f"{metric.short_title} by month: {first.value:.1f}{unit} "
+             f"{pd.Timestamp(first.period_end):%b} → {last.value:.1f}{unit} "
+             f"{pd.Timestamp(last.period_end):%b}")
     return mark_safe(f'<svg class="spark" width="{width}" height="{height}" role="img" '
-                     f'aria-label="trend"><polyline points="{pts}" fill="none" '
-                     f'stroke="currentColor" stroke-width="1.5"/></svg>')
+                     f'aria-label="{escape(words)}"><title>{escape(words)}</title>'
+                     f'<polyline points="{pts}" fill="none" stroke="currentColor" '
+                     f'stroke-width="1.5"/></svg><span class="spark-label">'
+                     f'{escape(words)}</span>')
 
 
 @login_required
@@ -70,16 +81,32 @@ def home(request: HttpRequest) -> HttpResponse:
                                    period="month", district=False)
         for s in schools.itertuples():
             mine = ind[ind.school_id == s.school_id].set_index("metric")
-            trend = months[months.school_id == s.school_id].value.tolist()
-            cards.append({"school": s, "trend": sparkline(trend),
+            trend = sparkline(months[months.school_id == s.school_id],
+                              catalog.get("chronic_absence"))
+            cards.append({"school": s, "trend": trend,
                           "values": [(catalog.get(m).short_title,
                                       mine.display.get(m, "—")) for m in HEADLINE]})
     return render(request, "dashboards/home.html", {
         "cards": cards, "year": year, "networks": readable_networks(request.scope)})
 
 
-def _gap(a: float, b: float) -> float | None:
-    return None if pd.isna(a) or pd.isna(b) else round(a - b, 1)
+def exact(row: Any) -> float:
+    """The unrounded rate of a published row (NaN where suppressed): gaps are taken
+    between these, so a gap is never off by a rounding of the values shown."""
+    return 100 * row.numerator / row.denominator if row.denominator else np.nan
+
+
+def _gap(a: float, b: float, metric: catalog.Metric) -> dict[str, Any] | None:
+    """The gap a - b in points, and whether it is better or worse in the metric's
+    direction (for the page's colour and its words)."""
+    if pd.isna(a) or pd.isna(b):
+        return None
+    d = a - b
+    shown = round(d, 1)
+    if shown == 0:
+        return {"value": 0.0, "sense": "same"}
+    better = (d > 0) == metric.higher_is_better
+    return {"value": shown, "sense": "better" if better else "worse"}
 
 
 @login_required
@@ -102,6 +129,7 @@ def school(request: HttpRequest, school_id: str) -> HttpResponse:
         "audits": audits,
         "school": info, "school_id": school_id, "rows": rows, "groups": table,
         "metric": catalog.get(metric), "metrics": metrics, "period": period, "year": year,
+        "period_labels": periods.LABELS,
         "years": years, "sees_students": scope.sees_students})
 
 
@@ -128,30 +156,37 @@ def _assemble(reader: Reader, school_id: str, lea: str, year: int | None, metric
             continue
         a = mine.loc[m.id]
         d = theirs.loc[m.id] if m.id in theirs.index else None
-        rows.append({"metric": m, "display": a.display,
-                     "n": None if pd.isna(a.denominator) else a.denominator,
+        rows.append({"metric": m, "display": a.display, "n": _students(a),
                      "reason": a.suppression_reason, "suppressed": a.suppressed,
                      "district": d.display if d is not None else "—",
-                     "gap": _gap(a.value, d.value) if d is not None else None})
-    return rows, _groups(here[here.metric == metric], dist[dist.metric == metric])
+                     "gap": _gap(exact(a), exact(d), m) if d is not None else None})
+    return rows, _groups(here[here.metric == metric], dist[dist.metric == metric],
+                         catalog.get(metric))
 
 
-def _groups(here: pd.DataFrame, dist: pd.DataFrame) -> list[dict[str, Any]]:
+def _students(row: Any) -> float | None:
+    """n on a page is always students, whatever the denominator counts (days, events)."""
+    return None if pd.isna(row.students) else row.students
+
+
+def _groups(here: pd.DataFrame, dist: pd.DataFrame, metric: catalog.Metric
+            ) -> list[dict[str, Any]]:
     """One row per student group: the school's value, gap to its all-students rate and to
-    the district's rate for the same group."""
+    the district's rate for the same group (gaps from unrounded rates)."""
     if not len(here):
         return []
-    all_value = here[here.group_type == "all"].value.iloc[0]
-    d = dist.set_index(["group_type", "group_value"]).value.to_dict()
+    all_value = exact(here[here.group_type == "all"].iloc[0])
+    d = {(r.group_type, r.group_value): exact(r) for r in dist.itertuples()}
     out = []
     for g in here.itertuples():
-        out.append({"type": g.group_type, "value_label": GROUP_LABELS.get(g.group_value,
-                                                                          g.group_value),
-                    "display": g.display, "n": None if pd.isna(g.denominator) else g.denominator,
+        out.append({"type": g.group_type, "label": groups.title(g.group_type, g.group_value),
+                    "display": g.display, "n": _students(g),
                     "suppressed": g.suppressed,
                     "reason": g.suppression_reason,
-                    "gap_all": None if g.group_type == "all" else _gap(g.value, all_value),
-                    "gap_district": _gap(g.value, d.get((g.group_type, g.group_value)))})
+                    "gap_all": None if g.group_type == "all" else _gap(exact(g), all_value,
+                                                                       metric),
+                    "gap_district": _gap(exact(g), d.get((g.group_type, g.group_value),
+                                                         np.nan), metric)})
     order = {t: i for i, t in enumerate(groups.GROUP_TYPES)}
     return sorted(out, key=lambda r: order.get(r["type"], 99))
 
@@ -167,24 +202,29 @@ def school_chart(request: HttpRequest, school_id: str) -> HttpResponse:
     period = choice(request, "period", list(metric.periods), default_period(metric))
     group_type = request.GET.get("group_type", "all")
     group_value = request.GET.get("group_value", "all")
-    svg, reason, signals, kind = _panel(reader, school_id, metric.id, period, group_type,
-                                        group_value, year)
+    svg, reason, signals, kind, tested = _panel(reader, school_id, metric.id, period,
+                                                group_type, group_value, year)
     return render(request, "dashboards/chart_panel.html", {
         "svg": mark_safe(svg), "reason": reason, "metric": metric, "period": period,
-        "signals": signals, "kind": kind})
+        "signals": signals, "kind": kind, "tested": tested})
+
+
+Panel = tuple[str, str, list[tuple[str, int]], str, bool]
 
 
 def _panel(reader: Reader, school_id: str, metric_id: str, period: str, group_type: str,
-           group_value: str, year: int | None) -> tuple[str, str, dict[str, int], str]:
-    """The drawn chart: SVG, why this chart, its signals, its title (drawn once per
-    warehouse version for everyone who may see the school)."""
-    def draw() -> tuple[str, str, dict[str, int], str]:
+           group_value: str, year: int | None) -> Panel:
+    """The drawn chart: SVG, why this chart, the rules that fired (their labels, points),
+    its title, whether any rules were applied (drawn once per warehouse version for
+    everyone who may see the school)."""
+    def draw() -> Panel:
         t = charts.school_trend(reader, school_id, metric_id, period, group_type,
                                 group_value, year)
         if t.result is None:
-            return "", t.reason, {}, ""
+            return "", t.reason, [], "", False
         svg = charts.svg(t.result, y_title=catalog.get(metric_id).title)
-        return svg, t.reason, t.result.signals, t.result.title
+        return svg, t.reason, charts.fired(t.result), t.result.title, \
+            bool(t.result.rule_set.rules)
 
     return reader.shared(school_id, ("panel", metric_id, period, group_type, group_value,
                                      year), draw)
@@ -200,30 +240,38 @@ def district(request: HttpRequest) -> HttpResponse:
     level = choice(request, "level", sorted(schools.level.unique()) if len(schools) else [],
                    None)
     ind = reader.indicators(metric=metric.id, year=year) if year else pd.DataFrame()
-    group_options = (ind[["group_type", "group_value"]].drop_duplicates()
-                     .itertuples(index=False) if len(ind) else [])
-    group_options = [f"{t}:{v}" for t, v in group_options]
-    group = choice(request, "group", group_options, "all:all")
+    codes = (ind[["group_type", "group_value"]].drop_duplicates().itertuples(index=False)
+             if len(ind) else [])
+    order = {t: i for i, t in enumerate(groups.GROUP_TYPES)}
+    group_options = [(f"{t}:{v}", groups.title(t, v))
+                     for t, v in sorted(codes, key=lambda c: (order.get(c[0], 99), c[1]))]
+    group = choice(request, "group", [c for c, _ in group_options], "all:all")
     gt, gv = group.split(":", 1)
-    table = []
+    table, districts = [], []
     if len(ind):
-        sel = ind[(ind.group_type == gt) & (ind.group_value == gv) & (ind.scope == "school")]
-        sel = sel.merge(schools, on="school_id", suffixes=("", "_s"))
+        sel = ind[(ind.group_type == gt) & (ind.group_value == gv)]
+        # the district's own row above its schools, where the user sees the district
+        districts = sel[sel.scope == "district"].to_dict("records")
+        sel = sel[sel.scope == "school"].merge(schools, on="school_id", suffixes=("", "_s"))
         if level:
             sel = sel[sel.level == level]
         sort = choice(request, "sort", ["name", "-name", "value", "-value", "n", "-n"],
                       "-value" if not metric.higher_is_better else "value")
-        key = {"name": "name", "value": "value", "n": "denominator"}[sort.lstrip("-")]
+        key = {"name": "name", "value": "value", "n": "students"}[sort.lstrip("-")]
         sel = sel.sort_values(key, ascending=not sort.startswith("-"), na_position="last")
         table = sel.to_dict("records")
         if "month" in metric.periods:
             months = reader.indicators(metric=metric.id, year=year, period="month",
-                                       group_type=gt, group_value=gv, district=False)
+                                       group_type=gt, group_value=gv)
             for r in table:
-                r["trend"] = sparkline(months[months.school_id == r["school_id"]].value.tolist())
+                r["trend"] = sparkline(months[months.school_id == r["school_id"]], metric)
+            for d in districts:
+                d["trend"] = sparkline(months[(months.scope == "district")
+                                              & (months.lea_id == d["lea_id"])], metric)
     else:
         sort = ""
     return render(request, "dashboards/district.html", {
         "metric": metric, "metrics": catalog.all_metrics(), "rows": table, "year": year,
         "years": years, "levels": sorted(schools.level.unique()) if len(schools) else [],
-        "level": level, "groups": group_options, "group": group, "sort": sort})
+        "level": level, "groups": group_options, "group": group, "sort": sort,
+        "districts": districts, "names": reader.district_names()})

@@ -15,7 +15,7 @@ from aimline.metrics import catalog
 from aimline.web.access import Net, Team
 from aimline.web.networks import diagram, measures
 from aimline.web.networks.access import NETWORKS, TEAMS
-from aimline.web.networks.models import PHASES, ChangeIdeaStatus, Measure, Network, PDSACycle
+from aimline.web.networks.models import PHASES, ChangeIdea, Measure, Network, PDSACycle
 from aimline.web.orgs.models import Organisation
 from aimline.web.orgs.scope import Scope, network, readable_networks
 from aimline.web.warehouse import Reader
@@ -97,22 +97,32 @@ def outcome_measure(family: list[Measure]) -> Measure | None:
     return next((m for m in family if m.kind == "outcome"), family[0] if family else None)
 
 
+def idea_status(cycles: list[dict[str, Any]]) -> str:
+    """A change idea's status at a school, from its PDSA cycles there (in date order), so
+    the status and the count of cycles never disagree: none is not tried; the last closed
+    cycle's decision (adapt, adopt, abandon) once one has closed; testing before that."""
+    closed = [c for c in cycles if c["stage"] == "closed" and c["act"]]
+    if closed:
+        return {"adapt": "adapting", "adopt": "adopted", "abandon": "abandoned"}[
+            closed[-1]["act"]]
+    return "testing" if cycles else "not_tried"
+
+
 def spread_matrix(net: Network, reader: Reader, trends: dict[int, Any] | None = None
                   ) -> dict[str, Any]:
-    """Each change idea's status and PDSA count at each school, and whether the outcome
-    measure signals at each school lately. `trends`: outcome charts already drawn, by
-    school pk (the status report draws them anyway), so none is computed twice."""
+    """Each change idea's status (`idea_status`) and PDSA count at each school, and
+    whether the outcome measure signals at each school lately. `trends`: outcome charts
+    already drawn, by school pk (the status report draws them anyway), so none is
+    computed twice."""
     schools = list(net.schools.order_by("name"))
-    status = {(s.change_idea_id, s.school_id): s.get_status_display()
-              for s in ChangeIdeaStatus.objects.filter(change_idea__network=net)}
-    counts: dict[tuple[int, int], int] = {}
-    for c in PDSACycle.objects.filter(network=net).values("change_idea_id", "school_id"):
-        key = (c["change_idea_id"], c["school_id"])
-        counts[key] = counts.get(key, 0) + 1
-    rows = [{"idea": ci, "cells": [{"school": s, "status": status.get((ci.pk, s.pk),
-                                                                      "Not tried"),
-                                    "cycles": counts.get((ci.pk, s.pk), 0)}
-                                   for s in schools]}
+    cycles: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for c in PDSACycle.objects.filter(network=net).order_by("start", "pk").values(
+            "change_idea_id", "school_id", "stage", "act"):
+        cycles.setdefault((c["change_idea_id"], c["school_id"]), []).append(c)
+    labels = dict(ChangeIdea.STATUSES)
+    rows = [{"idea": ci, "cells": [{"school": s, "status": labels[idea_status(
+                cycles.get((ci.pk, s.pk), []))], "cycles": len(cycles.get((ci.pk, s.pk), []))}
+                for s in schools]}
             for ci in net.change_ideas.all()]
     outcome = outcome_measure(list(net.measures.all()))
     signals = []
@@ -134,8 +144,7 @@ def spread(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "networks/spread.html", {
         "net": net, "phase": current_phase(net), **spread_matrix(net, Reader(request.scope)),
         "edits": {s.code for s in net.schools.all()
-                  if TEAMS.allows(request.scope, "write", Team(facts, s.code))},
-        "statuses": ChangeIdeaStatus._meta.get_field("status").choices})
+                  if TEAMS.allows(request.scope, "write", Team(facts, s.code))}})
 
 
 @login_required

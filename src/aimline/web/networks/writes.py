@@ -25,7 +25,6 @@ from aimline.web.networks.access import NETWORKS, TEAMS
 from aimline.web.networks.models import (
     Aim,
     ChangeIdea,
-    ChangeIdeaStatus,
     ChartChange,
     Driver,
     Measure,
@@ -176,20 +175,6 @@ def idea_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, f"/networks/{net.pk}/")
 
 
-@login_required
-@require_POST
-def idea_status(request: HttpRequest, pk: int, idea_id: int, school: str) -> HttpResponse:
-    net, org = _team_to_edit(request, pk, school)
-    ci = get_object_or_404(ChangeIdea, pk=idea_id, network=net)
-    status = request.POST.get("status")
-    if status not in dict(ChangeIdea.STATUSES):
-        return HttpResponse(f"status must be one of {', '.join(dict(ChangeIdea.STATUSES))}",
-                            status=400)
-    ChangeIdeaStatus.objects.update_or_create(change_idea=ci, school=org,
-                                              defaults={"status": status})
-    return redirect("spread", pk=net.pk)
-
-
 class PDSAForm(forms.ModelForm):
     class Meta:
         model = PDSACycle
@@ -221,7 +206,9 @@ def pdsa(request: HttpRequest, pk: int, school: str, cycle_id: int | None = None
         if cycle_id else None
     if request.method == "POST" or cycle is None:
         _must_edit(request, net, org)
-    form = PDSAForm(request.POST or None, instance=cycle, net=net, school=org)
+    initial = {"change_idea": request.GET.get("change_idea")} if cycle is None else None
+    form = PDSAForm(request.POST or None, instance=cycle, net=net, school=org,
+                    initial=initial)
     if request.method == "POST" and form.is_valid():
         c = form.save(commit=False)
         c.network, c.school = net, org
