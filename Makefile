@@ -29,15 +29,16 @@ DEMO_ENV := AIMLINE_HOME=$(DEMO) AIMLINE_DEBUG=1 AIMLINE_WAREHOUSE=$(DEMO)/aimli
 
 demo: $(STAMP)
 	rm -rf $(DEMO)/district $(DEMO)/aimline.duckdb
-	$(BIN)/aimline synth --students 20000 --seed 7 --story --out $(DEMO)/district
-	$(BIN)/aimline load $(DEMO)/district --warehouse $(DEMO)/aimline.duckdb
-	$(BIN)/aimline info --warehouse $(DEMO)/aimline.duckdb
+	@mkdir -p $(DEMO); echo "Building the demo district; the commands' tables go to $(DEMO)/build.log"
+	$(BIN)/aimline synth --students 20000 --seed 7 --story --out $(DEMO)/district > $(DEMO)/build.log
+	$(BIN)/aimline load $(DEMO)/district --warehouse $(DEMO)/aimline.duckdb >> $(DEMO)/build.log
 	for y in 2024 2025 2026; do for p in year month; do \
 	  $(BIN)/aimline compute --year $$y --period $$p --warehouse $(DEMO)/aimline.duckdb \
-	    --out $(DEMO)/indicators-$$y-$$p.csv || exit 1; done; done
-	$(BIN)/python -m aimline.improve.gallery $(DEMO)/charts
+	    --out $(DEMO)/indicators-$$y-$$p.csv >> $(DEMO)/build.log || exit 1; done; done
+	$(BIN)/python -m aimline.improve.gallery $(DEMO)/charts >> $(DEMO)/build.log
 	$(DEMO_ENV) $(BIN)/aimline site setup --demo
 	@echo "Warehouse: $(DEMO)/aimline.duckdb  Indicators: $(DEMO)/indicators-*.csv  Charts: $(DEMO)/charts/*.svg"
+	@echo "For the README's commands: export AIMLINE_WAREHOUSE=$(DEMO)/aimline.duckdb"
 	@echo "Site: http://127.0.0.1:8000  (log in as any user above, password aimline-demo; Ctrl-C stops)"
 	$(DEMO_ENV) $(BIN)/aimline serve --workers 2
 

@@ -91,7 +91,13 @@ def overlapping_spans(d: Path) -> Expect:
 
 def bad_date(d: Path) -> Expect:
     set_field(d, "enrollments", 4, "entry_date", "2025-13-01")
-    return Expect("enrollments.csv", 4, "entry_date", "date must be YYYY-MM-DD")
+    return Expect("enrollments.csv", 4, "entry_date", "not a real date: no such month or day")
+
+
+def no_such_day(d: Path) -> Expect:
+    line = line_of(d, "attendance_events", {"category": "excused"})
+    set_field(d, "attendance_events", line, "date", "2026-02-30")
+    return Expect("attendance_events.csv", line, "date", "not a real date")
 
 
 def us_style_date(d: Path) -> Expect:
@@ -251,7 +257,7 @@ def truncated_parquet(d: Path) -> Expect:
 
 MUTATIONS: list[Mutation] = [
     duplicate_key, unknown_school_in_enrollments, absence_on_weekend,
-    absence_outside_enrollment, overlapping_spans, bad_date, us_style_date,
+    absence_outside_enrollment, overlapping_spans, bad_date, no_such_day, us_style_date,
     text_in_numeric_column, fraction_in_integer_column, missing_required_column,
     missing_required_value, unknown_race_code, bad_boolean, negative_credits,
     credits_earned_above_attempted, failing_mark_passed, zero_day_fraction,
@@ -298,6 +304,15 @@ def test_it_reports_the_rule_and_leaves_the_warehouse_unchanged(
     assert "was not changed" in " ".join(loaded_run.stderr.split())
     assert file_digest(wh) == before
     assert warehouse_fingerprint(wh) == rows_before
+
+
+def test_a_date_that_is_not_a_date_is_said_once(district_copy: Path) -> None:
+    """2026-02-30 is one problem: not the calendar and enrollment rules again on a date
+    that could not be read."""
+    expect = no_such_day(district_copy)
+    report = json.loads(runner.invoke(app, ["check", str(district_copy), "--json"]).stdout)
+    assert [(p["row"], p["column"], p["rule"]) for p in report["problems"]] == [
+        (expect.row, "date", "not a real date: no such month or day")]
 
 
 def test_the_catalogue_has_at_least_twenty_distinct_bad_inputs() -> None:

@@ -57,7 +57,7 @@ def test_a_gap_that_widened_is_said_in_plain_words(table: pd.DataFrame) -> None:
     g = gaps(table, {"chronic_absence": False, "proficiency_ela": True})
     swd = g[(g.metric == "chronic_absence") & (g.group_value == "true") &
             (g.school_year == 2026)].iloc[0]
-    assert swd.first_year == 2024 and swd.first_gap == 9 and swd.narrowed is False
+    assert swd.prior_year == 2024 and swd.prior_gap == 9 and swd.narrowed is False
     assert sentence(swd, "Chronically absent (%)", "students with disabilities") == (
         "Chronically absent for students with disabilities is 31%, 14 points above the "
         "school's all-students rate; the gap widened from 9 points in 2024.")
@@ -69,3 +69,17 @@ def test_the_state_reference_is_used_when_given(table: pd.DataFrame) -> None:
     g = gaps(table, {"chronic_absence": False, "proficiency_ela": True}, state=state)
     el = g[(g.metric == "proficiency_ela") & (g.group_value == "true")].iloc[0]
     assert el.state_value == 30 and el.gap_to_state == -8
+
+
+def test_the_trend_is_against_last_year_not_the_first(table: pd.DataFrame) -> None:
+    """With 2024, 2025 and 2026, the 2026 gap is compared with 2025's (as the docs say)."""
+    data = pd.concat([table, pd.DataFrame(
+        rows("chronic_absence", 2025, {("all", "all"): 17, ("disability", "true"): 35,
+                                       ("disability", "false"): 14},
+             {("all", "all"): 16}))])
+    g = gaps(data, {"chronic_absence": False, "proficiency_ela": True})
+    swd = g[(g.metric == "chronic_absence") & (g.group_value == "true") &
+            (g.school_year == 2026)].iloc[0]
+    assert swd.prior_year == 2025 and swd.prior_gap == 18 and swd.narrowed is True
+    assert sentence(swd, "Chronically absent (%)", "students with disabilities").endswith(
+        "the gap narrowed from 18 points in 2025.")

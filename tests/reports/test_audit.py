@@ -204,3 +204,39 @@ def test_the_analytics_run_on_true_counts_whatever_the_policy(wh: Path, built: a
     # what is shown: whole percents, or nothing where the group or the rest is small
     published = built.profile.set_index("school_id")
     assert (published.pct_ed.dropna() == published.pct_ed.dropna().round()).all()
+
+
+def test_each_school_counts_every_gap_not_only_the_sentences_written(
+        built: audit.Audit) -> None:
+    g = built.gaps
+    for s in built.schools:
+        mine = g[(g.school_id == s.school_id) & (g.school_year == built.year)
+                 & (g.direction == "worse") & (g.gap_to_school.abs() >= audit.FINDING_POINTS)]
+        assert s.gap_count == len(mine), s.school_id
+        assert len(s.findings) == min(len(mine), audit.MAX_FINDINGS)
+    assert any(s.gap_count > audit.MAX_FINDINGS for s in built.schools)  # a cap is no count
+
+
+def test_the_district_row_comes_first(built: audit.Audit) -> None:
+    names = list(built.overview.index)
+    assert names[0] == "District" and names[1:] == sorted(names[1:])
+
+
+def test_a_model_that_separates_no_school_says_so(built: audit.Audit) -> None:
+    model, fit = built.odds_model, built.odds
+    assert model is not None and fit is not None
+    separates = (fit.residual.abs() >= model["band"]).any()
+    said = any("separates no school" in n for n in built.notes)
+    assert said == (not separates)
+    words_ = {s.odds_label for s in built.schools if s.odds_label}
+    assert words_ <= set(audit.ODDS_WORDS.values())
+
+
+def test_the_cover_says_draft_or_published(built: audit.Audit, tmp_path: Path) -> None:
+    import dataclasses
+
+    html = audit.render_html(built)
+    assert "Draft: not yet reviewed or published" in html
+    published = dataclasses.replace(built, status="Published: version 2, 2026-12-01")
+    html = audit.render_html(published)
+    assert "Published: version 2, 2026-12-01" in html and "Draft" not in html

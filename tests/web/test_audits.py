@@ -9,7 +9,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from pypdf import PdfReader
 
-from aimline.web.audits.models import EquityAudit, Recommendation
+from aimline.web.audits import jobs as audit_jobs
+from aimline.web.audits.models import AuditJob, EquityAudit, Recommendation
 from aimline.web.networks.models import Aim, Network
 from aimline.web.orgs.models import Organisation
 from tests.web.cast import client_for
@@ -22,12 +23,26 @@ def district() -> Organisation:
     return Organisation.objects.get(kind="district", code="0100001")
 
 
+def finish(a: EquityAudit) -> None:
+    """Run the audit's queued jobs, as the job worker would (only this audit's: the demo
+    audit's own build waits in the queue for the tests that use it)."""
+    for job in AuditJob.objects.filter(audit=a, status=AuditJob.QUEUED).order_by("pk"):
+        AuditJob.objects.filter(pk=job.pk).update(status=AuditJob.RUNNING)
+        job.refresh_from_db()
+        done = audit_jobs.run(job)
+        assert done.status == AuditJob.DONE, done.message
+    a.refresh_from_db()
+
+
 def start(user: str = "analyst", year: int = 2026) -> EquityAudit:
     r = client_for(user).post("/audits/", {"district": district().pk, "title": "Equity audit",
                                            "criteria": "ncust",
                                            "year": year})
     assert r.status_code == 302, r.content.decode()[-1500:]
-    return EquityAudit.objects.latest("created_at")
+    a = EquityAudit.objects.latest("created_at")
+    assert not a.findings  # the request did not wait for the build
+    finish(a)
+    return a
 
 
 def demo_audit() -> EquityAudit:
@@ -51,13 +66,19 @@ def test_draft_reviewed_published_then_a_new_version() -> None:
                                                 "every ninth grader", "finding": ""})
     assert c.post(f"/audits/{a.pk}/status/", {"action": "publish"}).status_code == 400
     assert c.post(f"/audits/{a.pk}/status/", {"action": "review"}).status_code == 302
+    # the reviewed files are being rendered: publishing waits for that job
+    assert c.post(f"/audits/{a.pk}/status/", {"action": "publish"}).status_code == 409
+    finish(a)
     assert c.post(f"/audits/{a.pk}/status/", {"action": "publish"}).status_code == 302
-    a.refresh_from_db()
+    finish(a)
     assert a.status == "published" and a.publications.count() == 1
     v1 = c.get(f"/audits/{a.pk}/v1/audit.pdf")
     assert v1.status_code == 200
     text = pdf_text(v1.content)
     assert "Mentors for every ninth grader" in text and "Aimline Unified" in text
+    assert "Published: version 1" in text and "Draft" not in text
+    # the current PDF is the published one, served from the file the job left
+    assert c.get(f"/audits/{a.pk}/audit.pdf").content == v1.content
     # read-only once published: no recommendation, no recomputing
     r = c.post(f"/audits/{a.pk}/recommendations/", {"school_id": school, "text": "more"})
     assert r.status_code == 400 and "read-only" in r.content.decode()
@@ -65,7 +86,7 @@ def test_draft_reviewed_published_then_a_new_version() -> None:
     assert Recommendation.objects.filter(audit=a).count() == 1
     # a new version reopens the draft; version 1 stays as it was
     assert c.post(f"/audits/{a.pk}/status/", {"action": "new_version"}).status_code == 302
-    a.refresh_from_db()
+    finish(a)
     assert (a.status, a.version) == ("draft", 2)
     c.post(f"/audits/{a.pk}/recommendations/", {"school_id": school, "text": "Version two"})
     again = c.get(f"/audits/{a.pk}/v1/audit.pdf").content
@@ -94,6 +115,50 @@ def test_who_reads_and_writes_audits(user: str, overview: int, own_school_page: 
     assert (r.status_code == 302) == writes
     listed = c.get("/audits/").content.decode()
     assert (f"/audits/{a.pk}/\"" in listed) == (overview == 200)
+
+
+def test_downloads_are_rendered_by_the_job_and_served_instantly_after() -> None:
+    """A request never renders: a draft's files are made by its build job; a file that is
+    stale (a recommendation added since) is prepared by a new job while the page waits."""
+    from aimline.reports import audit as report
+
+    a = start()
+    c = client_for("analyst")
+    ready = c.get(f"/audits/{a.pk}/")
+    assert all(ready.context["ready"].values())
+    calls = []
+    real = report.write
+    report.write = lambda *args, **kw: calls.append(args) or real(*args, **kw)
+    try:
+        for fmt in ("pdf", "xlsx", "html"):
+            first, second = c.get(f"/audits/{a.pk}/audit.{fmt}"), c.get(
+                f"/audits/{a.pk}/audit.{fmt}")
+            assert first.status_code == second.status_code == 200
+            assert first.content == second.content and len(first.content) > 1000
+        assert calls == []  # served from the job's files
+        assert "Draft: not yet reviewed or published" in pdf_text(
+            c.get(f"/audits/{a.pk}/audit.pdf").content)
+        # a recommendation makes the files stale: the next download waits for a job
+        c.post(f"/audits/{a.pk}/recommendations/", {"school_id": "", "text": "Fund mentors"})
+        waiting = c.get(f"/audits/{a.pk}/audit.pdf")
+        assert waiting.status_code == 202 and "Preparing the PDF" in waiting.content.decode()
+        assert calls == []
+        finish(a)
+        assert "Fund mentors" in pdf_text(c.get(f"/audits/{a.pk}/audit.pdf").content)
+    finally:
+        report.write = real
+
+
+def test_the_audit_page_shows_the_jobs_progress() -> None:
+    r = client_for("analyst").post("/audits/", {"district": district().pk, "title": "Live",
+                                                "criteria": "none", "year": 2026})
+    a = EquityAudit.objects.latest("created_at")
+    page = client_for("analyst").get(r.url).content.decode()
+    assert "Build the findings and files" in page and "queued" in page
+    assert f'hx-get="/audits/{a.pk}/job/"' in page
+    finish(a)
+    page = client_for("analyst").get(f"/audits/{a.pk}/job/").content.decode()
+    assert "Findings and files are up to date." in page and "hx-get" not in page
 
 
 def test_bad_year_is_refused_and_leaves_nothing() -> None:
@@ -146,6 +211,7 @@ def test_each_district_audits_its_own_schools_only() -> None:
                             "year": 2026})
     assert r.status_code == 302, r.content.decode()[-1500:]
     a = EquityAudit.objects.latest("created_at")
+    finish(a)
     theirs = set(other.schools.values_list("code", flat=True))
     assert a.findings["district"] == "Other Unified"
     assert a.findings["schools"] and set(a.findings["schools"]) <= theirs
@@ -167,8 +233,10 @@ def test_publishing_builds_outside_the_write_transaction(monkeypatch: pytest.Mon
     from aimline.web.orgs.models import AuditEntry
 
     a = demo_audit()
+    finish(a)  # the demo's own build, queued when the demo was made
     c = client_for("analyst")
     assert c.post(f"/audits/{a.pk}/status/", {"action": "review"}).status_code == 302
+    finish(a)
     seen = []
     write = report.write
 
@@ -182,6 +250,6 @@ def test_publishing_builds_outside_the_write_transaction(monkeypatch: pytest.Mon
     monkeypatch.setattr(report, "write", rendering)
     outer = len(connection.atomic_blocks)  # the test's own transaction
     assert c.post(f"/audits/{a.pk}/status/", {"action": "publish"}).status_code == 302
+    finish(a)
     assert seen == [outer]
-    a.refresh_from_db()
     assert a.status == "published" and a.publications.count() == 1

@@ -91,7 +91,8 @@ def test_valid_extract_is_loaded_and_indicators_recomputed(own_warehouse: Path,
     years = {r[0] for r in con.execute("SELECT DISTINCT school_year FROM indicators").fetchall()}
     con.close()
     assert loads >= 2 and years == {2025, 2026}
-    assert not list(own_warehouse.parent.glob(".w.duckdb.job*"))  # the work copy is gone
+    assert not [p for p in own_warehouse.parent.glob(".w.duckdb.*")  # the work copy is gone
+                if not p.name.endswith(".lock")]
 
 
 def test_not_a_zip_and_bad_paths_are_refused(own_warehouse: Path, tmp_path: Path) -> None:
@@ -99,7 +100,14 @@ def test_not_a_zip_and_bad_paths_are_refused(own_warehouse: Path, tmp_path: Path
     junk = io.BytesIO(b"not a zip")
     junk.name = "extract.zip"
     r = c.post("/data/", {"district": _district_pk(), "upload": junk})
-    assert r.status_code == 400 and "not a zip file" in r.content.decode()
+    assert r.status_code == 400 and "extract.zip is not a zip file" in r.content.decode()
+    # a CSV is named as the user named it, with what to do instead
+    one = io.BytesIO(b"student_id,first_name\n1,Ana\n")
+    one.name = "students.csv"
+    r = c.post("/data/", {"district": _district_pk(), "upload": one})
+    page = " ".join(r.content.decode().split())
+    assert r.status_code == 400 and "students.csv is not a zip file" in page
+    assert "upload.zip" not in page and "zip the extract" in page
     evil = io.BytesIO()
     with zipfile.ZipFile(evil, "w") as z:
         z.writestr("../../escape.csv", "x")

@@ -224,3 +224,17 @@ def test_site_token_prints_a_working_token_once_and_keeps_only_its_hash() -> Non
     bad = runner.invoke(app, ["site", "token", "ghost", "--name", "x"])
     assert bad.exit_code == 1 and "no active user 'ghost'" in bad.stderr
     assert ApiToken.objects.filter(user__username="analyst").count() == 1
+
+
+def test_the_api_docs_load_nothing_from_outside_the_site() -> None:
+    """Districts run behind firewalls: /api/docs must not fetch Swagger UI from a CDN."""
+    import re
+
+    c = client_for("analyst")
+    page = c.get("/api/docs").content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page)
+    assert assets and not [a for a in assets if "//" in a], assets
+    for a in assets:
+        r = c.get(a)
+        body = b"".join(r.streaming_content) if r.streaming else r.content
+        assert r.status_code == 200 and len(body) > 1000, a

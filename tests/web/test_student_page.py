@@ -53,3 +53,25 @@ def test_a_principal_sees_a_student_only_while_at_their_school() -> None:
     every = client_for("admin").get(f"/students/{sid}/").context["r"]
     assert set(every["attendance"].school_id) == {first, later}
     assert not every["enrolled_elsewhere"]
+
+
+def test_the_watch_list_is_paged_sorted_on_the_server_and_logs_the_page_shown() -> None:
+    from aimline.web.orgs.models import AuditEntry
+
+    c = client_for("analyst")
+    first = c.get("/watchlist/?min_flags=0&sort=attendance")
+    total, pages = first.context["total"], first.context["pages"]
+    assert total > 100 and pages == -(-total // 100)  # every student, 100 a page
+    one = [r["student_id"] for r in first.context["rows"]]
+    second = c.get("/watchlist/?min_flags=0&sort=attendance&page=2")
+    two = [r["student_id"] for r in second.context["rows"]]
+    assert len(one) == 100 and two and not set(one) & set(two)
+    rates = [r["attendance_rate"] for r in first.context["rows"] + second.context["rows"]]
+    assert rates == sorted(rates)  # sorted over all students, not within a page
+    # the pager keeps the filters and the sort in the URL
+    page = first.content.decode()
+    assert "min_flags=0" in page and "sort=attendance" in page and "page=2" in page
+    entry = AuditEntry.objects.filter(action=AuditEntry.LIST).order_by("-pk").first()
+    assert entry is not None and "page 2" in entry.what
+    assert sorted(entry.shown.values_list("student_id", flat=True)) == sorted(two)
+    assert c.get(f"/watchlist/?min_flags=0&page={pages + 1}").status_code == 404

@@ -15,6 +15,7 @@ from rich.table import Table
 from aimline import data
 from aimline.cli.common import WarehouseOpt, app, bar, console, err, fail
 from aimline.data import warehouse as wh
+from aimline.data import writer
 
 
 def problems_table(report: data.Report, show: int) -> Table:
@@ -175,10 +176,11 @@ def load(
         def step(table: str) -> None:
             progress.update(task, description=f"Loading {table}", advance=1)
 
-        try:
-            report, result = data.load(folder, path, progress=step, window=window,
-                                       only=set(only) if only else None,
-                                       districts=set(district) if district else None)
+        try:  # into a copy swapped in at the end, so a running site never blocks it
+            with writer.writing(path) as target:
+                report, result = data.load(folder, target, progress=step, window=window,
+                                           only=set(only) if only else None,
+                                           districts=set(district) if district else None)
         except data.ValidationFailed as e:
             progress.stop()
             print_report(e.report, show)

@@ -12,6 +12,8 @@ from rich.table import Table
 
 from aimline.cli.common import WarehouseOpt, app, bar, console, fail
 from aimline.data import warehouse as wh
+from aimline.data import writer
+from aimline.data.problems import DataError
 from aimline.files import written_atomically
 from aimline.metrics import catalog, engine, tables
 from aimline.metrics.ews import student_flags
@@ -105,6 +107,9 @@ def compute(
         help="Top/bottom coding: nm (default: AIMLINE_CODING)")] = None,
     no_suppress: Annotated[bool, typer.Option("--no-suppress", help="Internal use only: "
                                               "unsuppressed output, not stored")] = False,
+    no_store: Annotated[bool, typer.Option(
+        "--no-store", help="Compute and show (or write --out) without writing to the "
+                           "warehouse")] = False,
     out: Annotated[Path | None, typer.Option(help="indicators.csv | .parquet | .xlsx")] = None,
 ) -> None:
     """Compute indicators by school and district x student group x period, suppress small
@@ -117,27 +122,34 @@ def compute(
         _check_out(out)
     chosen_policy = _policy(min_n, top_bottom)
     with bar() as progress:
-        task = progress.add_task("Computing", total=len(metric or catalog.all_metrics()))
+        known = {m.id: m for m in catalog.all_metrics()}
+        todo = [m for m in (metric or known) if m not in known or period in known[m].periods]
+        task = progress.add_task("Computing", total=len(todo) or None)
 
         def step(metric_id: str) -> None:
             progress.update(task, description=f"Computing {metric_id}", advance=1)
 
         try:
             df = engine.compute(path, year, metrics=metric, period=period,  # type: ignore[arg-type]
-                                engine=engine_name, suppress=False,
+                                engine=engine_name, suppress=no_store and not no_suppress,
+                                policy=chosen_policy if no_store else None,
                                 scopes=scope or engine.SCOPES,
                                 progress=step)
         except ValueError as e:
             progress.stop()
             fail(str(e))
-    if not no_suppress:
-        df = engine.store(df, path, chosen_policy)
+    if not (no_suppress or no_store):
+        try:  # into a copy swapped in at the end, so a running site never blocks it
+            with writer.writing(path) as target:
+                df = engine.store(df, target, chosen_policy)
+        except DataError as e:
+            fail(f"{e} Nothing was stored; the warehouse {path} is unchanged.")
     if out is not None:
         _write(df, out)
     shown = df[(df.group_type == "all")]
     t = Table(title=f"{len(df):,} indicator rows for {year} ({period}); "
                     f"{int(df.suppressed.sum()):,} suppressed"
-                    + ("" if no_suppress else f"; stored in {path}"))
+                    + ("" if no_suppress or no_store else f"; stored in {path}"))
     for col in ("metric", "district", "schools", "min", "max"):
         t.add_column(col, justify="left" if col == "metric" else "right")
     for m, rows in shown.groupby("metric", sort=False):

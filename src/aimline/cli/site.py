@@ -119,9 +119,10 @@ def createadmin(username: Annotated[str, typer.Option(prompt=True)],
 
 @app.command()
 def worker(warehouse: WarehouseOpt = None) -> None:
-    """Run data-load jobs queued on the site (`aimline serve` starts one for you)."""
+    """Run the site's queued jobs: data loads, audit builds (`aimline serve` starts one
+    for you)."""
     django_setup(warehouse)
-    from aimline.web.loads import jobs
+    from aimline.web import jobs
 
     stop = threading.Event()
     console.print("Job worker running; Ctrl-C to stop.")

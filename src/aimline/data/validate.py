@@ -69,7 +69,9 @@ def _value_rule(c: Column) -> str:
         whens.append(f"WHEN lower({v}) NOT IN {_in(TRUE + FALSE)} THEN 'must be true or false'")
     elif c.type == "date":
         whens.append(f"WHEN NOT regexp_full_match({v}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
-                     f"OR TRY_CAST({v} AS DATE) IS NULL THEN 'date must be YYYY-MM-DD'")
+                     "THEN 'date must be YYYY-MM-DD'")
+        whens.append(f"WHEN TRY_CAST({v} AS DATE) IS NULL THEN "
+                     "'not a real date: no such month or day'")
     if c.allowed:
         shown = ", ".join(c.allowed)
         whens.append(f"WHEN {v} NOT IN {_in(c.allowed)} THEN {sql_str('must be one of: ' + shown)}")
@@ -316,7 +318,8 @@ def _attendance_days(v: Validator) -> None:
         off_days = f"""
             FROM stg_attendance_events a LEFT JOIN all_calendar_days c
               ON c.school_id = a.school_id AND c.date = a.date
-            WHERE c.instructional IS NOT true AND a.category {{}} IN {_in(ABSENCE_CATEGORIES)}"""
+            WHERE c.instructional IS NOT true AND a.category {{}} IN {_in(ABSENCE_CATEGORIES)}
+              AND a.date IS NOT NULL  -- a date that is not a date is said once, above"""
         v.check("attendance_events", f"""
             SELECT a.{ROW} AS _row, 'date' AS col, CAST(a.date AS VARCHAR) AS val,
                    CASE WHEN c.instructional IS NULL
@@ -335,7 +338,8 @@ def _attendance_days(v: Validator) -> None:
         v.check("attendance_events", f"""
             SELECT a.{ROW} AS _row, 'date' AS col, CAST(a.date AS VARCHAR) AS val,
                    'no enrollment span of this student at this school covers this date' AS rule
-            FROM stg_attendance_events a ANTI JOIN all_enrollments e
+            FROM (SELECT * FROM stg_attendance_events WHERE date IS NOT NULL) a
+            ANTI JOIN all_enrollments e
               ON e.student_id = a.student_id AND e.school_id = a.school_id
              AND a.date BETWEEN e.entry_date AND {SPAN_END}""")
     v.check("attendance_events", f"""

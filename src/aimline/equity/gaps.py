@@ -24,7 +24,7 @@ def gaps(indicators: pd.DataFrame, higher_is_better: Mapping[str, bool], *,
     state_value and gap_to_state (when `state` has metric, group_type, group_value, value),
     best_group / best_value within the same dimension and gap_to_best, direction
     ('worse' / 'better' / 'same' than the school's all-students rate, by the metric's
-    better direction), first_year / first_gap, and narrowed (True when the gap to the
+    better direction), prior_year / prior_gap, and narrowed (True when the gap to the
     school's rate is smaller now than in the first year with both values).
     """
     yearly = indicators[indicators.period == "year"] if "period" in indicators else indicators
@@ -56,14 +56,15 @@ def gaps(indicators: pd.DataFrame, higher_is_better: Mapping[str, bool], *,
     signed = groups.gap_to_school * sign
     groups["direction"] = np.select([signed < 0, signed > 0], ["worse", "better"],
                                     np.where(signed.isna(), "", "same"))
-    # trend: the gap to the school's rate in the first year with a value
+    # trend: against the latest earlier year with a value (last year, where it has one)
     have = groups.dropna(subset=["gap_to_school"]).sort_values("school_year")
-    first = have.groupby(KEY).head(1).set_index(KEY)
-    groups = groups.join(first.school_year.rename("first_year"), on=KEY)
-    groups = groups.join(first.gap_to_school.rename("first_gap"), on=KEY)
-    later = groups.school_year > groups.first_year
+    earlier = have.assign(prior_year=have.groupby(KEY, dropna=False).school_year.shift(),
+                          prior_gap=have.groupby(KEY, dropna=False).gap_to_school.shift())
+    groups = groups.join(earlier.set_index([*KEY, "school_year"])[["prior_year", "prior_gap"]],
+                         on=[*KEY, "school_year"])
+    later = groups.school_year > groups.prior_year
     groups["narrowed"] = np.where(later & groups.gap_to_school.notna(),
-                                  groups.gap_to_school.abs() < groups.first_gap.abs(), None)
+                                  groups.gap_to_school.abs() < groups.prior_gap.abs(), None)
     return groups.reset_index(drop=True)
 
 
@@ -77,10 +78,10 @@ def sentence(row: pd.Series, title: str, group_label: str, unit: str = "%") -> s
     text = (f"{name} for {group_label} is {row.value:.0f}{unit}, "
             + (f"{abs(gap):.0f} points {where} the school's all-students rate"
                if where != "equal to" else "equal to the school's all-students rate"))
-    if pd.notna(row.first_year) and row.school_year > row.first_year and pd.notna(row.narrowed):
+    if pd.notna(row.prior_year) and row.school_year > row.prior_year and pd.notna(row.narrowed):
         verb = "narrowed" if row.narrowed else "widened"
-        if abs(abs(gap) - abs(row.first_gap)) < 0.5:
+        if abs(abs(gap) - abs(row.prior_gap)) < 0.5:
             verb = "held steady"
-        text += (f"; the gap {verb} from {abs(row.first_gap):.0f} points in "
-                 f"{int(row.first_year)}")
+        text += (f"; the gap {verb} from {abs(row.prior_gap):.0f} points in "
+                 f"{int(row.prior_year)}")
     return text + "."

@@ -35,6 +35,9 @@ from aimline.reports import charts
 METRICS = ("chronic_absence", "attendance_rate", "suspension", "course_failure",
            "proficiency_ela", "proficiency_math", "ninth_grade_on_track", "graduation_4yr")
 FINDING_POINTS = 5  # a gap worth a sentence, in percentage points
+MAX_FINDINGS = 6  # sentences written out per school (the count says how many there are)
+ODDS_WORDS = {"beating": "beating the odds", "falling_short": "below its prediction",
+              "expected": "as predicted", "excluded": "too few tested"}
 
 
 def finding(r: Any) -> str:
@@ -51,9 +54,10 @@ class SchoolSection:
     headline: pd.DataFrame  # metric x group with display values
     peers: pd.DataFrame
     gaps_svg: str
-    findings: list[str]
+    findings: list[str]  # the widest gaps, at most MAX_FINDINGS sentences
     strengths: list[str]
     odds_label: str | None
+    gap_count: int = 0  # every gap worth a sentence, however many are written out
 
 
 @dataclass
@@ -76,6 +80,7 @@ class Audit:
     policy: Policy = field(default_factory=Policy)
     # the auditor's recommendations, by school id ("" for the district), written on the site
     recommendations: dict[str, list[str]] = field(default_factory=dict)
+    status: str = "Draft: not yet reviewed or published"  # on the cover
     screen: pd.DataFrame | None = None  # criteria.apply: school x criterion
     criteria: criteria_sets.CriteriaSet | None = None
 
@@ -224,6 +229,14 @@ def _odds(raw: pd.DataFrame, ind: pd.DataFrame, profile: pd.DataFrame, shown: pd
     except ValueError as e:
         notes.append(f"Beating the odds is omitted: {e}.")
         return None, None, ""
+    model = fit.attrs["model"]
+    fitted = fit[fit.label != "excluded"]
+    if len(fitted) and not (fitted.residual.abs() >= model["band"]).any():
+        notes.append(
+            f"Beating the odds: no school's ELA proficiency is {model['band']:.0f} or more "
+            "points from what its share of economically disadvantaged students predicts "
+            f"(the residuals' SD is {model['residual_sd']:.1f} points), so the model "
+            "separates no school: every one reads 'as predicted'.")
     public = ela_of(ind)
     fit = fit[fit.school_id.map(public.suppressed) == False].reset_index(drop=True)  # noqa: E712
     fit["pct_ed"] = fit.school_id.map(shown.pct_ed)
@@ -241,7 +254,7 @@ def _section(sid: str, ind: pd.DataFrame, g: pd.DataFrame, profile: pd.DataFrame
     gs = g[(g.school_id == sid) & (g.school_year == year)]
     worse = gs[(gs.direction == "worse") & (gs.gap_to_school.abs() >= FINDING_POINTS)]
     worse = worse.reindex(worse.gap_to_school.abs().sort_values(ascending=False).index)
-    findings = [finding(r) for r in worse.head(6).itertuples()]
+    findings = [finding(r) for r in worse.head(MAX_FINDINGS).itertuples()]
     better_than_district = gs[(gs.gap_to_district_group.abs() >= FINDING_POINTS)]
     strengths = []
     for r in better_than_district.itertuples():
@@ -268,20 +281,22 @@ def _section(sid: str, ind: pd.DataFrame, g: pd.DataFrame, profile: pd.DataFrame
         near = pd.DataFrame()
     label_ = None
     if odds_table is not None and sid in set(odds_table.school_id):
-        label_ = str(odds_table.set_index("school_id").loc[sid, "label"])
+        label_ = ODDS_WORDS[str(odds_table.set_index("school_id").loc[sid, "label"])]
     return SchoolSection(sid, str(me["name"]), str(me["level"]),
                          {k: None if pd.isna(me[k]) else float(me[k])  # None: hidden
                           for k in ("enrolled", "pct_ed", "pct_el", "pct_swd")},
                          headline, near, charts.gap_dots(mine, sid), findings, strengths,
-                         label_)
+                         label_, gap_count=len(worse))
 
 
 def _overview(ind: pd.DataFrame, year: int, info: pd.DataFrame) -> pd.DataFrame:
     d = ind[(ind.school_year == year) & (ind.group_type == "all")]
     d = d.assign(school=np.where(d.scope == "district", "District",
                                  d.school_id.map(info.name).fillna(d.school_id)))
-    return d.pivot_table(index="school", columns="metric", values="display",
-                         aggfunc="first").reindex(columns=list(METRICS)).fillna("")
+    table = d.pivot_table(index="school", columns="metric", values="display",
+                          aggfunc="first").reindex(columns=list(METRICS)).fillna("")
+    # the district's row first, then its schools by name
+    return table.loc[sorted(table.index, key=lambda name: (name != "District", name))]
 
 
 def _summary(ind: pd.DataFrame, g: pd.DataFrame, odds_table: pd.DataFrame | None, year: int,

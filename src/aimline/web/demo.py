@@ -85,4 +85,9 @@ def create(warehouse: Path) -> list[tuple[str, str, str]]:
                                            year=int(year), created_by=users.get(
                                                username="partner"))
             audits.refresh(a)
+            # its files are rendered by the job worker once the site runs
+            from aimline.web.audits import jobs as audit_jobs
+            from aimline.web.audits.models import AuditJob
+
+            audit_jobs.enqueue(a, AuditJob.BUILD, a.created_by)
     return out

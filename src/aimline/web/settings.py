@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # /api/docs serves Swagger UI from the site, not a CDN (firewalled districts)
     "axes",
     "aimline.web.apps.WebConfig",  # the shell: templates, static files, the old migrations
     "aimline.web.orgs.apps.OrgsConfig",

@@ -58,6 +58,7 @@ urlpatterns = [
     path("audits/<int:pk>/schools/<str:school>/", audits.findings, name="findings"),
     path("audits/<int:pk>/recommendations/", audits.recommend, name="recommend"),
     path("audits/<int:pk>/status/", audits.status, name="audit_status"),
+    path("audits/<int:pk>/job/", audits.job, name="audit_job"),
     path("audits/<int:pk>/audit.<str:fmt>", audits.download, name="audit_download"),
     path("audits/<int:pk>/v<int:version>/audit.<str:fmt>", audits.download,
          name="audit_version"),

@@ -5,6 +5,7 @@ frozen; published audits are read-only and versioned) and reopened as a new vers
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ def structured_findings(built: report.Audit, sid: str) -> list[dict[str, Any]]:
     g = built.gaps
     g = g[(g.school_id == sid) & (g.school_year == built.year) & (g.direction == "worse")
           & (g.gap_to_school.abs() >= report.FINDING_POINTS)]
-    g = g.reindex(g.gap_to_school.abs().sort_values(ascending=False).index).head(6)
+    g = g.reindex(g.gap_to_school.abs().sort_values(ascending=False).index).head(
+        report.MAX_FINDINGS)
     return [{"sentence": report.finding(r), "metric": r.metric, "group_type": r.group_type,
              "group_value": r.group_value, "value": float(r.value),
              "gap": float(r.gap_to_school)} for r in g.itertuples()]
@@ -46,15 +48,26 @@ def snapshot(built: report.Audit) -> dict[str, Any]:
         "schools": {s.school_id: {
             "name": s.name, "level": s.level, "profile": s.profile,
             "headline": records(s.headline.reset_index()), "peers": records(s.peers),
-            "findings": structured_findings(built, s.school_id), "strengths": s.strengths,
+            "findings": structured_findings(built, s.school_id), "gap_count": s.gap_count,
+            "strengths": s.strengths,
             "odds_label": s.odds_label, "gaps_svg": s.gaps_svg} for s in built.schools},
     }
 
 
-def build(a: EquityAudit) -> report.Audit:
+def cover_status(a: EquityAudit, on: str | None = None) -> str:
+    """What the report's cover says it is."""
+    if a.status == EquityAudit.PUBLISHED:
+        return f"Published: version {a.version}, {on or timezone.localdate().isoformat()}"
+    if a.status == EquityAudit.REVIEWED:
+        return f"Reviewed, not yet published (version {a.version})"
+    return f"Draft: not yet reviewed or published (version {a.version})"
+
+
+def build(a: EquityAudit, progress: Callable[[str], None] | None = None) -> report.Audit:
     built = report.build(Path(settings.WAREHOUSE), a.year, lea=a.district.code,
-                         schools=a.schools or None,
+                         schools=a.schools or None, progress=progress,
                          policy=settings.SUPPRESSION, criteria=criteria_sets.SETS.get(a.criteria))
+    built.status = cover_status(a)
     recs: dict[str, list[str]] = {}
     for r in a.recommendations.all():
         recs.setdefault(r.school_id, []).append(
@@ -63,14 +76,18 @@ def build(a: EquityAudit) -> report.Audit:
     return built
 
 
-def refresh(a: EquityAudit) -> None:
+def refresh(a: EquityAudit, progress: Callable[[str], None] | None = None) -> report.Audit:
+    """Recompute a draft's findings from the warehouse; the built audit (to render)."""
     if not a.editable:
         raise ValidationError("a published audit is read-only: start a new version")
-    a.findings, a.computed_at = snapshot(build(a)), timezone.now()
+    built = build(a, progress)
+    a.findings, a.computed_at = snapshot(built), timezone.now()
     a.save(update_fields=["findings", "computed_at"])
+    return built
 
 
-def publish(a: EquityAudit, user: Any) -> Publication:
+def publish(a: EquityAudit, user: Any, progress: Callable[[str], None] | None = None
+            ) -> Publication:
     """Freeze this version: findings recomputed now, recommendations copied, PDF rendered.
 
     The build and the PDF take tens of seconds and only read, so they run outside any
@@ -80,7 +97,8 @@ def publish(a: EquityAudit, user: Any) -> Publication:
     if a.status != EquityAudit.REVIEWED:
         raise ValidationError("an audit is reviewed before it is published")
     recs = sorted(a.recommendations.values_list("pk", flat=True))
-    built = build(a)
+    built = build(a, progress)
+    built.status = f"Published: version {a.version}, {timezone.localdate().isoformat()}"
     with tempfile.TemporaryDirectory() as tmp:
         pdf = report.write(built, Path(tmp) / "audit.pdf").read_bytes()
     findings = snapshot(built)

@@ -77,3 +77,45 @@ class Publication(models.Model):
         ordering = ["-version"]
         constraints = [models.UniqueConstraint(fields=["audit", "version"],
                                                name="one_publication_per_version")]
+
+
+class AuditJob(models.Model):
+    """Building an audit's findings and files, or publishing it: minutes of analytics and
+    rendering that no request waits for (`aimline.web.jobs` runs it; `audits/jobs.py`)."""
+
+    BUILD, PUBLISH = "build", "publish"
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES = [(QUEUED, "Queued"), (RUNNING, "Running"), (DONE, "Done"), (FAILED, "Failed")]
+    audit = models.ForeignKey(EquityAudit, on_delete=models.CASCADE, related_name="jobs")
+    action = models.CharField(max_length=10, choices=[(BUILD, "Build the findings and files"),
+                                                      (PUBLISH, "Publish")])
+    status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED, db_index=True)
+    step = models.CharField(max_length=200, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def active(self) -> bool:
+        return self.status in (self.QUEUED, self.RUNNING)
+
+
+class AuditFile(models.Model):
+    """An audit's rendered PDF, HTML or XLSX, kept until what it shows changes (`stamp`):
+    a download is served from here, never rendered on request."""
+
+    audit = models.ForeignKey(EquityAudit, on_delete=models.CASCADE, related_name="files")
+    fmt = models.CharField(max_length=4)
+    stamp = models.CharField(max_length=200)
+    body = models.BinaryField()
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["audit", "fmt"],
+                                               name="one_file_per_format")]

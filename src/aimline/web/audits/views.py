@@ -7,10 +7,12 @@ findings page: that school); writing needs the district in `scope.audit_district
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,11 +20,12 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from aimline.metrics import catalog
+from aimline.metrics import catalog, engine
 from aimline.web.access import Audit, Net, Team
 from aimline.web.audits import builds as audits
+from aimline.web.audits import jobs
 from aimline.web.audits.access import AUDITS
-from aimline.web.audits.models import EquityAudit, Recommendation
+from aimline.web.audits.models import AuditJob, EquityAudit, Recommendation
 from aimline.web.networks.access import TEAMS
 from aimline.web.networks.models import Network
 from aimline.web.orgs.models import Organisation
@@ -89,6 +92,17 @@ class AuditForm(forms.ModelForm):
         self.fields["district"].queryset = Organisation.objects.filter(
             kind=Organisation.DISTRICT, code__in=districts)
 
+    def clean_year(self) -> int:
+        """Refused here, at once, rather than by the build job minutes later."""
+        year = self.cleaned_data["year"]
+        held = engine.years_in(Path(settings.WAREHOUSE)) if Path(
+            settings.WAREHOUSE).exists() else []
+        if year not in held:
+            raise forms.ValidationError(
+                f"school year {year} is not in the warehouse; it holds: "
+                f"{', '.join(map(str, held)) or 'no years'}")
+        return year
+
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
@@ -101,13 +115,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             a = form.save(commit=False)
             a.created_by = request.user
             a.save()
-            try:
-                audits.refresh(a)
-            except ValueError as e:  # no such year, too few schools...
-                a.delete()
-                form.add_error(None, str(e))
-            else:
-                return redirect("audit", pk=a.pk)
+            jobs.enqueue(a, AuditJob.BUILD, request.user)  # the page shows its progress
+            return redirect("audit", pk=a.pk)
     return render(request, "audits/audits.html", {
         "audits": readable(scope), "form": form if scope.audit_districts else None},
         status=400 if request.method == "POST" else 200)
@@ -119,6 +128,8 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
     f = a.findings
     return render(request, "audits/audit.html", {
         "a": a, "f": f, "odds_svg": mark_safe(f.get("odds_svg", "")),
+        "job": a.jobs.first(), "ready": {fmt: jobs.current_file(a, fmt) is not None
+                                         for fmt in jobs.FORMATS},
         "schools": sorted(f.get("schools", {}).items(), key=lambda kv: kv[1]["name"]),
         "titles": {m.id: m.short_title for m in catalog.all_metrics()},
         "writes": AUDITS.allows(request.scope, "write", _facts(a)),
@@ -186,21 +197,38 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
     a = get_audit(request.scope, pk)
     _must_write(request.scope, a)
     action = request.POST.get("action")
+    busy = jobs.active(a)
+    if busy and action in ("refresh", "review", "publish", "new_version"):
+        return HttpResponse(f"the audit is busy ({busy.get_action_display().lower()}: "
+                            f"{busy.step or 'queued'}); try again when it is done",
+                            status=409)
     try:
-        if action == "refresh":
-            audits.refresh(a)
+        if action == "refresh" and a.status == EquityAudit.DRAFT:
+            jobs.enqueue(a, AuditJob.BUILD, request.user)
         elif action == "review" and a.status == EquityAudit.DRAFT:
             a.status = EquityAudit.REVIEWED
             a.save(update_fields=["status"])
-        elif action == "publish":
-            audits.publish(a, request.user)
+            jobs.enqueue(a, AuditJob.BUILD, request.user)  # files that say "reviewed"
+        elif action == "publish" and a.status == EquityAudit.REVIEWED:
+            jobs.enqueue(a, AuditJob.PUBLISH, request.user)
         elif action == "new_version":
             audits.new_version(a)
+            jobs.enqueue(a, AuditJob.BUILD, request.user)
         else:
-            return HttpResponse(f"cannot {action} an audit that is {a.status}", status=400)
+            why = {"publish": "an audit is reviewed before it is published",
+                   "refresh": "a published audit is read-only: start a new version"}
+            return HttpResponse(why.get(action or "", f"cannot {action} an audit that is "
+                                                      f"{a.status}"), status=400)
     except ValidationError as e:
         return HttpResponse(" ".join(e.messages), status=400)
     return redirect("audit", pk=a.pk)
+
+
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The audit's latest job: its step and progress (the audit page polls this)."""
+    a = get_audit(request.scope, pk)
+    return render(request, "audits/job.html", {"a": a, "job": a.jobs.first()})
 
 
 @login_required
@@ -214,18 +242,14 @@ def download(request: HttpRequest, pk: int, fmt: str, version: int | None = None
             raise Http404("no such published version")
         body, kind = bytes(pub.pdf), "application/pdf"
     else:
-        import tempfile
-        from pathlib import Path
-
-        from aimline.reports import audit as report
-
-        kinds = {"pdf": "application/pdf", "html": "text/html",
-                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        if fmt not in kinds:
+        if fmt not in jobs.FORMATS:
             raise Http404("formats are pdf, html and xlsx")
-        with tempfile.TemporaryDirectory() as tmp:
-            body = report.write(audits.build(a), Path(tmp) / f"audit.{fmt}").read_bytes()
-        kind = kinds[fmt]
+        ready = jobs.current_file(a, fmt)
+        if ready is None:  # never rendered on request: the job makes it, the page waits
+            job = jobs.enqueue(a, AuditJob.BUILD, request.user)
+            return render(request, "audits/preparing.html", {"a": a, "job": job,
+                                                             "fmt": fmt}, status=202)
+        body, kind = bytes(ready.body), jobs.FORMATS[fmt]
     resp = HttpResponse(body, content_type=kind)
     name = f"audit-{a.pk}-v{version or a.version}{'' if version else '-draft'}.{fmt}"
     resp["Content-Disposition"] = f'attachment; filename="{name}"'

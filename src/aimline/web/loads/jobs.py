@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import logging
 import shutil
-import threading
 import zipfile
 from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections
 from django.utils import timezone
 
 from aimline import data
+from aimline.data import writer
 from aimline.data.importers.report import ImportFailed, ImportReport
 from aimline.metrics import engine
+from aimline.web import jobs as web_jobs
 from aimline.web.loads.models import LoadJob
 from aimline.web.orgs.rosters import sync_rosters
 from aimline.web.orgs.sync import sync_organisations
@@ -33,8 +33,10 @@ class UploadError(ValueError):
     pass
 
 
-def unpack(upload: Path, into: Path) -> Path:
-    """A zipped extract into a folder; refuses paths that would escape it."""
+def unpack(upload: Path, into: Path, name: str | None = None) -> Path:
+    """A zipped extract into a folder; refuses paths that would escape it. `name`: the
+    file's name as the user uploaded it, for the messages."""
+    name = name or upload.name
     try:
         with zipfile.ZipFile(upload) as z:
             for name in z.namelist():
@@ -43,7 +45,10 @@ def unpack(upload: Path, into: Path) -> Path:
                     raise UploadError(f"{name}: a path outside the extract folder")
             z.extractall(into)
     except zipfile.BadZipFile:
-        raise UploadError(f"{upload.name} is not a zip file") from None
+        hint = (" A single table cannot be loaded alone: zip the extract's files (every "
+                "table's CSV or Parquet) and upload the zip." if name.lower().endswith(
+                    (".csv", ".parquet", ".txt", ".xlsx")) else "")
+        raise UploadError(f"{name} is not a zip file.{hint}") from None
     inner = [p for p in into.iterdir() if p.is_dir()]
     csvs = list(into.glob("*.csv")) + list(into.glob("*.parquet"))
     return inner[0] if len(inner) == 1 and not csvs else into
@@ -70,78 +75,79 @@ def import_source(kind: str, source: Path, out: Path) -> ImportReport:
 
 
 def claim() -> LoadJob | None:
-    """Take the oldest queued job; the conditional update makes two workers safe."""
-    for job in LoadJob.objects.filter(status=LoadJob.QUEUED).order_by("created_at")[:5]:
-        if LoadJob.objects.filter(pk=job.pk, status=LoadJob.QUEUED).update(
-                status=LoadJob.RUNNING, started_at=timezone.now()):
-            job.refresh_from_db()
-            return job
-    return None
+    return web_jobs.claim(LoadJob)
 
 
-def _step(job: LoadJob, step: str, progress: int) -> None:
-    job.step, job.progress = step[:200], progress
-    job.save(update_fields=["step", "progress"])
+class _Failed(Exception):
+    """The job failed with its message and problems set: nothing is swapped in."""
 
 
 def run(job: LoadJob, warehouse: Path | None = None) -> LoadJob:
     warehouse = Path(warehouse or settings.WAREHOUSE)
-    work = warehouse.with_name(f".{warehouse.name}.job{job.pk}")
     extract = warehouse.with_name(f".{warehouse.name}.job{job.pk}.extract")
     try:
-        _step(job, "Copying the warehouse", 5)
-        if warehouse.exists():
-            shutil.copyfile(warehouse, work)
-        source = Path(job.source)
-        if job.source_format != LoadJob.CANONICAL:
-            _step(job, f"Importing the {job.get_source_format_display()}", 8)
-            try:
-                report = import_source(job.source_format, source, extract)
-            except ImportFailed as e:
-                job.problems = [{"file": "", "row": None, "column": None, "value": None,
-                                 "rule": p} for p in e.problems[:500]]
-                job.problem_count = len(e.problems)
-                job.status, job.message = LoadJob.FAILED, (
-                    f"{len(e.problems):,} problems: nothing was imported or loaded")
-                return job
-            job.import_report = report.as_dict()
-            source = extract
-        _step(job, "Validating and loading the extract", 10)
-        window = data.Window(job.window_from, job.window_to) \
-            if job.window_from and job.window_to else None
-        try:  # a district's job loads its own district only
-            _, result = data.load(source, work, window=window, districts={job.district.code})
-        except data.ValidationFailed as e:
-            job.problems = [asdict(p) for p in e.report.sorted_problems()[:500]]
-            job.problem_count = e.report.total
-            job.status, job.message = LoadJob.FAILED, (
-                f"{e.report.total:,} problems: nothing was loaded")
-            return job
-        except data.DataError as e:
-            job.status, job.message = LoadJob.FAILED, f"{e} Nothing was loaded."
-            return job
-        years = engine.years_in(work)
-        loaded = sorted(set(result.school_years) or set(years))
-        for i, year in enumerate(loaded):
-            for j, period in enumerate(("year", "month")):
-                _step(job, f"Computing {period} indicators for {year}",
-                      30 + int(65 * (2 * i + j) / (2 * len(loaded))))
-                engine.store(engine.compute(work, year, period=period,  # type: ignore[arg-type]
-                                            suppress=False), work, settings.SUPPRESSION)
-        work.replace(warehouse)  # atomic: readers see the old file or the new one
+        web_jobs.step(job, "Copying the warehouse", 5)
+        # one writer at a time with the CLI; the copy is swapped in when the block ends
+        with writer.writing(warehouse) as work:
+            loaded = _load_into(job, work, extract)
         # from here the data is live: the job is done whatever follows, and says so
         job.status, job.progress = LoadJob.DONE, 100
         job.step, job.message = "Done", f"Loaded school years {', '.join(map(str, loaded))}."
         after_swap(job, warehouse)
+    except _Failed:
+        pass
+    except writer.WarehouseBusy as e:
+        job.status, job.message = LoadJob.FAILED, f"{e} Nothing was loaded."
     except Exception as e:  # a job reports every failure on its page
         log.exception("load job %s failed", job.pk)
         job.status, job.message = LoadJob.FAILED, f"{type(e).__name__}: {e}"
     finally:
-        work.unlink(missing_ok=True)
         shutil.rmtree(extract, ignore_errors=True)
         job.finished_at = timezone.now()
         job.save()
     return job
+
+
+def _load_into(job: LoadJob, work: Path, extract: Path) -> list[int]:
+    """Import (if a source format), validate and load the job's extract into `work`, and
+    compute every indicator of the years loaded; the years. Raises _Failed."""
+    source = Path(job.source)
+    if job.source_format != LoadJob.CANONICAL:
+        web_jobs.step(job, f"Importing the {job.get_source_format_display()}", 8)
+        try:
+            report = import_source(job.source_format, source, extract)
+        except ImportFailed as e:
+            job.problems = [{"file": "", "row": None, "column": None, "value": None,
+                             "rule": p} for p in e.problems[:500]]
+            job.problem_count = len(e.problems)
+            job.status, job.message = LoadJob.FAILED, (
+                f"{len(e.problems):,} problems: nothing was imported or loaded")
+            raise _Failed from None
+        job.import_report = report.as_dict()
+        source = extract
+    web_jobs.step(job, "Validating and loading the extract", 10)
+    window = data.Window(job.window_from, job.window_to) \
+        if job.window_from and job.window_to else None
+    try:  # a district's job loads its own district only
+        _, result = data.load(source, work, window=window, districts={job.district.code})
+    except data.ValidationFailed as e:
+        job.problems = [asdict(p) for p in e.report.sorted_problems()[:500]]
+        job.problem_count = e.report.total
+        job.status, job.message = LoadJob.FAILED, (
+            f"{e.report.total:,} problems: nothing was loaded")
+        raise _Failed from None
+    except data.DataError as e:
+        job.status, job.message = LoadJob.FAILED, f"{e} Nothing was loaded."
+        raise _Failed from None
+    years = engine.years_in(work)
+    loaded = sorted(set(result.school_years) or set(years))
+    for i, year in enumerate(loaded):
+        for j, period in enumerate(("year", "month")):
+            web_jobs.step(job, f"Computing {period} indicators for {year}",
+                  30 + int(65 * (2 * i + j) / (2 * len(loaded))))
+            engine.store(engine.compute(work, year, period=period,  # type: ignore[arg-type]
+                                        suppress=False), work, settings.SUPPRESSION)
+    return loaded
 
 
 def after_swap(job: LoadJob, warehouse: Path) -> None:
@@ -159,21 +165,9 @@ def after_swap(job: LoadJob, warehouse: Path) -> None:
 
 
 def work_once() -> bool:
+    """Run the oldest queued load, if any."""
     job = claim()
     if job is None:
         return False
     run(job)
     return True
-
-
-def worker(stop: threading.Event, poll: float = 1.0) -> None:
-    """Loop until `stop` is set: one job at a time, as `aimline serve` runs it in-process."""
-    while not stop.is_set():
-        close_old_connections()
-        try:
-            busy = work_once()
-        except Exception:
-            log.exception("job worker")
-            busy = False
-        if not busy:
-            stop.wait(poll)

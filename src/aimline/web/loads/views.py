@@ -75,7 +75,8 @@ def data_page(request: HttpRequest) -> HttpResponse:
                 for chunk in form.cleaned_data["upload"].chunks():
                     f.write(chunk)
             try:
-                source = str(unpack(zipped, folder / "extract"))
+                source = str(unpack(zipped, folder / "extract",
+                                    name=form.cleaned_data["upload"].name))
             except UploadError as e:
                 form.add_error("upload", str(e))
         if not form.errors:

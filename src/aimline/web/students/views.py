@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from aimline.data.schema import ABSENCE_CATEGORIES
@@ -17,6 +17,7 @@ from aimline.web.students.access import STUDENTS
 from aimline.web.students.models import Intervention
 from aimline.web.warehouse import Reader
 
+PAGE = 100  # students a page
 SORTS = {"flags": (["flags", "attendance_rate"], [False, True]),
          "attendance": (["attendance_rate"], [True]),
          "name": (["last_name", "first_name"], [True, True]),
@@ -41,17 +42,24 @@ def watchlist(request: HttpRequest) -> HttpResponse:
     min_flags = choice(request, "min_flags", [0, 1, 2, 3], 1)
     sort = choice(request, "sort", list(SORTS), "flags")
     df = reader.watchlist(year, school=school, min_flags=min_flags) if year else None
-    rows = []
+    rows, total = [], 0 if df is None else len(df)
+    pages = max(1, -(-total // PAGE))
+    page = choice(request, "page", list(range(1, pages + 1)), 1)
     if df is not None:
         by, asc = SORTS[sort]
-        df = df.sort_values(by, ascending=asc, ignore_index=True)
-        rows = df.head(500).to_dict("records")
+        df = df.sort_values(by, ascending=asc, ignore_index=True, kind="stable")
+        rows = df.iloc[(page - 1) * PAGE:page * PAGE].to_dict("records")
+        # only the page's students are shown, so only they are logged as seen
         log_list(request, [(r["student_id"], r["school_id"]) for r in rows],
-                 what=f"watch list {year} ({len(rows)} of {len(df)} students shown)")
+                 what=f"watch list {year} (page {page}: {len(rows)} of {total} students)")
+    query = QueryDict(mutable=True)
+    query.update({k: v for k, v in (("year", year), ("school", school),
+                                    ("min_flags", min_flags), ("sort", sort)) if v is not None})
     return render(request, "students/watchlist.html", {
-        "rows": rows, "total": 0 if df is None else len(df), "schools": schools,
-        "school": school, "min_flags": min_flags, "sort": sort, "sorts": list(SORTS),
-        "year": year, "years": years})
+        "rows": rows, "total": total, "schools": schools, "page": page, "pages": pages,
+        "first": (page - 1) * PAGE + 1, "last": (page - 1) * PAGE + len(rows),
+        "query": query.urlencode(), "school": school, "min_flags": min_flags, "sort": sort,
+        "sorts": list(SORTS), "year": year, "years": years})
 
 
 class InterventionForm(forms.ModelForm):
