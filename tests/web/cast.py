@@ -25,6 +25,23 @@ CAST = {
 }
 
 
+# the authenticator-app secret of every cast member whose roles need two-factor sign-in
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def enrol_two_factor() -> None:
+    """Everyone of the cast whose roles see students or manage people has set up their
+    authenticator app, as the site requires (`orgs.accounts.TwoFactorRequired`)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from aimline.web.orgs.accounts import needs_two_factor
+    from aimline.web.orgs.scope import scope_for
+
+    for user in User.objects.filter(username__in=CAST):
+        if needs_two_factor(scope_for(user)):
+            TOTP.activate(user, TOTP_SECRET)
+
+
 def client_for(name: str) -> Client:
     """A browser session logged in as one of the cast."""
     assert name in CAST, f"{name} is not in the cast"

@@ -91,10 +91,11 @@ def django_db_setup(django_db_setup, django_db_blocker, site_warehouse):
 
         elementary = Network.objects.create(name="Elementary attendance network")
         elementary.schools.set(Role.objects.get(user__username="supervisor").schools.all())
-        from tests.web.cast import CAST
+        from tests.web.cast import CAST, enrol_two_factor
 
         assert set(User.objects.values_list("username", flat=True)) == set(CAST), \
             "every person of the site tests is in the cast, with a line saying who"
+        enrol_two_factor()
 
 
 @pytest.fixture(autouse=True)

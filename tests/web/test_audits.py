@@ -76,7 +76,7 @@ def test_draft_reviewed_published_then_a_new_version() -> None:
     assert v1.status_code == 200
     text = pdf_text(v1.content)
     assert "Mentors for every ninth grader" in text and "Aimline Unified" in text
-    assert "Published: version 1" in text and "Draft" not in text
+    assert "PUBLISHED: VERSION 1" in text.upper() and "DRAFT" not in text.upper()
     # the current PDF is the published one, served from the file the job left
     assert c.get(f"/audits/{a.pk}/audit.pdf").content == v1.content
     # read-only once published: no recommendation, no recomputing
@@ -136,8 +136,8 @@ def test_downloads_are_rendered_by_the_job_and_served_instantly_after() -> None:
             assert first.status_code == second.status_code == 200
             assert first.content == second.content and len(first.content) > 1000
         assert calls == []  # served from the job's files
-        assert "Draft: not yet reviewed or published" in pdf_text(
-            c.get(f"/audits/{a.pk}/audit.pdf").content)
+        assert "DRAFT: NOT YET REVIEWED OR PUBLISHED" in pdf_text(
+            c.get(f"/audits/{a.pk}/audit.pdf").content).upper()
         # a recommendation makes the files stale: the next download waits for a job
         c.post(f"/audits/{a.pk}/recommendations/", {"school_id": "", "text": "Fund mentors"})
         waiting = c.get(f"/audits/{a.pk}/audit.pdf")

@@ -169,7 +169,7 @@ def test_anonymous_gets_nothing() -> None:
     for url in ("/", f"/schools/{school}/", "/district/", "/watchlist/", "/data/",
                 "/export/indicators.csv", "/audit-log/", "/students/S0000001/"):
         r = c.get(url)
-        assert r.status_code == 302 and r["Location"].startswith("/login/"), url
+        assert r.status_code == 302 and r["Location"].startswith("/accounts/login/"), url
     for url in ("/api/schools", "/api/indicators", "/api/watchlist",
                 f"/api/charts/{school}/chronic_absence"):
         assert c.get(url).status_code == 401, url

@@ -62,9 +62,9 @@ def test_the_watch_list_is_paged_sorted_on_the_server_and_logs_the_page_shown() 
     first = c.get("/watchlist/?min_flags=0&sort=attendance")
     total, pages = first.context["total"], first.context["pages"]
     assert total > 100 and pages == -(-total // 100)  # every student, 100 a page
-    one = [r["student_id"] for r in first.context["rows"]]
+    one = [(r["student_id"], r["school_id"]) for r in first.context["rows"]]
     second = c.get("/watchlist/?min_flags=0&sort=attendance&page=2")
-    two = [r["student_id"] for r in second.context["rows"]]
+    two = [(r["student_id"], r["school_id"]) for r in second.context["rows"]]
     assert len(one) == 100 and two and not set(one) & set(two)
     rates = [r["attendance_rate"] for r in first.context["rows"] + second.context["rows"]]
     assert rates == sorted(rates)  # sorted over all students, not within a page
@@ -73,5 +73,5 @@ def test_the_watch_list_is_paged_sorted_on_the_server_and_logs_the_page_shown() 
     assert "min_flags=0" in page and "sort=attendance" in page and "page=2" in page
     entry = AuditEntry.objects.filter(action=AuditEntry.LIST).order_by("-pk").first()
     assert entry is not None and "page 2" in entry.what
-    assert sorted(entry.shown.values_list("student_id", flat=True)) == sorted(two)
+    assert sorted(entry.shown.values_list("student_id", "school_id")) == sorted(two)
     assert c.get(f"/watchlist/?min_flags=0&page={pages + 1}").status_code == 404

@@ -124,7 +124,7 @@ def cast() -> dict[str, Scope]:
 NET = Net(1, frozenset({"A"}))
 OBJECTS = {"networks": NET, "teams": Team(NET, "A"),
            "audits": Audit("D", frozenset({"A", "B"})), "students": None, "loads": "D",
-           "orgs": None}
+           "orgs": "D"}
 
 
 def markdown() -> str:

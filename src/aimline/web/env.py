@@ -48,6 +48,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return default if raw is None else [x.strip() for x in raw.split(",") if x.strip()]
 
 
+def env_json_list(name: str, keys: tuple[str, ...] = ("id", "name", "server_url", "client_id")
+                  ) -> list[dict]:
+    """A JSON list of objects, each with `keys` (e.g. AIMLINE_OIDC's providers)."""
+    import json
+
+    raw = _raw(name)
+    if raw is None:
+        return []
+    try:
+        value = json.loads(raw)
+    except ValueError as e:
+        raise ImproperlyConfigured(f"{name} is not JSON: {e}") from None
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ImproperlyConfigured(f"{name} must be a JSON list of objects")
+    for i, v in enumerate(value):
+        missing = [k for k in keys if not v.get(k)]
+        if missing:
+            raise ImproperlyConfigured(f"{name}[{i}] lacks {', '.join(missing)}")
+    return value
+
+
 def env_origins(name: str) -> list[str]:
     """Comma-separated origins such as https://aimline.district.org (scheme and host)."""
     out = env_list(name, [])

@@ -14,6 +14,14 @@ AIMLINE_STATIC_MANIFEST hashed static file names, from `collectstatic` (`aimline
 AIMLINE_MIN_N, AIMLINE_COMPLEMENTARY, AIMLINE_CODING  the suppression policy, shared with the
                         CLI (`aimline.metrics.policy`; defaults 10 students, on, none)
 AIMLINE_LOGIN_FAILURES  whole number (default 5)
+AIMLINE_REQUIRE_2FA     two-factor sign-in (TOTP) for roles that see student records or manage
+                        people (default on; `make demo` turns it off for the demo people)
+AIMLINE_SMTP_HOST, AIMLINE_SMTP_PORT (587), AIMLINE_SMTP_USER, AIMLINE_SMTP_PASSWORD,
+AIMLINE_SMTP_TLS (on)   email by SMTP (invitations, password reset); without a host, emails
+                        are written as files under <AIMLINE_HOME>/mail (the demo)
+AIMLINE_FROM_EMAIL      the sender (default aimline@localhost)
+AIMLINE_OIDC            OpenID Connect single sign-on: a JSON list of providers, each
+                        {"id", "name", "server_url", "client_id", "secret"} (docs/site.md)
 
 Booleans take 1/0, true/false, yes/no, on/off; any other value stops start-up with a
 message naming the variable (`env.py`).
@@ -27,7 +35,14 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from aimline.metrics.policy import Policy, PolicyError
-from aimline.web.env import env_bool, env_database, env_int, env_list, env_origins
+from aimline.web.env import (
+    env_bool,
+    env_database,
+    env_int,
+    env_json_list,
+    env_list,
+    env_origins,
+)
 
 HOME = Path(os.environ.get("AIMLINE_HOME", ".")).resolve()
 DEBUG = env_bool("AIMLINE_DEBUG", False)
@@ -63,6 +78,12 @@ INSTALLED_APPS = [
     "aimline.web.students.apps.StudentsConfig",
     "aimline.web.dashboards.apps.DashboardsConfig",
     "aimline.web.targets.apps.TargetsConfig",
+    # after the site's apps, so its templates (allauth/layouts/base.html) come first
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -74,18 +95,55 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "aimline.web.orgs.scope.ScopeMiddleware",
+    "aimline.web.orgs.accounts.TwoFactorRequired",
     "aimline.web.warehouse.PolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login rate limit: first, so it can refuse
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AIMLINE_LOGIN_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours locked out after too many failed logins
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_VERBOSE = False
+AXES_USERNAME_FORM_FIELD = "login"  # allauth's sign-in form
+
+# accounts (django-allauth): sign-in by username or email; sign-up only by invitation
+ACCOUNT_ADAPTER = "aimline.web.orgs.accounts.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "aimline.web.orgs.accounts.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"  # an invitation link proves its email
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # single sign-on finds the person by email
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the provider vouches for the email
+SOCIALACCOUNT_ONLY = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Aimline"
+MFA_TOTP_TOLERANCE = 1  # a phone clock 30 s off still signs in
+REQUIRE_TWO_FACTOR = env_bool("AIMLINE_REQUIRE_2FA", True)
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": [
+    {"provider_id": p["id"], "name": p["name"], "client_id": p["client_id"],
+     "secret": p.get("secret", ""), "settings": {"server_url": p["server_url"]}}
+    for p in env_json_list("AIMLINE_OIDC")]}}
+
+SMTP_HOST = os.environ.get("AIMLINE_SMTP_HOST", "")
+if SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = SMTP_HOST, env_int("AIMLINE_SMTP_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = os.environ.get("AIMLINE_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("AIMLINE_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("AIMLINE_SMTP_TLS", True)
+else:  # the demo: each email a file to read
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = HOME / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("AIMLINE_FROM_EMAIL", "aimline@localhost")
 
 ROOT_URLCONF = "aimline.web.urls"
 WSGI_APPLICATION = "aimline.web.wsgi.application"
@@ -111,7 +169,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

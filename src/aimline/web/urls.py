@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+from django.views.generic import RedirectView
 
 from aimline.web.api import api
 from aimline.web.audits import views as audits
@@ -11,14 +12,25 @@ from aimline.web.dashboards import views as pages
 from aimline.web.loads import views as data
 from aimline.web.networks import views as networks
 from aimline.web.networks import writes as pdsa
+from aimline.web.orgs import people_views as people
 from aimline.web.orgs import views as account
 from aimline.web.students import views as students
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="aimline/login.html"),
+    # sign-in, sign-up by invitation, password reset, two-factor, single sign-on (allauth)
+    path("accounts/", include("allauth.urls")),
+    path("login/", RedirectView.as_view(pattern_name="account_login", query_string=True),
          name="login"),
+    path("password_reset/", RedirectView.as_view(pattern_name="account_reset_password"),
+         name="password_reset"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("invite/<str:token>/", people.accept_invitation, name="invitation"),
+    path("people/", people.people_page, name="people"),
+    path("people/log/", people.people_log, name="people_log"),
+    path("people/<int:user_id>/", people.person, name="person"),
+    path("people/invitations/<int:pk>/withdraw/", people.withdraw,
+         name="withdraw_invitation"),
     path("schools/<str:school_id>/", pages.school, name="school"),
     path("schools/<str:school_id>/chart/", pages.school_chart, name="school_chart"),
     path("district/", pages.district, name="district"),

@@ -167,6 +167,24 @@ class ChangeIdea(models.Model):
         db_table = "aimline_changeidea"  # the table it had in the one-app site
 
 
+class ChangeIdeaStatus(models.Model):
+    """A status a team once set by hand. The spread matrix now derives each status from
+    the school's PDSA cycles (`networks.views.idea_status`), so status and cycle counts
+    cannot disagree; these rows are kept so no team's record is lost in the upgrade."""
+
+    change_idea = models.ForeignKey(ChangeIdea, on_delete=models.CASCADE,
+                                    related_name="statuses")
+    school = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE,
+                               related_name="+")
+    status = models.CharField(max_length=10, choices=ChangeIdea.STATUSES, default="not_tried")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "aimline_changeideastatus"  # the table it had in the one-app site
+        constraints = [models.UniqueConstraint(fields=["change_idea", "school"],
+                                               name="one_status_per_school")]
+
+
 class Measure(models.Model):
     """One of the family of measures: a catalog metric (values from the warehouse, by
     month) or a measure the team enters by hand (values over time, or a CSV upload)."""

@@ -185,3 +185,58 @@ class ApiToken(models.Model):
 
     class Meta:
         db_table = "aimline_apitoken"  # the table it had in the one-app site
+
+
+class Invitation(models.Model):
+    """A district admin's invitation to a role: an expiring sign-up link sent by email.
+    Only the token's SHA-256 is stored; the link carries the token."""
+
+    # the roles a district grants (networks and partnerships grant theirs elsewhere)
+    ROLES = [r for r in Role.ROLES if r[0] in (
+        Role.DISTRICT_ADMIN, Role.ANALYST, Role.SUPERVISOR, Role.PRINCIPAL, Role.TEACHER)]
+    district = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+",
+                                 limit_choices_to={"kind": "district"})
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=ROLES)
+    schools = models.ManyToManyField(Organisation, blank=True, related_name="+",
+                                     limit_choices_to={"kind": "school"})
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @classmethod
+    def find(cls, token: str) -> Invitation | None:
+        return cls.objects.filter(digest=ApiToken.hash(token)).first()
+
+    def usable(self, now: Any) -> str | None:
+        """None if the link may be used now, else why not."""
+        if self.revoked:
+            return "this invitation was withdrawn"
+        if self.accepted_at is not None:
+            return "this invitation has already been used: log in instead"
+        if now >= self.expires_at:
+            return "this invitation has expired: ask your district admin for a new one"
+        return None
+
+
+class PeopleChange(AppendOnly):
+    """Who invited, granted, changed, removed, deactivated or reactivated whom, when, in
+    which district: the log a district's admins read. Append-only."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    person = models.CharField(max_length=254, help_text="username or the invited email")
+    action = models.CharField(max_length=12)
+    detail = models.CharField(max_length=400)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
