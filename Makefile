@@ -25,7 +25,8 @@ $(TEST_STAMP): $(STAMP)
 venv: $(STAMP)
 
 # the demo site: SQLite + DuckDB under demo/, no other services, http://127.0.0.1:8000
-DEMO_ENV := AIMLINE_HOME=$(DEMO) AIMLINE_DEBUG=1 AIMLINE_WAREHOUSE=$(DEMO)/aimline.duckdb
+DEMO_ENV := AIMLINE_HOME=$(DEMO) AIMLINE_DEBUG=1 AIMLINE_WAREHOUSE=$(DEMO)/aimline.duckdb \
+  AIMLINE_REQUIRE_2FA=0
 
 demo: $(STAMP)
 	rm -rf $(DEMO)/district $(DEMO)/aimline.duckdb

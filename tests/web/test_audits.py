@@ -189,8 +189,12 @@ def test_a_finding_becomes_an_aim() -> None:
         f["metric"], f["group_type"], f["group_value"], "2026")
     form = client_for("netlead").get(url).context["form"]
     assert form.initial["metric"] == f["metric"]
+    group = f"{f['group_type']}:{f['group_value']}"
+    assert form.initial["group"] == group  # chosen from the catalog's list, not typed
+    assert group in dict(form.fields["group"].choices)
     r = client_for("netlead").post(url.split("?")[0], {
-        **q, "by_date": "2027-06-30", "target": round(f["value"] - f["gap"], 1)})
+        **q, "group": group, "by_date": "2027-06-30",
+        "target": round(f["value"] - f["gap"], 1)})
     assert r.status_code == 302
     aim = Aim.objects.get(network=net, school=school, metric=f["metric"])
     assert (aim.group_type, aim.group_value, aim.baseline_year) == (

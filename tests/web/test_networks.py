@@ -82,8 +82,8 @@ def test_aim_baseline_is_computed_and_frozen_on_approval() -> None:
     c = client_for("principal")
     school = net.schools.first()
     r = c.post(f"/networks/{net.pk}/aims/new/", {
-        "school": school.pk, "metric": "attendance_rate", "group_type": "all",
-        "group_value": "all", "baseline_year": 2025, "by_date": "2026-06-30", "target": 95})
+        "school": school.pk, "metric": "attendance_rate", "group": "all:all",
+        "baseline_year": 2025, "by_date": "2026-06-30", "target": 95})
     assert r.status_code == 302
     aim = Aim.objects.get(school=school, metric="attendance_rate")
     assert aim.baseline is None and not aim.approved

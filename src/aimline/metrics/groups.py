@@ -46,6 +46,19 @@ def label(group_type: str, group_value: str) -> str:
                       f"{group_type.replace('_', ' ')}: {group_value}")
 
 
+def catalog() -> list[tuple[str, str]]:
+    """Every student group a metric is reported for, as (group_type, group_value), in
+    the order pages list them: all students, race/ethnicity, sex, each flag, grade."""
+    from aimline.data.schema import GRADE_LEVELS, RACE_ETHNICITY, SEX
+
+    out = [("all", "all")]
+    out += [("race_ethnicity", v) for v in RACE_ETHNICITY]
+    out += [("sex", v) for v in SEX]
+    out += [(f, v) for f in FLAGS for v in ("true", "false")]
+    out += [("grade_level", g) for g in GRADE_LEVELS]
+    return out
+
+
 def title(group_type: str, group_value: str) -> str:
     """The label for a table cell or a menu: 'English learners', 'All students'."""
     s = label(group_type, group_value)

@@ -10,6 +10,7 @@ from aimline.web.audits import views as audits
 from aimline.web.dashboards import exports
 from aimline.web.dashboards import views as pages
 from aimline.web.loads import views as data
+from aimline.web.networks import edits
 from aimline.web.networks import views as networks
 from aimline.web.networks import writes as pdsa
 from aimline.web.orgs import people_views as people
@@ -65,6 +66,29 @@ urlpatterns = [
     path("networks/<int:pk>/measures/<int:measure_id>/changes/<str:school>/",
          pdsa.chart_change, name="chart_change"),
     path("networks/<int:pk>/phases/", pdsa.phase_add, name="phase_add"),
+    # changing and deleting what was made (networks/edits.py)
+    path("networks/<int:pk>/aims/<int:aim_id>/edit/", edits.aim_edit, name="aim_edit"),
+    path("networks/<int:pk>/aims/<int:aim_id>/delete/", edits.aim_delete, name="aim_delete"),
+    path("networks/<int:pk>/drivers/<int:driver_id>/edit/", edits.driver_edit,
+         name="driver_edit"),
+    path("networks/<int:pk>/drivers/<int:driver_id>/delete/", edits.driver_delete,
+         name="driver_delete"),
+    path("networks/<int:pk>/ideas/<int:idea_id>/edit/", edits.idea_edit, name="idea_edit"),
+    path("networks/<int:pk>/ideas/<int:idea_id>/delete/", edits.idea_delete,
+         name="idea_delete"),
+    path("networks/<int:pk>/teams/<str:school>/pdsa/<int:cycle_id>/delete/",
+         edits.pdsa_delete, name="pdsa_delete"),
+    path("networks/<int:pk>/measures/new/", edits.measure_edit, name="measure_new"),
+    path("networks/<int:pk>/measures/<int:measure_id>/edit/", edits.measure_edit,
+         name="measure_edit"),
+    path("networks/<int:pk>/measures/<int:measure_id>/delete/", edits.measure_delete,
+         name="measure_delete"),
+    path("networks/<int:pk>/sessions/new/", edits.session_edit, name="session_new"),
+    path("networks/<int:pk>/sessions/<int:session_id>/edit/", edits.session_edit,
+         name="session_edit"),
+    path("networks/<int:pk>/sessions/<int:session_id>/delete/", edits.session_delete,
+         name="session_delete"),
+    path("networks/<int:pk>/schools/", edits.schools_edit, name="network_schools"),
     path("audits/", audits.audit_list, name="audits"),
     path("audits/<int:pk>/", audits.audit, name="audit"),
     path("audits/<int:pk>/schools/<str:school>/", audits.findings, name="findings"),

@@ -99,7 +99,10 @@ class Aim(models.Model):
             what = self.metric
         who = self.school.name if self.school else (
             f"the schools of the network “{self.network.name}”")
-        group = "" if self.group_type == "all" else f" ({self.group_type} {self.group_value})"
+        from aimline.metrics.groups import label
+
+        group = "" if self.group_type == "all" else \
+            f" ({label(self.group_type, self.group_value)})"
         base = f"{self.baseline:.1f}" if self.baseline is not None else "its baseline"
         return (f"By {self.by_date:%B %-d, %Y}, {what} for {who}{group} "
                 f"will move from {base} to {self.target:g}.")

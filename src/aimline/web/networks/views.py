@@ -61,7 +61,8 @@ def network_home(request: HttpRequest, pk: int) -> HttpResponse:
                   family[0] if family else None)
     aim = net.aims.filter(school__isnull=True).first()
     return render(request, "networks/network.html", {
-        "net": net, "aim": aim, "team_aims": net.aims.filter(school__isnull=False),
+        "net": net, "aim": aim, "now": current(aim, Reader(request.scope)) if aim else None,
+        "team_aims": net.aims.filter(school__isnull=False),
         "phase": current_phase(net), "phases": net.phases.all(), "all_phases": PHASES,
         "schools": net.schools.order_by("name"), "measures": family, "measure": chosen,
         "multiples": _small_multiples(net, chosen, Reader(request.scope),
@@ -69,6 +70,37 @@ def network_home(request: HttpRequest, pk: int) -> HttpResponse:
         "sessions": net.sessions.all(),
         "may": may,
         "metrics": catalog.all_metrics()})
+
+
+def current(aim: Any, reader: Reader) -> dict[str, Any]:
+    """Where the network stands against its aim in the latest school year loaded: the
+    aim's metric and group for its schools, counts summed (`targets.evaluation.measure`),
+    and whether the aim's date has passed."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from aimline.web.targets.evaluation import measure
+
+    years = reader.years()
+    out: dict[str, Any] = {"past_due": aim.by_date < dt.date.today(), "value": None,
+                           "reason": "No indicators in the warehouse yet"}
+    if not years:
+        return out
+    try:
+        rows = reader.population_rows(aim.population(), metric=aim.metric, year=years[-1],
+                                      group_type=aim.group_type, group_value=aim.group_value)
+    except Http404:  # the viewer does not see every school the aim sums
+        out["reason"] = "The current value sums schools outside your view"
+        return out
+    got = measure(rows, aim.population(), min_n=settings.MIN_N)
+    better = catalog.get(aim.metric).higher_is_better
+    out.update(year=years[-1], value=got.value, denominator=got.denominator,
+               reason=got.reason)
+    if got.value is not None:
+        gap = (aim.target - got.value) * (1 if better else -1)
+        out.update(met=gap <= 0, gap=abs(gap))
+    return out
 
 
 @login_required
@@ -144,7 +176,8 @@ def spread(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "networks/spread.html", {
         "net": net, "phase": current_phase(net), **spread_matrix(net, Reader(request.scope)),
         "edits": {s.code for s in net.schools.all()
-                  if TEAMS.allows(request.scope, "write", Team(facts, s.code))}})
+                  if TEAMS.allows(request.scope, "write", Team(facts, s.code))},
+        "may_edit_ideas": NETWORKS.allows(request.scope, "add_idea", facts)})
 
 
 @login_required
@@ -160,7 +193,7 @@ def session(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
     return render(request, "networks/session.html", {
         "net": net, "s": s, "since": earlier, "attended": s.attended.all(),
         "cycles": cycles if NETWORKS.allows(request.scope, "read_cycles", Net.of(net))
-        else None,
+        else None, "leads": NETWORKS.allows(request.scope, "lead", Net.of(net)),
         "cycle_count": cycles.count()})
 
 

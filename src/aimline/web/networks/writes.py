@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from aimline.metrics import catalog
+from aimline.metrics import catalog, groups
 from aimline.web.access import Net, Team
 from aimline.web.networks.access import NETWORKS, TEAMS
 from aimline.web.networks.models import (
@@ -48,18 +48,18 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
     return redirect(nxt if nxt and ok else default)
 
 
-def _must_edit(request: HttpRequest, net: Network, school: Organisation | None) -> None:
+def must_edit(request: HttpRequest, net: Network, school: Organisation | None) -> None:
     if school is None:
         NETWORKS.require(request.scope, "lead", Net.of(net))
     else:
         TEAMS.require(request.scope, "write", Team(Net.of(net), school.code))
 
 
-def _team_to_edit(request: HttpRequest, pk: int, school: str) -> tuple[Network, Organisation]:
+def team_to_edit(request: HttpRequest, pk: int, school: str) -> tuple[Network, Organisation]:
     """The network and the team's school, if the user may write for that team."""
     net = network(request.scope, pk)
     org = team_school(request.scope, net, school)
-    _must_edit(request, net, org)
+    must_edit(request, net, org)
     return net, org
 
 
@@ -83,18 +83,32 @@ def freeze_target(aim: Aim, reader: Reader, user: Any) -> Target:
 
 class AimForm(forms.ModelForm):
     metric = forms.ChoiceField(choices=[])
+    group = forms.ChoiceField(choices=[], initial="all:all",
+                              help_text="The students the aim is for")
 
     class Meta:
         model = Aim
-        fields = ["school", "metric", "group_type", "group_value", "baseline_year", "by_date",
-                  "target"]
+        fields = ["school", "metric", "baseline_year", "by_date", "target"]
         widgets = {"by_date": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args: object, net: Network, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["metric"].choices = [(m.id, m.title) for m in catalog.all_metrics()]
+        self.fields["group"].choices = [(f"{t}:{v}", groups.title(t, v))
+                                        for t, v in groups.catalog()]
         self.fields["school"].queryset = net.schools.all()
         self.fields["school"].required = False
+        if self.instance.pk:
+            self.initial["group"] = f"{self.instance.group_type}:{self.instance.group_value}"
+        elif "group_type" in self.initial:  # an audit finding's link names the group
+            self.initial["group"] = (f"{self.initial.pop('group_type')}:"
+                                     f"{self.initial.pop('group_value', '')}")
+        self.order_fields(["school", "metric", "group", "baseline_year", "by_date", "target"])
+
+    def save(self, commit: bool = True) -> Aim:
+        self.instance.group_type, self.instance.group_value = \
+            self.cleaned_data["group"].split(":", 1)
+        return super().save(commit)
 
 
 @login_required
@@ -102,10 +116,11 @@ def aim_new(request: HttpRequest, pk: int) -> HttpResponse:
     net = network(request.scope, pk)
     NETWORKS.require(request.scope, "create_aim", Net.of(net))
     # an audit finding links here with the metric, school, group and year filled in
-    initial = {k: v for k, v in request.GET.items() if k in AimForm.Meta.fields}
+    initial = {k: v for k, v in request.GET.items()
+               if k in (*AimForm.Meta.fields, "group_type", "group_value")}
     form = AimForm(request.POST or None, initial=initial, net=net)
     if request.method == "POST" and form.is_valid():
-        _must_edit(request, net, form.cleaned_data["school"])
+        must_edit(request, net, form.cleaned_data["school"])
         aim = form.save(commit=False)
         aim.network = net
         aim.save()
@@ -145,7 +160,7 @@ def aim_evaluate(request: HttpRequest, pk: int, aim_id: int) -> HttpResponse:
 def driver_add(request: HttpRequest, pk: int, aim_id: int) -> HttpResponse:
     net = network(request.scope, pk)
     aim = get_object_or_404(Aim, pk=aim_id, network=net)
-    _must_edit(request, net, aim.school)
+    must_edit(request, net, aim.school)
     text = request.POST.get("text", "").strip()
     parent = request.POST.get("parent") or None
     if not text or len(text) > 300:
@@ -205,7 +220,7 @@ def pdsa(request: HttpRequest, pk: int, school: str, cycle_id: int | None = None
     cycle = get_object_or_404(PDSACycle, pk=cycle_id, network=net, school=org) \
         if cycle_id else None
     if request.method == "POST" or cycle is None:
-        _must_edit(request, net, org)
+        must_edit(request, net, org)
     initial = {"change_idea": request.GET.get("change_idea")} if cycle is None else None
     form = PDSAForm(request.POST or None, instance=cycle, net=net, school=org,
                     initial=initial)
@@ -235,7 +250,7 @@ def measure_values(request: HttpRequest, pk: int, measure_id: int, school: str
                    ) -> HttpResponse:
     """Add one value (date, value, n) or upload a CSV with columns date,value[,n]; the
     whole upload is refused, with the row and the problem, if any row is bad."""
-    net, org = _team_to_edit(request, pk, school)
+    net, org = team_to_edit(request, pk, school)
     m = get_object_or_404(Measure, pk=measure_id, network=net)
     if m.metric:
         return HttpResponse(f"{m.name} comes from the warehouse; values cannot be typed in",
@@ -277,7 +292,7 @@ def measure_values(request: HttpRequest, pk: int, measure_id: int, school: str
 @login_required
 @require_POST
 def chart_change(request: HttpRequest, pk: int, measure_id: int, school: str) -> HttpResponse:
-    net, org = _team_to_edit(request, pk, school)
+    net, org = team_to_edit(request, pk, school)
     m = get_object_or_404(Measure, pk=measure_id, network=net)
     kind, why = request.POST.get("kind"), request.POST.get("why", "").strip()
     date = _date(request.POST.get("date"))
@@ -294,7 +309,7 @@ def chart_change(request: HttpRequest, pk: int, measure_id: int, school: str) ->
 @require_POST
 def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
     net = network(request.scope, pk)
-    _must_edit(request, net, None)
+    must_edit(request, net, None)
     phase = request.POST.get("phase")
     began = _date(request.POST.get("began"))
     if began is None:
