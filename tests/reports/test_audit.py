@@ -240,3 +240,10 @@ def test_the_cover_says_draft_or_published(built: audit.Audit, tmp_path: Path) -
     published = dataclasses.replace(built, status="Published: version 2, 2026-12-01")
     html = audit.render_html(published)
     assert "Published: version 2, 2026-12-01" in html and "Draft" not in html
+
+
+def test_the_award_screen_names_measures_in_words(built: audit.Audit) -> None:
+    cells = [c for _, row in audit.screen_rows(built) for c in row]
+    assert any(c.startswith("short by") for c in cells)
+    codes = [c for c in cells if re.search(r"\([a-z]+_[a-z_0-9]+\)", c)]
+    assert not codes, codes[:3]

@@ -341,13 +341,27 @@ def render_html(audit: Audit) -> str:
                                                  screen_rows=screen_rows(audit))
 
 
+PROFILE_WORDS = {"pct_ed": "share economically disadvantaged",
+                 "pct_el": "share of English learners", "pct_swd": "share with disabilities"}
+
+
+def measure_words(measure: str) -> str:
+    """A catalog metric's title or a profile share's words, never its code."""
+    if measure in PROFILE_WORDS:
+        return PROFILE_WORDS[measure]
+    try:
+        return catalog.get(measure).short_title
+    except catalog.UnknownMetric:
+        return measure
+
+
 def screen_cell(r: Any) -> str:
     """One school x criterion verdict in words."""
     if r.met is None or (isinstance(r.met, float) and math.isnan(r.met)):
         return f"? ({r.note})"
     if r.met:
         return "meets"
-    return f"short by {r.shortfall:.1f} ({r.worst_metric})"
+    return f"short by {r.shortfall:.1f} ({measure_words(str(r.worst_metric))})"
 
 
 def screen_rows(audit: Audit) -> list[tuple[str, list[str]]]:

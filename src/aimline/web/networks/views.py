@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from aimline.metrics import catalog
 from aimline.web.access import Net, Team
+from aimline.web.dashboards.charts import fired
 from aimline.web.networks import diagram, measures
 from aimline.web.networks.access import NETWORKS, TEAMS
 from aimline.web.networks.models import PHASES, ChangeIdea, Measure, Network, PDSACycle
@@ -112,7 +113,8 @@ def team(request: HttpRequest, pk: int, school: str) -> HttpResponse:
     for m in net.measures.all():
         svg, t = measures.svg(m, org, Reader(request.scope), cycles=True)  # team readers
         charts.append({"measure": m, "svg": mark_safe(svg), "reason": t.reason,
-                       "signals": t.result.signals if t.result else {}})
+                       "fired": fired(t.result) if t.result else [],
+                       "tested": bool(t.result and t.result.rule_set.rules)})
     return render(request, "networks/team.html", {
         "net": net, "school": org, "aims": aims,
         "diagrams": [(a, mark_safe(diagram.for_aim(a))) for a in aims],
