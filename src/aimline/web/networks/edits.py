@@ -231,12 +231,19 @@ def measure_edit(request: HttpRequest, pk: int, measure_id: int | None = None
                  else None) or _done(back)
 
 
-@login_required
-@require_POST
-def measure_delete(request: HttpRequest, pk: int, measure_id: int) -> HttpResponse:
-    net = _lead(request, pk)
-    get_object_or_404(Measure, pk=measure_id, network=net).delete()
-    return redirect("network", pk=net.pk)
+def _lead_deletes(model: type[Measure] | type[LearningSession], key: str) -> Any:
+    """A view deleting one of the network's `model` rows (the lead's), by the URL's `key`."""
+    @login_required
+    @require_POST
+    def delete(request: HttpRequest, pk: int, **ids: int) -> HttpResponse:
+        net = _lead(request, pk)
+        get_object_or_404(model, pk=ids[key], network=net).delete()
+        return redirect("network", pk=net.pk)
+    return delete
+
+
+measure_delete = _lead_deletes(Measure, "measure_id")
+session_delete = _lead_deletes(LearningSession, "session_id")
 
 
 @login_required
@@ -251,14 +258,6 @@ def session_edit(request: HttpRequest, pk: int, session_id: int | None = None
                   delete=f"/networks/{net.pk}/sessions/{s.pk}/delete/" if session_id
                   else None)
     return saved or redirect("session", pk=net.pk, session_id=form.instance.pk)
-
-
-@login_required
-@require_POST
-def session_delete(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
-    net = _lead(request, pk)
-    get_object_or_404(LearningSession, pk=session_id, network=net).delete()
-    return redirect("network", pk=net.pk)
 
 
 @login_required
