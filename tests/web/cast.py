@@ -29,17 +29,25 @@ CAST = {
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+def two_factor(user: User) -> User:
+    """Set up the authenticator app of a person made in a test whose role needs it."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
 def enrol_two_factor() -> None:
     """Everyone of the cast whose roles see students or manage people has set up their
     authenticator app, as the site requires (`orgs.accounts.TwoFactorRequired`)."""
-    from allauth.mfa.totp.internal.auth import TOTP
-
     from aimline.web.orgs.accounts import needs_two_factor
     from aimline.web.orgs.scope import scope_for
 
     for user in User.objects.filter(username__in=CAST):
         if needs_two_factor(scope_for(user)):
-            TOTP.activate(user, TOTP_SECRET)
+            two_factor(user)
 
 
 def client_for(name: str) -> Client:

@@ -44,7 +44,9 @@ EXPECTED = [
     (STUDENTS, "read", None, {ADMIN, ANALYST, SUPERVISOR, PRINCIPAL, TEACHER, PARTNER_MOU}),
     (LOADS, "load", "D", {ADMIN, ANALYST}),
     (ORGS, "read_audit_log", None, {ADMIN}),
+    (ORGS, "manage_people", "D", {ADMIN}),
     # outside scope: nobody
+    (ORGS, "manage_people", "E", set()),  # another district's people: nobody
     (NETWORKS, "read", ELSEWHERE, set()),
     (NETWORKS, "read_cycles", ELSEWHERE, set()),
     (TEAMS, "write", Team(ELSEWHERE, "Z"), set()),

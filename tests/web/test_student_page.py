@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from aimline.web.orgs.models import Organisation, Role
-from tests.web.cast import client_for
+from tests.web.cast import client_for, two_factor
 from tests.web.test_scope_matrix import q
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def moved_on() -> tuple[str, str, str]:
 
 def test_a_principal_sees_a_student_only_while_at_their_school() -> None:
     sid, first, later = moved_on()
-    user = User.objects.create_user(f"principal_{first}")
+    user = two_factor(User.objects.create_user(f"principal_{first}"))
     role = Role.objects.create(user=user, role=Role.PRINCIPAL)
     role.schools.set([Organisation.objects.get(kind="school", code=first)])
     c = Client()  # this principal is the point of the test, not one of the cast
