@@ -215,3 +215,59 @@ def test_the_story_school_signals_after_adoption_and_the_others_do_not() -> None
         after = pts[~pts.baseline]
         if school.pk in frozen:
             assert after.signal.any() and (after.y < pts[pts.baseline].cl.iloc[0]).mean() > .8
+
+
+def test_a_team_removes_a_chart_change_and_a_value_it_entered() -> None:
+    from aimline.web.networks.models import ChartChange, MeasureValue
+
+    net = hs()
+    school = principal_school(net)
+    hand = net.measures.filter(metric="").first()
+    v = MeasureValue.objects.filter(measure=hand, school=school).first()
+    ch = ChartChange.objects.filter(school=school).first() or ChartChange.objects.create(
+        measure=hand, school=school, kind="part", date=v.date, why="test",
+        by=User.objects.get(username="netlead"))
+    base = f"/networks/{net.pk}/teams/{school.code}"
+    assert client_for("partner").post(f"{base}/values/{v.pk}/delete/").status_code in (
+        403, 404)
+    c = client_for("principal")
+    assert c.post(f"{base}/values/{v.pk}/delete/").status_code == 302
+    assert c.post(f"{base}/changes/{ch.pk}/delete/").status_code == 302
+    assert not MeasureValue.objects.filter(pk=v.pk).exists()
+    assert not ChartChange.objects.filter(pk=ch.pk).exists()
+    assert c.post(f"{base}/nothing/1/delete/").status_code == 404
+
+
+def test_an_author_withdraws_a_recommendation_and_corrects_an_intervention() -> None:
+    from aimline.web.audits.models import EquityAudit, Recommendation
+    from aimline.web.orgs.models import Role
+    from aimline.web.students.models import Intervention
+
+    a = EquityAudit.objects.get(created_by__username="partner")
+    c = client_for("analyst")
+    c.post(f"/audits/{a.pk}/recommendations/", {"school_id": "", "text": "Tutors"})
+    rec = Recommendation.objects.get(audit=a, text="Tutors")
+    assert client_for("partner").post(
+        f"/audits/{a.pk}/recommendations/{rec.pk}/delete/").status_code == 404  # not theirs
+    assert c.post(f"/audits/{a.pk}/recommendations/{rec.pk}/delete/").status_code == 302
+    assert not Recommendation.objects.filter(pk=rec.pk).exists()
+
+    sid = Role.objects.get(user__username="teacher").roster[0]
+    p = client_for("principal")
+    p.post(f"/students/{sid}/", {"kind": "mentoring", "start": "2026-01-05",
+                                 "owner": "Ms Diaz", "note": "Weekly check-in"})
+    iv = Intervention.objects.filter(student_id=sid, note="Weekly check-in").get()
+    r = p.post(f"/students/{sid}/", {"intervention_id": iv.pk, "kind": "mentoring",
+                                     "start": "2026-01-05", "end": "2026-03-01",
+                                     "owner": "Ms Diaz", "note": "Weekly check-in, ended"})
+    assert r.status_code == 302
+    iv.refresh_from_db()
+    assert iv.end == dt.date(2026, 3, 1) and iv.note.endswith("ended")
+    assert Intervention.objects.filter(student_id=sid).count() >= 1
+    # another person cannot correct it
+    r = client_for("admin").post(f"/students/{sid}/", {
+        "intervention_id": iv.pk, "kind": "mentoring", "start": "2026-01-05",
+        "owner": "x", "note": "changed"})
+    assert r.status_code == 404
+    iv.refresh_from_db()
+    assert iv.note.endswith("ended")

@@ -192,6 +192,22 @@ def recommend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def unrecommend(request: HttpRequest, pk: int, rec_id: int) -> HttpResponse:
+    """Its author withdraws a recommendation while the audit is a draft."""
+    a = get_audit(request.scope, pk)
+    _must_write(request.scope, a)
+    rec = a.recommendations.filter(pk=rec_id, author=request.user).first()
+    if rec is None:
+        raise Http404("no such recommendation of yours")
+    if not a.editable:
+        return HttpResponse("a published audit is read-only: start a new version", status=400)
+    school = rec.school_id
+    rec.delete()
+    return redirect("findings", pk=a.pk, school=school) if school else redirect("audit", pk=a.pk)
+
+
+@login_required
+@require_POST
 def status(request: HttpRequest, pk: int) -> HttpResponse:
     """refresh (draft), review, publish (reviewed), new_version (published)."""
     a = get_audit(request.scope, pk)

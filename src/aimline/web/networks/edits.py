@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -20,9 +20,11 @@ from aimline.web.networks.access import NETWORKS
 from aimline.web.networks.models import (
     Aim,
     ChangeIdea,
+    ChartChange,
     Driver,
     LearningSession,
     Measure,
+    MeasureValue,
     Network,
     PDSACycle,
 )
@@ -267,3 +269,17 @@ def schools_edit(request: HttpRequest, pk: int) -> HttpResponse:
                        initial={"schools": net.schools.all()})
     back = f"/networks/{net.pk}/"
     return _page(request, form, net, "The network's schools", back) or _done(back)
+
+
+@login_required
+@require_POST
+def team_record_delete(request: HttpRequest, pk: int, school: str, what: str, row: int
+                       ) -> HttpResponse:
+    """A team removes one of its chart changes (a freeze or a new part) or one hand-entered
+    measure value; the chart is drawn again without it."""
+    net, org = team_to_edit(request, pk, school)
+    model = {"changes": ChartChange, "values": MeasureValue}.get(what)
+    if model is None:
+        raise Http404("no such record")
+    get_object_or_404(model, pk=row, school=org, measure__network=net).delete()
+    return redirect("team", pk=net.pk, school=org.code)

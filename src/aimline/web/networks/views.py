@@ -114,6 +114,9 @@ def team(request: HttpRequest, pk: int, school: str) -> HttpResponse:
         svg, t = measures.svg(m, org, Reader(request.scope), cycles=True)  # team readers
         charts.append({"measure": m, "svg": mark_safe(svg), "reason": t.reason,
                        "fired": fired(t.result) if t.result else [],
+                       "changes": m.changes.filter(school=org),
+                       "values": list(m.values.filter(school=org).order_by("date"))
+                       if not m.metric else [],
                        "tested": bool(t.result and t.result.rule_set.rules)})
     return render(request, "networks/team.html", {
         "net": net, "school": org, "aims": aims,

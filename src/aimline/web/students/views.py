@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from aimline.data.schema import ABSENCE_CATEGORIES
 from aimline.web.dashboards.views import choice, year_of
@@ -94,11 +94,16 @@ def student(request: HttpRequest, student_id: str) -> HttpResponse:
     require_students(scope)
     reader = Reader(scope)
     schools = reader.check_student(student_id)  # 404 outside scope, before anything else
-    form = InterventionForm(request.POST or None)
+    # its author corrects an intervention (dates, owner, note); nobody else changes it
+    editing = request.POST.get("intervention_id") or request.GET.get("edit")
+    mine = get_object_or_404(Intervention, pk=editing, student_id=student_id,
+                             created_by=request.user) if editing else None
+    form = InterventionForm(request.POST or None, instance=mine)
     if request.method == "POST" and form.is_valid():
         iv = form.save(commit=False)
-        iv.student_id, iv.created_by = student_id, request.user
-        iv.school_id = author_school(scope, schools)
+        if mine is None:
+            iv.student_id, iv.created_by = student_id, request.user
+            iv.school_id = author_school(scope, schools)
         iv.full_clean()
         iv.save()
         return redirect("student", student_id=student_id)
@@ -114,5 +119,6 @@ def student(request: HttpRequest, student_id: str) -> HttpResponse:
         .groupby("month").day_fraction.sum().reset_index() if len(missed) else missed)
     return render(request, "students/student.html", {
         "student_id": student_id, "r": record, "p": record["profile"], "form": form,
+        "editing": mine,
         "interventions": ivs, "absence_by_month": by_month.to_dict("records")},
         status=400 if request.method == "POST" else 200)
