@@ -125,7 +125,6 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # single sign-on finds the person by email
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the provider vouches for the email
-SOCIALACCOUNT_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Aimline"
 MFA_TOTP_TOLERANCE = 1  # a phone clock 30 s off still signs in

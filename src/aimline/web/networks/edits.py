@@ -45,10 +45,6 @@ def _page(request: HttpRequest, form: forms.BaseForm, net: Network, title: str,
         status=400 if request.method == "POST" else 200)
 
 
-def _done(back: str) -> HttpResponse:
-    return redirect(back)
-
-
 # ----- aims and drivers -----------------------------------------------------------------
 def _aim(request: HttpRequest, pk: int, aim_id: int) -> tuple[Network, Aim]:
     net = network(request.scope, pk)
@@ -68,7 +64,7 @@ def aim_edit(request: HttpRequest, pk: int, aim_id: int) -> HttpResponse:
             "a new aim instead (the lead may delete this one)."}, status=409)
     form = AimForm(request.POST or None, instance=aim, net=net)
     return _page(request, form, net, "Edit the aim", back,
-                 delete=f"/networks/{net.pk}/aims/{aim.pk}/delete/") or _done(back)
+                 delete=f"/networks/{net.pk}/aims/{aim.pk}/delete/") or redirect(back)
 
 
 @login_required
@@ -107,7 +103,7 @@ def driver_edit(request: HttpRequest, pk: int, driver_id: int) -> HttpResponse:
     net, d, back = _driver(request, pk, driver_id)
     form = DriverForm(request.POST or None, instance=d)
     return _page(request, form, net, "Edit the driver", back,
-                 delete=f"/networks/{net.pk}/drivers/{d.pk}/delete/") or _done(back)
+                 delete=f"/networks/{net.pk}/drivers/{d.pk}/delete/") or redirect(back)
 
 
 @login_required
@@ -139,7 +135,7 @@ def idea_edit(request: HttpRequest, pk: int, idea_id: int) -> HttpResponse:
     back = f"/networks/{net.pk}/spread/"
     form = IdeaForm(request.POST or None, instance=ci)
     return _page(request, form, net, "Edit the change idea", back,
-                 delete=f"/networks/{net.pk}/ideas/{ci.pk}/delete/") or _done(back)
+                 delete=f"/networks/{net.pk}/ideas/{ci.pk}/delete/") or redirect(back)
 
 
 @login_required
@@ -230,7 +226,7 @@ def measure_edit(request: HttpRequest, pk: int, measure_id: int | None = None
     form = MeasureForm(request.POST or None, instance=m)
     return _page(request, form, net, "Edit the measure" if measure_id else "A new measure",
                  back, delete=f"/networks/{net.pk}/measures/{m.pk}/delete/" if measure_id
-                 else None) or _done(back)
+                 else None) or redirect(back)
 
 
 def _lead_deletes(model: type[Measure] | type[LearningSession], key: str) -> Any:
@@ -268,7 +264,7 @@ def schools_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SchoolsForm(request.POST or None, net=net,
                        initial={"schools": net.schools.all()})
     back = f"/networks/{net.pk}/"
-    return _page(request, form, net, "The network's schools", back) or _done(back)
+    return _page(request, form, net, "The network's schools", back) or redirect(back)
 
 
 @login_required

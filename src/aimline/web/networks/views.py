@@ -79,9 +79,7 @@ def current(aim: Any, reader: Reader) -> dict[str, Any]:
     and whether the aim's date has passed."""
     import datetime as dt
 
-    from django.conf import settings
-
-    from aimline.web.targets.evaluation import measure
+    from aimline.web.targets import service
 
     years = reader.years()
     out: dict[str, Any] = {"past_due": aim.by_date < dt.date.today(), "value": None,
@@ -89,12 +87,12 @@ def current(aim: Any, reader: Reader) -> dict[str, Any]:
     if not years:
         return out
     try:
-        rows = reader.population_rows(aim.population(), metric=aim.metric, year=years[-1],
-                                      group_type=aim.group_type, group_value=aim.group_value)
+        got = service.population(reader, metric=aim.metric, schools=aim.population(),
+                                 year=years[-1], group_type=aim.group_type,
+                                 group_value=aim.group_value)
     except Http404:  # the viewer does not see every school the aim sums
         out["reason"] = "The current value sums schools outside your view"
         return out
-    got = measure(rows, aim.population(), min_n=settings.MIN_N)
     better = catalog.get(aim.metric).higher_is_better
     out.update(year=years[-1], value=got.value, denominator=got.denominator,
                reason=got.reason)

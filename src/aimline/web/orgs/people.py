@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -190,6 +189,3 @@ def pending(request: Any) -> Invitation | None:
     inv = Invitation.objects.filter(pk=pk).first() if pk else None
     return inv if inv is not None and inv.usable(timezone.now()) is None else None
 
-
-def user_for_email(email: str) -> Any:
-    return get_user_model().objects.filter(email__iexact=email).first()

@@ -11,9 +11,18 @@ from django.core.exceptions import ValidationError
 
 from aimline.data.schema import school_year_of
 from aimline.metrics import catalog
-from aimline.web.targets.evaluation import measure, state
+from aimline.web.targets.evaluation import Measured, measure, state
 from aimline.web.targets.models import Evaluation, Target
 from aimline.web.warehouse import Reader
+
+
+def population(reader: Reader, *, metric: str, schools: list[str], year: int,
+               group_type: str = "all", group_value: str = "all") -> Measured:
+    """The population's published rate for a school year, its schools' counts summed
+    (`evaluation.measure`); 404 unless the reader sees every school."""
+    rows = reader.population_rows(schools, metric=metric, year=year,
+                                  group_type=group_type, group_value=group_value)
+    return measure(rows, schools, min_n=settings.MIN_N)
 
 
 def freeze(reader: Reader, user: Any, *, metric: str, schools: list[str], baseline_year: int,
@@ -23,9 +32,8 @@ def freeze(reader: Reader, user: Any, *, metric: str, schools: list[str], baseli
     published value (a suppressed school, too few students) or the target does not move
     the metric in its better direction."""
     m = catalog.get(metric)
-    rows = reader.population_rows(schools, metric=metric, year=baseline_year,
-                                  group_type=group_type, group_value=group_value)
-    got = measure(rows, schools, min_n=settings.MIN_N)
+    got = population(reader, metric=metric, schools=schools, year=baseline_year,
+                     group_type=group_type, group_value=group_value)
     if not got.ok:
         raise ValidationError(f"no baseline can be published for {baseline_year}: "
                               f"{got.reason}")
@@ -46,9 +54,8 @@ def evaluate(t: Target, reader: Reader, *, today: dt.date | None = None) -> Eval
     """Where the target stands now, stored with its evidence."""
     today = today or dt.date.today()
     year = school_year_of(min(today, t.due))
-    rows = reader.population_rows(t.schools, metric=t.metric, year=year,
-                                  group_type=t.group_type, group_value=t.group_value)
-    got = measure(rows, t.schools, min_n=settings.MIN_N)
+    got = population(reader, metric=t.metric, schools=t.schools, year=year,
+                     group_type=t.group_type, group_value=t.group_value)
     return Evaluation.objects.create(
         target=t, school_year=year, value=got.value, numerator=got.numerator,
         denominator=got.denominator, evidence=got.evidence, reason=got.reason[:300],
