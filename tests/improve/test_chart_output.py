@@ -62,3 +62,16 @@ def test_suggest_explains_the_choice() -> None:
     assert spc.suggest([12, 15, 9, 14, 11, 13]).kind == "c"
     assert spc.suggest([3.2, 4.1, 3.8, 3.9]).kind == "i"
     assert spc.suggest([3, 40, 12], kind="time_between").kind == "t"
+
+
+def test_a_chart_with_no_rules_claims_no_runs_verdict_and_no_signal_legend() -> None:
+    """A year-to-date chart is drawn with no rules: its caption must not say 'Runs: …
+    signal' under 'Rules: none', nor show a 'No signal' legend."""
+    y = np.r_[np.linspace(20, 30, 10), np.linspace(30, 40, 10)]  # a long run, deliberately
+    res = spc.chart("run", y=y, x=pd.date_range("2025-09-30", periods=20, freq="ME"),
+                    rules={"name": "none", "label": "none", "rules": []})
+    s = res.spec()
+    subtitle = " ".join(s["title"]["subtitle"])
+    assert "Rules: none" in subtitle and "Runs:" not in subtitle
+    text = json.dumps(s)
+    assert '"legend": null' in text and '"runs_signal": true' not in text
