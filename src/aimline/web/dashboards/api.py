@@ -62,7 +62,7 @@ class IndicatorFilter(Schema):
     period: Literal["year", "month", "week"] = "year"
     year: int | None = None
     limit: int = Field(1000, ge=1, le=10000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**62)  # DuckDB's OFFSET is a signed 64-bit integer
 
 
 class PointOut(Schema):
