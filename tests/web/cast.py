@@ -20,6 +20,22 @@ CAST = {
     "netlead": "lead of the high-school network: its schools' aggregates, no students",
     "coach": "improvement coach of the high-school network, as the lead sees it",
     "partner": "university partner under an MOU without student data: aggregates, audits",
+    # the leadership demo (`leaders.demo`): two programmes of a support organisation
+    "programme": "staff of both certificate programmes: approve targets, issue "
+                 "certificates; no district role",
+    "execcoach": "executive coach of the principal, principal3 and the supervisors; no "
+                 "district role",
+    "execcoach2": "executive coach of principal2 and principal4",
+    "superintendent": "supervisor of the whole district: approves every candidate's target",
+    "principal2": "principal of the second school the demo picks, a candidate",
+    "principal3": "principal, candidate (the target missed by a small margin)",
+    "principal4": "principal, candidate (insufficient data where the district allows)",
+    # (the test district has four schools a principal candidate can come from; the demo
+    # district's principal5 and principal6 have no school here)
+    "supervisor1": "supervisor of two high schools, a candidate for the supervisor "
+                   "certificate",
+    "supervisor2": "supervisor of two other schools, a candidate (waiting for the "
+                   "programme)",
     "other_admin": "district admin of Other Unified (0200002): must see nothing of 0100001",
     "nobody": "an account with no role: sees nothing",
 }

@@ -14,6 +14,7 @@ import pytest
 from aimline.web import access
 from aimline.web.access import Audit, Net, Team
 from aimline.web.audits.access import AUDITS
+from aimline.web.leaders.access import CIRCLES, LEADERS, Seat
 from aimline.web.loads.access import LOADS
 from aimline.web.networks.access import NETWORKS, TEAMS
 from aimline.web.orgs.access import ORGS
@@ -54,6 +55,37 @@ EXPECTED = [
     (AUDITS, "write", Audit("E", frozenset({"Z"})), set()),
     (LOADS, "load", "E", set()),
 ]
+# leadership rules turn on seats at a candidate or a principal network, not on roles:
+# (table, action, the seats allowed), from the leadership issue
+ALL_LEADERS = {"Candidate", "Their executive coach", "Their approver (superintendent)",
+               "Programme staff"}
+SEATED = [
+    (LEADERS, "read", ALL_LEADERS),
+    (LEADERS, "propose", {"Candidate"}),
+    (LEADERS, "decide_district", {"Their approver (superintendent)"}),
+    (LEADERS, "decide_programme", {"Programme staff"}),
+    (LEADERS, "evaluate", ALL_LEADERS),
+    (LEADERS, "issue", {"Programme staff"}),
+    (LEADERS, "sign_exception", {"Their approver (superintendent)", "Programme staff"}),
+    (LEADERS, "read_log", {"Candidate", "Their executive coach"}),  # never staff
+    (LEADERS, "read_log_summary", {"Candidate", "Their executive coach", "Programme staff"}),
+    (LEADERS, "write_log", {"Candidate", "Their executive coach"}),
+    (LEADERS, "manage", {"Programme staff"}),
+    (CIRCLES, "read", {"Member (principal)", "Executive-coach lead", "District leader"}),
+    (CIRCLES, "share", {"Member (principal)", "Executive-coach lead", "District leader"}),
+    (CIRCLES, "lead", {"Executive-coach lead", "District leader"}),
+]
+
+
+@pytest.mark.parametrize(("table", "action", "allowed"), SEATED,
+                         ids=[f"{t.practice}.{a}" for t, a, _ in SEATED])
+def test_each_seat_rule_answers_as_the_leadership_issue_says(table: access.Rules, action: str,
+                                                             allowed: set[str]) -> None:
+    got = {who for who, seat in table.people.items() if table.allows(PEOPLE[ADMIN], action,
+                                                                      seat)}
+    assert got == allowed
+    # a district role grants no seat: the district admin with no seat is refused
+    assert not table.allows(PEOPLE[ADMIN], action, Seat())
 
 
 @pytest.mark.parametrize(("table", "action", "obj", "allowed"), EXPECTED,
@@ -66,7 +98,8 @@ def test_each_rule_answers_as_the_role_table_says(table: access.Rules, action: s
 
 
 def test_every_action_has_a_case() -> None:
-    covered = {(t.practice, a) for t, a, _, _ in EXPECTED}
+    covered = {(t.practice, a) for t, a, _, _ in EXPECTED} | {
+        (t.practice, a) for t, a, _ in SEATED}
     assert covered == {(t.practice, a) for t in access.tables() for a in t.actions}
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from aimline.web.orgs.scope import Scope
+from aimline.web.orgs.scope import NOBODY, Scope
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,13 @@ class Rules:
     """One practice's actions. `allows` answers; `require` refuses with 403, or with 404
     where the object itself is out of sight (`hidden`), so ids cannot be probed."""
 
-    def __init__(self, practice: str, about: str, actions: Iterable[Action]) -> None:
+    def __init__(self, practice: str, about: str, actions: Iterable[Action], *,
+                 people: dict[str, Any] | None = None) -> None:
         self.practice, self.about = practice, about
         self.actions = {a.name: a for a in actions}
+        # where the rules turn on a person's seat at the object rather than their role
+        # (a candidate's coach, a programme's staff): the facts of each seat, for the docs
+        self.people = people
 
     def allows(self, scope: Scope, action: str, obj: Any = None) -> bool:
         return self.actions[action].rule(scope, obj)
@@ -86,12 +90,13 @@ class Rules:
 def tables() -> tuple[Rules, ...]:
     """Every practice's table, in the order docs/access.md shows them."""
     from aimline.web.audits.access import AUDITS
+    from aimline.web.leaders.access import CIRCLES, LEADERS
     from aimline.web.loads.access import LOADS
     from aimline.web.networks.access import NETWORKS, TEAMS
     from aimline.web.orgs.access import ORGS
     from aimline.web.students.access import STUDENTS
 
-    return (NETWORKS, TEAMS, AUDITS, STUDENTS, LOADS, ORGS)
+    return (NETWORKS, TEAMS, AUDITS, STUDENTS, LOADS, ORGS, LEADERS, CIRCLES)
 
 
 # ----- the table in docs/access.md ------------------------------------------------------
@@ -137,11 +142,15 @@ def markdown() -> str:
            "person's scope every answer is no, and a page or record out of sight is a 404, "
            "the same as one that does not exist.", ""]
     for t in tables():
+        # (scope, object) per column: a role's scope and the practice's typical object, or
+        # for seat-based rules, each seat's facts
+        columns = ({who: (NOBODY, seat) for who, seat in t.people.items()} if t.people
+                   else {who: (s, OBJECTS[t.practice]) for who, s in people.items()})
         out += [f"## {t.practice}", "", t.about, "",
-                "| action | " + " | ".join(people) + " |",
-                "|---|" + "---|" * len(people)]
+                "| action | " + " | ".join(columns) + " |",
+                "|---|" + "---|" * len(columns)]
         for a in t.actions.values():
-            cells = ["yes" if a.rule(s, OBJECTS[t.practice]) else "·" for s in people.values()]
+            cells = ["yes" if a.rule(s, obj) else "·" for s, obj in columns.values()]
             out.append(f"| **{a.name}**: {a.description} | " + " | ".join(cells) + " |")
         out.append("")
     return "\n".join(out)

@@ -14,7 +14,9 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
+from aimline.web.credentials.api import router as credentials_router
 from aimline.web.dashboards.api import router as dashboards_router
+from aimline.web.leaders.api import router as leaders_router
 from aimline.web.networks.api import router as networks_router
 from aimline.web.orgs.models import ApiToken
 from aimline.web.orgs.scope import scope_for
@@ -42,6 +44,8 @@ api = NinjaAPI(title="Aimline API", version="1", auth=[Token(), django_auth],
 api.add_router("/", dashboards_router)
 api.add_router("/", students_router)
 api.add_router("/", networks_router)
+api.add_router("/leadership/", leaders_router)
+api.add_router("/", credentials_router)
 
 
 @api.exception_handler(Http404)

@@ -12,6 +12,7 @@ from django.db import transaction
 from aimline.data.synth import story
 from aimline.web.audits import builds as audits
 from aimline.web.audits.models import EquityAudit
+from aimline.web.leaders import demo as demo_leaders
 from aimline.web.networks import demo as demo_network
 from aimline.web.networks.models import Network
 from aimline.web.orgs.models import Organisation, Partnership, Role
@@ -80,6 +81,9 @@ def create(warehouse: Path) -> list[tuple[str, str, str]]:
         adoptions = {e.school_id: e.start for e in story.effects(found, int(year))
                      if e.school_id in {s.code for s in network.schools.all()}}
         demo_network.create(network, users.get(username="netlead"), int(year), adoptions)
+        demo_leaders.create(warehouse, district, int(year), effect_schools={
+            e.school_id for e in story.effects(found, int(year))})
+        out += [(u.username, what, label) for u, what, label in demo_leaders.people()]
         if not EquityAudit.objects.filter(district=district).exists():
             a = EquityAudit.objects.create(district=district, title=f"{year} equity audit",
                                            year=int(year), created_by=users.get(

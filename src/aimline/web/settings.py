@@ -22,6 +22,11 @@ AIMLINE_SMTP_TLS (on)   email by SMTP (invitations, password reset); without a h
 AIMLINE_FROM_EMAIL      the sender (default aimline@localhost)
 AIMLINE_OIDC            OpenID Connect single sign-on: a JSON list of providers, each
                         {"id", "name", "server_url", "client_id", "secret"} (docs/site.md)
+AIMLINE_BASE_URL        the site's public address, in credentials and their QR codes
+                        (default http://127.0.0.1:8000)
+AIMLINE_SIGNING_KEY     the RSA private key (PEM file) credentials are signed with (default
+                        <AIMLINE_HOME>/signing-key.pem, made on first use; keep it and back it
+                        up: a new key cannot verify credentials already issued)
 
 Booleans take 1/0, true/false, yes/no, on/off; any other value stops start-up with a
 message naming the variable (`env.py`).
@@ -54,6 +59,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("AIMLINE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 WAREHOUSE = Path(os.environ.get("AIMLINE_WAREHOUSE", HOME / "aimline.duckdb"))
 UPLOADS = HOME / "uploads"
+BASE_URL = os.environ.get("AIMLINE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+SIGNING_KEY = Path(os.environ.get("AIMLINE_SIGNING_KEY", HOME / "signing-key.pem"))
 try:  # one policy for every aggregate the site shows, the same the CLI computes with
     SUPPRESSION = Policy.from_env()
 except PolicyError as e:
@@ -78,6 +85,8 @@ INSTALLED_APPS = [
     "aimline.web.students.apps.StudentsConfig",
     "aimline.web.dashboards.apps.DashboardsConfig",
     "aimline.web.targets.apps.TargetsConfig",
+    "aimline.web.credentials.apps.CredentialsConfig",
+    "aimline.web.leaders.apps.LeadersConfig",
     # after the site's apps, so its templates (allauth/layouts/base.html) come first
     "allauth",
     "allauth.account",

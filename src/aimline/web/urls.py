@@ -102,6 +102,8 @@ urlpatterns = [
     path("audits/<int:pk>/audit.<str:fmt>", audits.download, name="audit_download"),
     path("audits/<int:pk>/v<int:version>/audit.<str:fmt>", audits.download,
          name="audit_version"),
+    path("leaders/", include("aimline.web.leaders.urls")),
+    path("", include("aimline.web.credentials.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -60,7 +60,8 @@ def has_totp(user: Any) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-OPEN = ("/accounts/", "/static/", "/logout/", "/invite/", "/verify/", "/.well-known/")
+OPEN = ("/accounts/", "/static/", "/logout/", "/invite/", "/verify/", "/.well-known/",
+        "/credentials/status/")
 
 
 class TwoFactorRequired:

@@ -64,6 +64,17 @@ class Scope:
         return bool(self.student_visible_at(student_id, school_ids))
 
 
+NOBODY = Scope()  # what an account with no role sees: nothing
+
+
+def population_scope(schools: frozenset[str]) -> Scope:
+    """The published aggregates of exactly a measured target's schools, for the people a
+    leadership rule gives a seat at that target who hold no role there (programme staff,
+    an executive coach): `leaders.access` LEADERS "read". Nothing student-level, no other
+    school, no district row."""
+    return Scope(aggregate_schools=frozenset(schools))
+
+
 def _codes(orgs: Any) -> set[str]:
     return {o.code for o in orgs if o.code}
 

@@ -32,6 +32,11 @@ def freeze(reader: Reader, user: Any, *, metric: str, schools: list[str], baseli
     published value (a suppressed school, too few students) or the target does not move
     the metric in its better direction."""
     m = catalog.get(metric)
+    top = 100 if m.unit == "percent" else float("inf")
+    if not 0 <= target <= top:
+        raise ValidationError(f"a target of {target:g} is not a possible value of "
+                              f"{m.short_title.lower()} (" + ("0 to 100%)" if top == 100
+                                                               else "0 or more)"))
     got = population(reader, metric=metric, schools=schools, year=baseline_year,
                      group_type=group_type, group_value=group_value)
     if not got.ok:
@@ -62,3 +67,38 @@ def evaluate(t: Target, reader: Reader, *, today: dt.date | None = None) -> Eval
         load=reader.last_load(), min_n=settings.MIN_N,
         state=state(got, target=t.target, higher_is_better=catalog.get(t.metric)
                     .higher_is_better, due=t.due, today=today))
+
+
+def population_series(reader: Reader, *, metric: str, schools: list[str],
+                      group_type: str, group_value: str, period: str = "month"
+                      ) -> Any:
+    """The population's published rows of one metric and group, every school year by
+    month (or week): each school's counts summed per period. A period where any school's
+    cell is suppressed (or missing) is a gap, never a partial sum. 404 unless the reader
+    sees every school."""
+    import pandas as pd
+
+    parts = [reader.school_series(s, metric=metric, period=period, group_type=group_type,
+                                  group_value=group_value) for s in schools]
+    rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
+        len(p) for p in parts) else pd.DataFrame()
+    if not len(rows):
+        return rows
+    keys = ["school_year", "period_end"]
+    whole = rows.groupby(keys).agg(numerator=("numerator", lambda v: v.sum(min_count=len(v))),
+                                   denominator=("denominator",
+                                                lambda v: v.sum(min_count=len(v))),
+                                   schools=("school_id", "nunique")).reset_index()
+    short = whole.schools < len(schools)
+    whole.loc[short, ["numerator", "denominator"]] = float("nan")
+    whole["value"] = 100 * whole.numerator / whole.denominator
+    return whole
+
+
+def target_reader(schools: list[str]) -> Reader:
+    """A Reader of exactly a target's population, for the people with a seat at it who are
+    not district staff (programme staff, an executive coach): it reads the suppressed
+    aggregates of those schools and nothing else."""
+    from aimline.web.orgs.scope import population_scope
+
+    return Reader(population_scope(frozenset(schools)))

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class LeadersConfig(AppConfig):
+    name = "aimline.web.leaders"
+    label = "leaders"
+    verbose_name = "Leadership programmes"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,50 @@
+"""A target's chart: the population's metric for its group by month from the warehouse,
+with the target line, the chart's signals and, where the viewer may read the school's
+network team, its PDSA cycles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from aimline.improve import spc
+from aimline.metrics import catalog
+from aimline.web.access import Net
+from aimline.web.dashboards import charts
+from aimline.web.networks.access import NETWORKS
+from aimline.web.networks.models import PDSACycle
+from aimline.web.targets import service
+from aimline.web.warehouse import Reader
+
+
+def cycles(scope: Any, schools: list[str]) -> list[spc.Annotation]:
+    """PDSA cycles of the schools' network teams, where the viewer may read them."""
+    out = []
+    for c in (PDSACycle.objects.filter(school__code__in=schools)
+              .select_related("network").order_by("start")):
+        if NETWORKS.allows(scope, "read_cycles", Net.of(c.network)):
+            out.append(spc.Annotation(pd.Timestamp(c.start), f"PDSA: {c.title}"[:40], "pdsa"))
+    return out
+
+
+def chart(reader: Reader, scope: Any, *, metric: str, schools: list[str], group_type: str,
+          group_value: str, target: float | None = None, period: str = "month"
+          ) -> dict[str, Any]:
+    """{"svg", "reason", "fired", "tested"} for a template. A metric measured once a year
+    (course marks, graduation) is drawn by school year."""
+    if period not in catalog.get(metric).periods:
+        period = "year"
+    rows = service.population_series(reader, metric=metric, schools=schools,
+                                     group_type=group_type, group_value=group_value,
+                                     period=period)
+    if not len(rows):
+        return {"svg": "", "reason": "No values in the warehouse for this group yet.",
+                "fired": [], "tested": False}
+    trend = charts.trend(rows, metric, period, target=target,
+                         annotations=cycles(scope, schools))
+    if trend.result is None:
+        return {"svg": "", "reason": trend.reason, "fired": [], "tested": False}
+    m = catalog.get(metric)
+    return {"svg": charts.svg(trend.result, y_title=m.title), "reason": trend.reason,
+            "fired": charts.fired(trend.result), "tested": bool(trend.result.rule_set.rules)}
