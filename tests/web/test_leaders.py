@@ -345,3 +345,43 @@ def test_the_demo_certificates_stand_on_attained_evaluations_and_verify_without_
         assert "Valid" in page and c.credential.recipient_name in page
         words = set(page.replace("<", " ").replace(">", " ").replace('"', " ").split())
         assert not words & ids
+
+
+def test_targets_past_their_date_are_evaluated_after_a_load_once_per_load(cand: Candidate
+                                                                         ) -> None:
+    from aimline.web.targets import service
+
+    g = approved(cand, 1.0)
+    assert not g.target.evaluations.exists()
+    done = service.evaluate_due(settings.WAREHOUSE)
+    assert g.target.pk in {e.target_id for e in done}
+    assert g.target.evaluations.get().state == "not_attained"
+    # the same warehouse again: nothing new to evaluate (each evaluation names its load)
+    assert g.target.pk not in {e.target_id for e in service.evaluate_due(settings.WAREHOUSE)}
+    # a target not yet due is left alone
+    Goal.objects.filter(pk=g.pk).update(due=dt.date.today() + dt.timedelta(days=1))
+    Target.objects.filter(pk=g.target_id).update(due=dt.date.today() + dt.timedelta(days=1))
+    Evaluation.objects.filter(target=g.target).delete()
+    assert g.target.pk not in {e.target_id for e in service.evaluate_due(settings.WAREHOUSE)}
+
+
+def test_programme_staff_add_a_candidate_on_the_site_and_a_wrong_role_changes_nothing(
+        cand: Candidate) -> None:
+    p, cohort = cand.cohort.programme, cand.cohort
+    school = Role.objects.get(user__username="principal2", role=Role.PRINCIPAL).schools.get()
+    form = {"cohort": cohort.pk, "person": "principal2", "kind": Candidate.PRINCIPAL,
+            "schools": school.code, "coach": "execcoach2", "approver": "superintendent"}
+    url = f"/leaders/programmes/{p.pk}/add/candidate/"
+    assert client_for("superintendent").post(url, form).status_code == 404  # not staff
+    staff = client_for("programme")
+    wrong = staff.post(url, {**form, "schools": cand.codes()[0]})  # not their school
+    assert wrong.status_code == 400 and "no principal role" in wrong.content.decode()
+    assert staff.post(url, {**form, "approver": "teacher"}).status_code == 400
+    assert not Candidate.objects.filter(cohort=cohort, user__username="principal2").exists()
+    assert staff.post(url, form).status_code == 302
+    made = Candidate.objects.get(cohort=cohort, user__username="principal2")
+    assert made.codes() == [school.code] and made.coach.username == "execcoach2"
+    r = staff.post(f"/leaders/programmes/{p.pk}/add/challenges/",
+                   {"challenges": "Time and priorities\n\nHiring\nHiring"})
+    assert r.status_code == 302
+    assert Programme.objects.get(pk=p.pk).challenges == ["Time and priorities", "Hiring"]

@@ -66,6 +66,16 @@ def _expected() -> dict[str, tuple[set[str], set[str], bool]]:
         "partner": (district, set(), False),  # the demo MOU grants no student records
         "other_admin": (schools_of(OTHER_LEA), students_at(schools_of(OTHER_LEA)), True),
         "nobody": (set(), set(), False),
+        # the leadership demo: programme staff and executive coaches hold no district
+        # role (their leadership seats show targets, not schools); the superintendent
+        # supervises the district; the candidates' roles are principal or supervisor
+        "programme": (set(), set(), False),
+        "execcoach": (set(), set(), False),
+        "execcoach2": (set(), set(), False),
+        "superintendent": (district, students_at(district), False),
+        **{who: (role_schools(who), students_at(role_schools(who)), False)
+           for who in ("principal2", "principal3", "principal4", "supervisor1",
+                       "supervisor2")},
     }
 
 

@@ -75,6 +75,23 @@ def rosters(warehouse: WarehouseOpt = None) -> None:
     console.print(f"{n} teacher roster(s) set from the warehouse.")
 
 
+@site_app.command("evaluate")
+def evaluate(warehouse: WarehouseOpt = None) -> None:
+    """Evaluate every measured target past its date against the warehouse as it is now
+    (network aims, leadership targets); loads on the site do this too."""
+    django_setup(warehouse)
+    from django.conf import settings
+
+    from aimline.web.targets.evaluation import STATES
+    from aimline.web.targets.service import evaluate_due
+
+    done = evaluate_due(Path(settings.WAREHOUSE))
+    for e in done:
+        console.print(f"target {e.target_id}: {STATES[e.state]}"
+                      + (f" ({e.value:g})" if e.value is not None else f" ({e.reason})"))
+    console.print(f"{len(done)} target(s) evaluated.")
+
+
 @site_app.command("token")
 def token(username: Annotated[str, typer.Argument(help="The user the token acts as")],
           name: Annotated[str, typer.Option(help="What the token is for")]) -> None:

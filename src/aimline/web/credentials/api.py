@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from aimline.web.api_errors import ErrorOut
 from aimline.web.credentials.views import find, public
 
 router = Router(tags=["credentials"])
@@ -28,6 +29,7 @@ class VerifyOut(Schema):
     signature: str
 
 
-@router.get("/verify/{code}", response=VerifyOut, auth=None)
+@router.get("/verify/{code}", response={200: VerifyOut, 404: ErrorOut}, auth=None,
+            summary="A credential's public record (no sign-in)")
 def verify(request: HttpRequest, code: str) -> Any:
     return public(find(code))

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from aimline.web.api_errors import ErrorOut, answers
@@ -121,7 +121,7 @@ class RefusedOut(Schema):
 class CoachingOut(Schema):
     sessions: int
     hours: float
-    tags: list[tuple[str, int]]
+    tags: dict[str, int]  # challenge -> sessions, most frequent first
     entries: list[dict[str, Any]] | None
 
 
@@ -176,7 +176,8 @@ def candidates(request: HttpRequest) -> Any:
 
 @router.get("/targets", response=answers(list[TargetOut]), summary="Every version of the "
             "targets of candidates where you have a seat")
-def targets(request: HttpRequest, candidate: int | None = None) -> Any:
+def targets(request: HttpRequest,
+            candidate: int | None = Query(None, ge=1, le=2**63 - 1)) -> Any:
     qs = Goal.objects.filter(candidate__in=seats.candidates(request.user)).select_related(
         "target").prefetch_related("decisions__by")
     if candidate is not None:
@@ -271,7 +272,8 @@ def issue(request: HttpRequest, pk: int) -> Any:
                     "and tags for programme staff")
 def coaching(request: HttpRequest, pk: int) -> Any:
     c, seat = seats.candidate(request, pk, "read_log_summary")
-    out: dict[str, Any] = {**coaching_summary(c), "entries": None}
+    summary = coaching_summary(c)
+    out: dict[str, Any] = {**summary, "tags": dict(summary["tags"]), "entries": None}
     if LEADERS.allows(request.scope, "read_log", seat):
         out["entries"] = [{"id": e.pk, "status": e.status, "author": e.author.username,
                            **e.facts()} for e in c.coaching.filter(

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 
 from aimline.metrics import catalog, groups
 from aimline.web.credentials import issuing
-from aimline.web.leaders import goals, seats
+from aimline.web.leaders import goals, seats, setup
 from aimline.web.leaders.models import Certificate, Goal, Programme
 from aimline.web.leaders.views import coaching_summary, courses
 from aimline.web.targets import service
@@ -74,7 +74,8 @@ def cohort_rows(p: Programme) -> list[dict[str, Any]]:
 def cohort(request: HttpRequest, pk: int) -> HttpResponse:
     p = seats.programme(request, pk)
     return render(request, "leaders/programme.html",
-                  {"p": p, "rows": cohort_rows(p), "courses": p.courses.all()})
+                  {"p": p, "rows": cohort_rows(p), "courses": p.courses.all(),
+                   **setup.forms_for(p)})
 
 
 COLUMNS = [("Candidate", lambda r: r["c"].name), ("Cohort", lambda r: r["cohort"].name),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aimline.web.leaders import circles, coaching, files, views
+from aimline.web.leaders import circles, coaching, files, setup, views
 
 urlpatterns = [
     path("", views.home, name="leaders"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("programmes/<int:pk>/cohort.xlsx", files.cohort_xlsx, name="leaders_cohort_xlsx"),
     path("programmes/<int:pk>/report.pdf", files.report, name="leaders_report"),
     path("programmes/<int:pk>/achievement", views.achievement, name="leaders_achievement"),
+    path("programmes/<int:pk>/add/<str:what>/", setup.add, name="leaders_setup"),
     path("courses/<int:pk>/", coaching.course, name="leaders_course"),
     path("candidates/<int:pk>/", views.candidate, name="leaders_candidate"),
     path("candidates/<int:pk>/target/", views.target, name="leaders_target"),

@@ -25,6 +25,7 @@ from aimline.web import jobs as web_jobs
 from aimline.web.loads.models import LoadJob
 from aimline.web.orgs.rosters import sync_rosters
 from aimline.web.orgs.sync import sync_organisations
+from aimline.web.targets.service import evaluate_due
 
 log = logging.getLogger(__name__)
 
@@ -152,11 +153,16 @@ def _load_into(job: LoadJob, work: Path, extract: Path) -> list[int]:
 
 def after_swap(job: LoadJob, warehouse: Path) -> None:
     """The site follows the new warehouse: organisations, then rosters. A failure here
-    leaves the load in place (it is live): the job stays done, with the step to re-run."""
+    leaves the load in place (it is live): the job stays done, with the step to re-run.
+    Targets past their date are evaluated from the new data (`targets.service`)."""
     for step, fix in ((sync_organisations, "aimline site setup"),
-                      (sync_rosters, "aimline site rosters")):
+                      (sync_rosters, "aimline site rosters"),
+                      (evaluate_due, "aimline site evaluate")):
         try:
-            step(warehouse)
+            done = step(warehouse)
+            if step is evaluate_due and done:
+                job.message += (f" {len(done)} target(s) past their date evaluated from "
+                                "the new data.")
         except Exception as e:
             log.exception("load job %s: %s failed after the swap", job.pk, step.__name__)
             job.message += (f" The data is loaded, but {step.__name__.replace('_', ' ')} "

@@ -95,10 +95,24 @@ def population_series(reader: Reader, *, metric: str, schools: list[str],
     return whole
 
 
-def target_reader(schools: list[str]) -> Reader:
+def target_reader(schools: list[str], path: Any = None) -> Reader:
     """A Reader of exactly a target's population, for the people with a seat at it who are
     not district staff (programme staff, an executive coach): it reads the suppressed
     aggregates of those schools and nothing else."""
     from aimline.web.orgs.scope import population_scope
 
-    return Reader(population_scope(frozenset(schools)))
+    return Reader(population_scope(frozenset(schools)), path)
+
+
+def evaluate_due(path: Any = None, *, today: dt.date | None = None) -> list[Evaluation]:
+    """After a load: every target past its date whose newest evaluation is not of the
+    warehouse as it is now (or that has none) is evaluated again, so a certificate or a
+    support plan can follow the final data without anyone pressing a button."""
+    today = today or dt.date.today()
+    out = []
+    for t in Target.objects.filter(due__lte=today).prefetch_related("evaluations"):
+        reader = target_reader(t.schools, path)
+        last = t.evaluations.first()
+        if last is None or last.load != reader.last_load():
+            out.append(evaluate(t, reader, today=today))
+    return out
