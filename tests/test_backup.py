@@ -92,6 +92,14 @@ def organisations(s: Site) -> list[tuple]:
 
 def test_both_stores_round_trip(site: Site, tmp_path: Path) -> None:
     assert site.run("site", "setup").returncode == 0
+    # the key credentials are signed with (made on first use): without it, no certificate
+    # already issued would verify after a restore
+    from jwcrypto import jwk
+
+    key = site.home / "signing-key.pem"
+    key.write_bytes(jwk.JWK.generate(kty="RSA", size=2048).export_to_pem(
+        private_key=True, password=None))
+    key_before = key.read_bytes()
     orgs, wh_before = organisations(site), warehouse_fingerprint(site.warehouse)
     assert len(orgs) > 3
     out = tmp_path / "b.tar"
@@ -100,16 +108,18 @@ def test_both_stores_round_trip(site: Site, tmp_path: Path) -> None:
     with tarfile.open(out) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
     assert manifest["warehouse_schema"] >= 2 and "orgs" in manifest["migrations"]
-    assert set(manifest["files"]) == {"warehouse.duckdb",
+    assert set(manifest["files"]) == {"warehouse.duckdb", "signing-key.pem",
                                       "site.sqlite3" if "sqlite" in site.env["DATABASE_URL"]
                                       else "site.pgdump"}
     # then the data changes: a school renamed, a warehouse table emptied
     site.sql("UPDATE aimline_organisation SET name = 'Renamed' WHERE kind = 'school'")
     with duckdb.connect(str(site.warehouse)) as con:
         con.execute("DELETE FROM attendance_events")
+    key.unlink()  # a new machine
     restored = site.run("restore", str(out))
     assert restored.returncode == 0, restored.stderr
     assert organisations(site) == orgs
+    assert key.read_bytes() == key_before and key.stat().st_mode & 0o077 == 0
     assert warehouse_fingerprint(site.warehouse) == wh_before  # every row of every table
     assert not list(tmp_path.glob("aimline-restore-*"))
 

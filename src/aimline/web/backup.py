@@ -2,7 +2,8 @@
 
 A backup is one tar file: `warehouse.duckdb` (a consistent copy, `warehouse.snapshot`),
 the site database (`site.sqlite3` by SQLite's online backup,
-or `site.pgdump` by `pg_dump -Fc`), and `manifest.json`: the Aimline version, the
+or `site.pgdump` by `pg_dump -Fc`), the credentials' signing key (`signing-key.pem`, when
+there is one: without it no credential already issued verifies), and `manifest.json`: the Aimline version, the
 warehouse schema version, the site's applied migrations and a SHA-256 per file.
 
 Restore checks everything before it touches anything: every file present and matching its
@@ -26,6 +27,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -38,6 +40,7 @@ from aimline.files import written_atomically
 FORMAT = 1
 MANIFEST = "manifest.json"
 WAREHOUSE = "warehouse.duckdb"
+KEY = "signing-key.pem"
 SITE = {"sqlite": "site.sqlite3", "postgresql": "site.pgdump"}
 
 
@@ -106,6 +109,10 @@ def backup(out: Path, warehouse: Path) -> dict[str, Any]:
             _run(["pg_dump", "-Fc", "--no-owner", "--no-privileges", "-f", str(site), *args],
                  env)
         files.append(site.name)
+        key = Path(settings.SIGNING_KEY)
+        if key.exists():
+            (work / KEY).write_bytes(key.read_bytes())
+            files.append(KEY)
         manifest = {
             "format": FORMAT, "aimline": __version__,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -199,4 +206,19 @@ def restore(file: Path, warehouse: Path) -> dict[str, Any]:
             warehouse.unlink(missing_ok=True)
         # a write-ahead log left by the old file must not be replayed onto the new one
         warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)
+        if KEY in manifest["files"]:
+            _restore_key(work / KEY)
     return manifest
+
+
+def _restore_key(src: Path) -> None:
+    """The signing key back in its place, readable by the owner only."""
+    from aimline.web.credentials import signing
+
+    key = Path(settings.SIGNING_KEY)
+    key.parent.mkdir(parents=True, exist_ok=True)
+    with written_atomically(key) as partial:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(src.read_bytes())
+    signing._load.cache_clear()
