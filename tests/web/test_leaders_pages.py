@@ -123,3 +123,19 @@ def test_a_principal_network_is_for_its_members_and_its_leads_record_meetings() 
     assert NetworkMeeting.objects.get(network=n, agenda="Spring data").attended.count() == 2
     for who in ("netlead", "partner", "admin", "programme"):
         assert client_for(who).get(f"/leaders/networks/{n.pk}/").status_code == 404
+
+
+def test_staff_revoke_a_certificate_on_the_page_and_its_verify_page_says_so() -> None:
+    c = demo_candidate("principal")
+    cred = c.goals.get(status="approved").certificate.credential
+    url = f"/leaders/candidates/{c.pk}/revoke/"
+    assert client_for("principal").post(url, {"reason": "mine"}).status_code == 403
+    empty = client_for("programme").post(url, {"reason": " "})
+    assert empty.status_code == 400 and "say why" in empty.content.decode()
+    assert client_for("programme").post(url, {"reason": "The district found the "
+                                                        "attendance file was wrong."}
+                                        ).status_code == 302
+    page = client_for("nobody").get(f"/verify/{cred.code}/").content.decode()
+    assert "Revoked" in page and "attendance file was wrong" in page
+    again = client_for("programme").post(url, {"reason": "twice"})
+    assert again.status_code == 400 and "already revoked" in again.content.decode()

@@ -4,10 +4,12 @@ that move a target. Who may do each is `access.LEADERS`, asked through `seats`."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -177,71 +179,62 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("leaders_candidate", pk=c.pk)
 
 
-@login_required
-@require_POST
-def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
-    c, seat = seats.candidate(request, pk, "evaluate")
-    g = goals.approved(c)
+def _on_approved(request: HttpRequest, pk: int, action: str,
+                 do: Callable[[Goal], object]) -> HttpResponse:
+    """Run one step on the candidate's approved target: the candidate's page again, or
+    the page with what was refused (nothing changed)."""
+    c, seat = seats.candidate(request, pk, action)
     try:
+        g = goals.approved(c)
         if g is None:
-            raise ValidationError("there is no approved target to evaluate")
-        goals.evaluate(g)
+            raise ValidationError("there is no approved target")
+        with transaction.atomic():
+            do(g)
     except ValidationError as e:
         return _refused(request, c, seat, e)
     return redirect("leaders_candidate", pk=c.pk)
+
+
+@login_required
+@require_POST
+def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _on_approved(request, pk, "evaluate", goals.evaluate)
 
 
 @login_required
 @require_POST
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
-    c, seat = seats.candidate(request, pk, "issue")
-    g = goals.approved(c)
-    x = None
-    if request.POST.get("exception"):
-        x = get_object_or_404(ExceptionRequest, pk=request.POST["exception"], goal=g)
-    try:
-        if g is None:
-            raise ValidationError("there is no approved target")
-        goals.issue(g, request.user, exception=x)
-    except ValidationError as e:
-        return _refused(request, c, seat, e)
-    return redirect("leaders_candidate", pk=c.pk)
+    def run(g: Goal) -> object:
+        x = (get_object_or_404(ExceptionRequest, pk=request.POST["exception"], goal=g)
+             if request.POST.get("exception") else None)
+        return goals.issue(g, request.user, exception=x)
+    return _on_approved(request, pk, "issue", run)
 
 
 @login_required
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    c, seat = seats.candidate(request, pk, "issue")
-    g = goals.approved(c) or c.goals.filter(certificate__isnull=False).first()
-    cert = getattr(g, "certificate", None) if g else None
-    try:
+    def run(g: Goal) -> object:
+        cert = getattr(g, "certificate", None)
         if cert is None:
             raise ValidationError("there is no certificate to revoke")
-        issuing.revoke(cert.credential, by=request.user,
-                       reason=request.POST.get("reason", ""))
-    except ValidationError as e:
-        return _refused(request, c, seat, e)
-    return redirect("leaders_candidate", pk=c.pk)
+        return issuing.revoke(cert.credential, by=request.user,
+                              reason=request.POST.get("reason", ""))
+    return _on_approved(request, pk, "issue", run)
 
 
 @login_required
 @require_POST
 def exception(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for an exception (staff) or sign one (the approver, then staff)."""
-    action = "sign_exception" if request.POST.get("sign") else "issue"
-    c, seat = seats.candidate(request, pk, action)
-    g = goals.approved(c)
-    try:
-        if g is None:
-            raise ValidationError("there is no approved target")
-        if request.POST.get("sign"):
-            goals.sign_exception(get_object_or_404(ExceptionRequest, pk=request.POST["sign"],
-                                                   goal=g), request.user)
-        else:
-            goals.ask_exception(g, request.user, request.POST.get("reason", ""))
-    except ValidationError as e:
-        return _refused(request, c, seat, e)
-    return redirect("leaders_candidate", pk=c.pk)
+    sign = request.POST.get("sign")
+
+    def run(g: Goal) -> object:
+        if sign:
+            return goals.sign_exception(
+                get_object_or_404(ExceptionRequest, pk=sign, goal=g), request.user)
+        return goals.ask_exception(g, request.user, request.POST.get("reason", ""))
+    return _on_approved(request, pk, "sign_exception" if sign else "issue", run)
 
 
 def achievement(request: HttpRequest, pk: int) -> JsonResponse:
