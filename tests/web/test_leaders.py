@@ -385,3 +385,59 @@ def test_programme_staff_add_a_candidate_on_the_site_and_a_wrong_role_changes_no
                    {"challenges": "Time and priorities\n\nHiring\nHiring"})
     assert r.status_code == 302
     assert Programme.objects.get(pk=p.pk).challenges == ["Time and priorities", "Hiring"]
+
+
+def test_through_is_the_last_whole_month_on_the_same_day_of_each_school_year() -> None:
+    from aimline.web.targets.evaluation import through
+
+    assert through(dt.date(2026, 3, 31), 2026) == dt.date(2026, 3, 31)
+    assert through(dt.date(2026, 3, 31), 2025) == dt.date(2025, 3, 31)
+    assert through(dt.date(2026, 3, 15), 2026) == dt.date(2026, 2, 28)  # a month not over
+    assert through(dt.date(2025, 12, 31), 2025) == dt.date(2024, 12, 31)  # autumn: year - 1
+    assert through(dt.date(2024, 2, 29), 2025) == dt.date(2025, 2, 28)
+
+
+def test_a_target_cumulative_to_a_date_reads_the_year_to_date_figures(
+        cand: Candidate, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chronic absence for the year to 31 March: the baseline is the year to 31 March of
+    the baseline year, the evaluation the year to 31 March of the target's year, both as
+    the warehouse stores them (`aimline compute --period month_to_date`)."""
+    import shutil
+
+    from aimline.metrics import engine
+    from aimline.metrics.policy import Policy
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(settings.WAREHOUSE, copy)
+    for year in (2025, 2026):
+        engine.store(engine.compute(copy, year, period="month_to_date", suppress=False),
+                     copy, Policy())
+    monkeypatch.setattr(settings, "WAREHOUSE", copy)
+    school = cand.codes()[0]
+
+    def ytd(year: int, end: str) -> float:
+        with duckdb.connect(str(copy), read_only=True) as con:
+            (v,) = con.execute(
+                """SELECT value FROM indicators WHERE scope = 'school' AND school_id = ?
+                   AND metric = 'chronic_absence' AND period = 'month_to_date'
+                   AND school_year = ? AND period_end = ? AND group_type = 'all'""",
+                [school, year, end]).fetchone()
+        return round(v, 1)
+
+    base, final = ytd(2025, "2025-03-31"), ytd(2026, "2026-03-31")
+    assert base != published(school, "chronic_absence", 2025)["value"]  # not the year's
+    g = goals.propose(cand, cand.user, **proposal(
+        cand, round(final + 0.1, 1), period="to_date", due=dt.date(2026, 3, 31)))
+    goals.submit(g, cand.user)
+    assert g.target.baseline == base and g.target.period == "to_date"
+    goals.decide(g, u("superintendent"), approve=True)
+    goals.decide(g, u("programme"), approve=True)
+    g.refresh_from_db()
+    e = goals.evaluate(g)
+    assert (e.state, e.value) == ("attained", final)
+    assert "for the year to date" in goals.statement(g) and "31 March 2026" in \
+        goals.statement(g)
+    # a metric measured once a year has no year-to-date figure
+    with pytest.raises(ValidationError, match="no year-to-date"):
+        goals.propose(cand, cand.user, **proposal(cand, 50.0, metric="graduation_4yr",
+                                                   period="to_date"))

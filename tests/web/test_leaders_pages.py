@@ -48,7 +48,7 @@ def test_the_proposal_page_says_when_a_change_happens_by_chance() -> None:
     c = demo_candidate("principal")
     g = c.goals.get()
     form = {"metric": g.metric, "schools": g.schools, "group": "all:all",
-            "baseline_year": str(g.baseline_year), "due": "2026-06-30",
+            "baseline_year": str(g.baseline_year), "period": "year", "due": "2026-06-30",
             "rationale": "A small step.", "do": "check"}
     me = client_for("principal")
     small = me.post(f"/leaders/candidates/{c.pk}/target/",

@@ -3,8 +3,9 @@
 A backup is one tar file: `warehouse.duckdb` (a consistent copy, `warehouse.snapshot`),
 the site database (`site.sqlite3` by SQLite's online backup,
 or `site.pgdump` by `pg_dump -Fc`), the credentials' signing key (`signing-key.pem`, when
-there is one: without it no credential already issued verifies), and `manifest.json`: the Aimline version, the
-warehouse schema version, the site's applied migrations and a SHA-256 per file.
+there is one: without it no credential already issued verifies), and `manifest.json`:
+the Aimline version, the warehouse schema version, the site's applied migrations and a
+SHA-256 per file.
 
 Restore checks everything before it touches anything: every file present and matching its
 checksum, nothing unlisted, the same kind of site database, and no schema newer than this

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -255,25 +256,32 @@ class Reader:
         return _district_rows(self.path, version(self.path), lea, year).copy()
 
     def population_rows(self, schools: Sequence[str], *, metric: str, year: int,
-                        group_type: str, group_value: str) -> list[dict[str, Any]]:
+                        group_type: str, group_value: str, period: str = "year",
+                        period_end: dt.date | None = None) -> list[dict[str, Any]]:
         """Each school's published row of one metric, school year and group (a target's
-        evidence); every school must be in scope. A suppressed cell's true counts come
-        under `hidden` (numerator, denominator, students), for `targets.evaluation.measure`
-        to add into the population's total and never to show."""
+        evidence): the year's, or with `period="month_to_date"` the cumulative one
+        through `period_end`. Every school must be in scope. A suppressed cell's true
+        counts come under `hidden` (numerator, denominator, students), for
+        `targets.evaluation.measure` to add into the population's total and never to
+        show."""
         if not set(schools) <= self.scope.aggregate_schools:
             raise Http404("no such schools")
         where, params = in_list("school_id", sorted(schools))
         rows = records(_select(self.path, f"(scope = 'school' AND {where})", params,
                                metric=metric, group_type=group_type,
-                               group_value=group_value, period="year", year=year))
+                               group_value=group_value, period=period, year=year))
+        if period_end is not None:
+            rows = [r for r in rows if pd.Timestamp(r["period_end"]).date() == period_end]
         with connection(self.path) as con:
             hidden = {} if not has_table(con, "suppressed_counts") else {
                 sid: (num, den, n) for sid, num, den, n in con.execute(
                     f"""SELECT school_id, numerator, denominator, students
                         FROM suppressed_counts WHERE scope = 'school' AND {where}
-                        AND metric = ? AND school_year = ? AND period = 'year'
+                        AND metric = ? AND school_year = ? AND period = ?
+                        AND (CAST(? AS DATE) IS NULL OR period_end = ?)
                         AND group_type = ? AND group_value = ?""",
-                    [*params, metric, year, group_type, group_value]).fetchall()}
+                    [*params, metric, year, period, period_end, period_end, group_type,
+                     group_value]).fetchall()}
         for r in rows:
             if r["suppressed"] and r["school_id"] in hidden:
                 r["hidden"] = hidden[r["school_id"]]

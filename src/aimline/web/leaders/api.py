@@ -6,7 +6,7 @@ attained) and the coaching log as the seat allows. Same rules as the pages
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -67,6 +67,7 @@ class TargetOut(Schema):
     group_type: str
     group_value: str
     baseline_year: int
+    period: str
     baseline: float | None
     target: float
     due: dt.date
@@ -80,6 +81,7 @@ class TargetIn(Schema):
     group_type: str = "all"
     group_value: str = "all"
     baseline_year: int
+    period: Literal["year", "to_date"] = "year"
     target_value: float
     due: dt.date
     rationale: str
@@ -129,6 +131,7 @@ def _target(g: Goal) -> dict[str, Any]:
     return {"id": g.pk, "candidate": g.candidate_id, "version": g.version, "status": g.status,
             "metric": g.metric, "schools": g.schools, "group_type": g.group_type,
             "group_value": g.group_value, "baseline_year": g.baseline_year,
+            "period": g.period,
             "baseline": g.target.baseline if g.target else None, "target": g.target_value,
             "due": g.due, "rationale": g.rationale,
             "decisions": [{"step": d.step, "outcome": d.outcome, "by": d.by.username,

@@ -17,6 +17,12 @@ class GoalForm(forms.Form):
                                                   "students the target is for (summed)")
     group = forms.ChoiceField(label="Student group")
     baseline_year = forms.TypedChoiceField(coerce=int, label="Baseline school year")
+    period = forms.ChoiceField(choices=[("year", "The school year's value"),
+                                        ("to_date", "Cumulative to the target date")],
+                               initial="year", label="Measured over",
+                               help_text="Cumulative: the year to date through the target "
+                                         "date's month, against the same months of the "
+                                         "baseline year")
     target_value = forms.FloatField(label="Target value")
     due = forms.DateField(label="Target date", widget=forms.DateInput(attrs={"type": "date"}))
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
@@ -36,11 +42,13 @@ class GoalForm(forms.Form):
         group_type, group_value = d["group"].split(":", 1)
         return {"metric": d["metric"], "schools": sorted(d["schools"]),
                 "group_type": group_type, "group_value": group_value,
-                "baseline_year": d["baseline_year"], "target_value": d["target_value"],
+                "baseline_year": d["baseline_year"], "period": d["period"],
+                "target_value": d["target_value"],
                 "due": d["due"], "rationale": d["rationale"]}
 
     @staticmethod
     def initial_of(g: Any) -> dict[str, Any]:
         return {"metric": g.metric, "schools": g.schools,
                 "group": f"{g.group_type}:{g.group_value}", "baseline_year": g.baseline_year,
+                "period": g.period,
                 "target_value": g.target_value, "due": g.due, "rationale": g.rationale}

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from aimline.data.schema import school_year_of
 from aimline.metrics import catalog, groups
 from aimline.web.credentials import issuing
 from aimline.web.credentials.models import Credential
@@ -23,7 +24,7 @@ from aimline.web.leaders.models import (
 )
 from aimline.web.orgs.scope import scope_for
 from aimline.web.targets import service
-from aimline.web.targets.evaluation import STATES
+from aimline.web.targets.evaluation import STATES, through
 from aimline.web.targets.models import Evaluation
 from aimline.web.warehouse import Reader
 
@@ -52,6 +53,10 @@ def check_proposal(c: Candidate, fields: dict[str, Any]) -> None:
             f": {', '.join(outside)} is not one" if outside else ""))
     if fields["due"] <= dt.date(fields["baseline_year"], 6, 30):
         raise ValidationError("the target date comes after the baseline school year")
+    if fields.get("period", "year") == "to_date" and (
+            "month_to_date" not in catalog.get(fields["metric"]).periods):
+        raise ValidationError(f"{catalog.get(fields['metric']).short_title} has no "
+                              "year-to-date figure: choose the school year")
 
 
 @transaction.atomic
@@ -87,7 +92,8 @@ def submit(g: Goal, by: Any) -> Goal:
         raise ValidationError("only a draft is submitted")
     g.target = service.freeze(reader_for(by), by, metric=g.metric, schools=g.schools,
                               baseline_year=g.baseline_year, target=g.target_value,
-                              due=g.due, group_type=g.group_type, group_value=g.group_value)
+                              due=g.due, group_type=g.group_type, group_value=g.group_value,
+                              period=g.period)
     g.status, g._move = Goal.SUBMITTED, "submit"
     g.save()
     return g
@@ -122,6 +128,13 @@ def statement(g: Goal) -> str:
     sense = "or higher" if m.higher_is_better else "or lower"
     where = ", ".join(g.candidate.schools.filter(code__in=g.schools)
                       .values_list("name", flat=True))
+    if g.period == "to_date":
+        cut = through(g.due, school_year_of(g.due))
+        then = through(g.due, t.baseline_year) if t else None
+        base = f"from {t.baseline:g}{unit} (the year to {then:%-d %B %Y}) " if t else ""
+        who = groups.label(g.group_type, g.group_value)
+        return (f"{m.short_title} for the year to date, {who} at {where}: {base}to "
+                f"{g.target_value:g}{unit} {sense} through {cut:%-d %B %Y}")
     return (f"{m.short_title}, {groups.label(g.group_type, g.group_value)} at {where}: "
             f"{base}to {g.target_value:g}{unit} {sense} by {g.due:%-d %B %Y}")
 

@@ -259,7 +259,7 @@ class Goal(models.Model):
                 (DISTRICT, "Waiting for the programme"), (APPROVED, "Approved"),
                 (SUPERSEDED, "Superseded")]
     PROPOSAL = ("metric", "schools", "group_type", "group_value", "baseline_year",
-                "target_value", "due", "rationale")
+                "period", "target_value", "due", "rationale")
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="goals")
     version = models.PositiveIntegerField(default=1)
@@ -269,6 +269,9 @@ class Goal(models.Model):
     group_type = models.CharField(max_length=40, default="all")
     group_value = models.CharField(max_length=60, default="all")
     baseline_year = models.PositiveIntegerField()
+    period = models.CharField(max_length=10, default="year",
+                              choices=[("year", "The school year"),
+                                       ("to_date", "Cumulative to the target date")])
     target_value = models.FloatField()
     due = models.DateField()
     rationale = models.TextField(help_text="Which gap it closes, and why this target")
@@ -306,9 +309,9 @@ class Goal(models.Model):
         if self.status == self.SUBMITTED and before.status == self.DRAFT:
             t = self.target
             if t is None or (t.metric, t.schools, t.group_type, t.group_value,
-                             t.baseline_year, t.target, t.due) != (
+                             t.baseline_year, t.period, t.target, t.due) != (
                     self.metric, self.schools, self.group_type, self.group_value,
-                    self.baseline_year, self.target_value, self.due):
+                    self.baseline_year, self.period, self.target_value, self.due):
                 raise ValidationError("a submitted target has its baseline frozen from the "
                                       "warehouse for exactly what it proposes")
         super().save(*args, **kwargs)

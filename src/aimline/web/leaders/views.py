@@ -152,7 +152,8 @@ def check(request: HttpRequest, reader: Reader, p: dict[str, Any]) -> dict[str, 
     m = catalog.get(p["metric"])
     got = service.population(reader, metric=p["metric"], schools=p["schools"],
                              year=p["baseline_year"], group_type=p["group_type"],
-                             group_value=p["group_value"])
+                             group_value=p["group_value"], period=p.get("period", "year"),
+                             due=p.get("due"))
     out["baseline"], out["year"] = got, p["baseline_year"]
     if got.ok:
         assert got.numerator is not None and got.denominator is not None

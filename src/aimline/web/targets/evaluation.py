@@ -63,6 +63,21 @@ def measure(rows: list[dict[str, Any]], schools: list[str], *, min_n: int) -> Me
     return Measured(round(100 * num / den, 1), num, den, evidence)
 
 
+PERIODS = {"year": "the school year", "to_date": "cumulative to the target date"}
+
+
+def through(due: dt.date, school_year: int) -> dt.date:
+    """For a target cumulative to a date: the end of the last whole month on or before the
+    target date's day of the year (the month-to-date figure stored for it), in
+    `school_year` (named by the year it ends: July–December fall in the year before)."""
+    month_end = (dt.date(due.year, due.month, 1) + dt.timedelta(days=32)).replace(day=1) \
+        - dt.timedelta(days=1)
+    end = due if due == month_end else dt.date(due.year, due.month, 1) - dt.timedelta(days=1)
+    year = school_year - 1 if end.month >= 7 else school_year
+    return (dt.date(year, end.month, 1) + dt.timedelta(days=32)).replace(day=1) \
+        - dt.timedelta(days=1)
+
+
 def state(measured: Measured, *, target: float, higher_is_better: bool, due: dt.date,
           today: dt.date) -> State:
     """Not yet due before the target date; then attained when the value has reached the

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from aimline.web.targets.evaluation import STATES
+from aimline.web.targets.evaluation import PERIODS, STATES
 
 User = settings.AUTH_USER_MODEL
 
@@ -23,6 +23,10 @@ class Target(models.Model):
     group_type = models.CharField(max_length=40, default="all")
     group_value = models.CharField(max_length=60, default="all")
     baseline_year = models.PositiveIntegerField()
+    period = models.CharField(max_length=10, default="year", choices=list(PERIODS.items()),
+                              help_text="The school year's value, or the year-to-date value "
+                                        "through the target date (and through the same "
+                                        "day of the baseline year)")
     target = models.FloatField()
     due = models.DateField()
     # frozen once, from the warehouse: the value, its counts, the rows, when and by whom

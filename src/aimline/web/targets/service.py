@@ -11,23 +11,32 @@ from django.core.exceptions import ValidationError
 
 from aimline.data.schema import school_year_of
 from aimline.metrics import catalog
-from aimline.web.targets.evaluation import Measured, measure, state
+from aimline.web.targets.evaluation import Measured, measure, state, through
 from aimline.web.targets.models import Evaluation, Target
 from aimline.web.warehouse import Reader
 
 
 def population(reader: Reader, *, metric: str, schools: list[str], year: int,
-               group_type: str = "all", group_value: str = "all") -> Measured:
-    """The population's published rate for a school year, its schools' counts summed
+               group_type: str = "all", group_value: str = "all", period: str = "year",
+               due: dt.date | None = None) -> Measured:
+    """The population's published rate for a school year (or, `period="to_date"`, the
+    year to date through the same day as `due`), its schools' counts summed
     (`evaluation.measure`); 404 unless the reader sees every school."""
-    rows = reader.population_rows(schools, metric=metric, year=year,
-                                  group_type=group_type, group_value=group_value)
+    if period == "to_date":
+        if due is None:
+            raise ValueError("a to-date value needs its target date")
+        rows = reader.population_rows(schools, metric=metric, year=year,
+                                      group_type=group_type, group_value=group_value,
+                                      period="month_to_date", period_end=through(due, year))
+    else:
+        rows = reader.population_rows(schools, metric=metric, year=year,
+                                      group_type=group_type, group_value=group_value)
     return measure(rows, schools, min_n=settings.MIN_N)
 
 
 def freeze(reader: Reader, user: Any, *, metric: str, schools: list[str], baseline_year: int,
            target: float, due: dt.date, group_type: str = "all", group_value: str = "all",
-           network: Any = None) -> Target:
+           network: Any = None, period: str = "year") -> Target:
     """A new target with its baseline read now; refused when the population has no
     published value (a suppressed school, too few students) or the target does not move
     the metric in its better direction."""
@@ -37,8 +46,11 @@ def freeze(reader: Reader, user: Any, *, metric: str, schools: list[str], baseli
         raise ValidationError(f"a target of {target:g} is not a possible value of "
                               f"{m.short_title.lower()} (" + ("0 to 100%)" if top == 100
                                                                else "0 or more)"))
+    if period == "to_date" and "month_to_date" not in m.periods:
+        raise ValidationError(f"{m.short_title} has no year-to-date figure: choose the "
+                              "school year")
     got = population(reader, metric=metric, schools=schools, year=baseline_year,
-                     group_type=group_type, group_value=group_value)
+                     group_type=group_type, group_value=group_value, period=period, due=due)
     if not got.ok:
         raise ValidationError(f"no baseline can be published for {baseline_year}: "
                               f"{got.reason}")
@@ -50,6 +62,7 @@ def freeze(reader: Reader, user: Any, *, metric: str, schools: list[str], baseli
     return Target.objects.create(
         metric=metric, schools=list(schools), network=network, group_type=group_type,
         group_value=group_value, baseline_year=baseline_year, target=target, due=due,
+        period=period,
         baseline=got.value, baseline_numerator=got.numerator,
         baseline_denominator=got.denominator, baseline_evidence=got.evidence,
         baseline_load=reader.last_load(), min_n=settings.MIN_N, frozen_by=user)
@@ -60,7 +73,8 @@ def evaluate(t: Target, reader: Reader, *, today: dt.date | None = None) -> Eval
     today = today or dt.date.today()
     year = school_year_of(min(today, t.due))
     got = population(reader, metric=t.metric, schools=t.schools, year=year,
-                     group_type=t.group_type, group_value=t.group_value)
+                     group_type=t.group_type, group_value=t.group_value, period=t.period,
+                     due=t.due)
     return Evaluation.objects.create(
         target=t, school_year=year, value=got.value, numerator=got.numerator,
         denominator=got.denominator, evidence=got.evidence, reason=got.reason[:300],
