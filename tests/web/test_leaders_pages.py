@@ -139,3 +139,15 @@ def test_staff_revoke_a_certificate_on_the_page_and_its_verify_page_says_so() ->
     assert "Revoked" in page and "attendance file was wrong" in page
     again = client_for("programme").post(url, {"reason": "twice"})
     assert again.status_code == 400 and "already revoked" in again.content.decode()
+
+
+def test_the_progress_chart_comes_by_month_or_week_and_says_when_there_is_none() -> None:
+    c = demo_candidate("principal")
+    staff = client_for("programme")
+    monthly = staff.get(f"/leaders/candidates/{c.pk}/").content.decode()
+    assert "<svg" in monthly and "The dotted line is the target" in monthly
+    weekly = staff.get(f"/leaders/candidates/{c.pk}/?by=week").content.decode()
+    assert c.goals.get(status="approved").metric == "chronic_absence"  # the demo's first
+    # chronic absence is a share of a student's days: never reported for a single week
+    assert "Chronically absent is not reported by week: see it by month." in weekly
+    assert "<svg" not in weekly.split('id="target"')[1].split("</section>")[0]

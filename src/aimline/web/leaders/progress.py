@@ -33,18 +33,22 @@ def chart(reader: Reader, scope: Any, *, metric: str, schools: list[str], group_
           ) -> dict[str, Any]:
     """{"svg", "reason", "fired", "tested"} for a template. A metric measured once a year
     (course marks, graduation) is drawn by school year."""
-    if period not in catalog.get(metric).periods:
+    m = catalog.get(metric)
+    if period not in m.periods and "month" in m.periods:
+        return {"svg": "", "reason": f"{m.short_title} is not reported by {period}: see it "
+                                     "by month.", "fired": [], "tested": False}
+    if period not in m.periods:
         period = "year"
     rows = service.population_series(reader, metric=metric, schools=schools,
                                      group_type=group_type, group_value=group_value,
                                      period=period)
     if not len(rows):
-        return {"svg": "", "reason": "No values in the warehouse for this group yet.",
+        how = {"week": " by week (`aimline compute --period week`)"}.get(period, "")
+        return {"svg": "", "reason": f"No values in the warehouse for this group{how} yet.",
                 "fired": [], "tested": False}
     trend = charts.trend(rows, metric, period, target=target,
                          annotations=cycles(scope, schools))
     if trend.result is None:
         return {"svg": "", "reason": trend.reason, "fired": [], "tested": False}
-    m = catalog.get(metric)
     return {"svg": charts.svg(trend.result, y_title=m.title), "reason": trend.reason,
             "fired": charts.fired(trend.result), "tested": bool(trend.result.rule_set.rules)}

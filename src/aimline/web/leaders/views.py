@@ -73,15 +73,16 @@ def candidate_context(request: HttpRequest, c: Candidate, seat: Any) -> dict[str
     ok = goals.approved(c)
     shown = ok or g
     chart = None
+    period = "week" if request.GET.get("by") == "week" else "month"
     if shown is not None:
         chart = progress.chart(service.target_reader(shown.schools), request.scope,
                                metric=shown.metric, schools=shown.schools,
                                group_type=shown.group_type, group_value=shown.group_value,
-                               target=shown.target_value)
+                               target=shown.target_value, period=period)
     evaluation = goals.latest(ok) if ok else None
     log = (c.coaching.filter(Q(status=CoachingEntry.SUBMITTED) | Q(author=request.user))
            if may["read_log"] else None)
-    return {"c": c, "may": may, "goal": g, "approved": ok, "chart": chart,
+    return {"c": c, "may": may, "goal": g, "approved": ok, "chart": chart, "by": period,
             "versions": c.goals.prefetch_related("decisions__by").select_related("target"),
             "evaluation": evaluation, "result": goals.result(evaluation, ok) if ok else "",
             "statement": goals.statement(ok) if ok else "",
