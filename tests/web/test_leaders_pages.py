@@ -151,3 +151,20 @@ def test_the_progress_chart_comes_by_month_or_week_and_says_when_there_is_none()
     # chronic absence is a share of a student's days: never reported for a single week
     assert "Chronically absent is not reported by week: see it by month." in weekly
     assert "<svg" not in weekly.split('id="target"')[1].split("</section>")[0]
+
+
+def test_the_admin_refuses_a_candidacy_without_its_role_as_a_form_error() -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    root = User.objects.create_superuser("root", "root@example.org", "x")  # the admin user
+    c = Client()
+    c.force_login(root)
+    cand = demo_candidate("principal")
+    teacher = User.objects.get(username="teacher")
+    r = c.post("/admin/leaders/candidate/add/", {
+        "cohort": cand.cohort_id, "user": teacher.pk, "kind": Candidate.PRINCIPAL,
+        "district": cand.district_id, "schools": [s.pk for s in cand.schools.all()],
+        "coach": cand.coach_id, "approver": cand.approver_id})
+    assert r.status_code == 200 and "holds no principal role" in r.content.decode()
+    assert not Candidate.objects.filter(user=teacher).exists()

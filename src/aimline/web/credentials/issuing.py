@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -25,17 +25,36 @@ def status_list_url() -> str:
     return url("credential_status")
 
 
-@transaction.atomic
 def issue(*, kind: str, recipient_name: str, recipient_email: str, issuer_id: str,
           issuer_name: str, achievement_id: str, achievement_name: str, description: str,
           criteria: str, statement: str, result: str, by: Any,
           exception: str = "") -> Credential:
-    """A new signed credential. The caller has decided it is earned; this only writes it."""
+    """A new signed credential. The caller has decided it is earned; this only writes it.
+    Its place in the status list is the next free one (tried again if another issue took
+    it at the same moment)."""
     if not recipient_email.strip():
         raise ValidationError("the recipient has no email address: a credential names its "
                               "recipient by a hash of it")
-    index = (Credential.objects.select_for_update().aggregate(m=Max("status_index"))["m"]
-             or 0) + 1
+    for attempt in range(5):
+        index = (Credential.objects.aggregate(m=Max("status_index"))["m"] or 0) + 1
+        try:
+            with transaction.atomic():
+                return _write(index, kind=kind, recipient_name=recipient_name,
+                              recipient_email=recipient_email, issuer_id=issuer_id,
+                              issuer_name=issuer_name, achievement_id=achievement_id,
+                              achievement_name=achievement_name, description=description,
+                              criteria=criteria, statement=statement, result=result, by=by,
+                              exception=exception)
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _write(index: int, *, kind: str, recipient_name: str, recipient_email: str,
+           issuer_id: str, issuer_name: str, achievement_id: str, achievement_name: str,
+           description: str, criteria: str, statement: str, result: str, by: Any,
+           exception: str) -> Credential:
     c = Credential(kind=kind, recipient_name=recipient_name, salt=secrets.token_hex(8),
                    issuer_name=issuer_name, issuer_id=issuer_id,
                    achievement_name=achievement_name, description=description,

@@ -31,9 +31,16 @@ def _load(path: str) -> jwk.JWK:
     if not p.exists():
         key = jwk.JWK.generate(kty="RSA", size=2048)
         p.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        partial = p.with_name(f".{p.name}.{os.getpid()}")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as f:
             f.write(key.export_to_pem(private_key=True, password=None))
+        try:  # whole or not at all; if another process made one first, theirs stands
+            os.link(partial, p)
+        except FileExistsError:
+            pass
+        finally:
+            partial.unlink()
     key = jwk.JWK.from_pem(p.read_bytes())
     if key.get("kty") != "RSA" or not key.has_private:
         raise ValueError(f"{p}: the signing key must be an RSA private key in PEM")

@@ -2,7 +2,9 @@
 versions, decisions and certificates obey the models' lifecycle rules here too (`save`
 refuses a skipped step), so they are shown read-only."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from aimline.web.leaders import models as m
 
@@ -13,14 +15,30 @@ class ProgrammeAdmin(admin.ModelAdmin):
     filter_horizontal = ("staff",)
 
 
+class CandidateForm(forms.ModelForm):
+    class Meta:
+        model = m.Candidate
+        fields = "__all__"
+
+    def clean(self) -> dict:
+        """The roles the candidacy needs (`Candidate.check_roles`), before anything is
+        saved."""
+        d = super().clean()
+        if all(d.get(k) for k in ("user", "kind", "district", "approver")):
+            probe = m.Candidate(user=d["user"], kind=d["kind"], district=d["district"],
+                                approver=d["approver"])
+            try:
+                probe.check_roles(list(d.get("schools") or []))
+            except ValidationError as e:
+                raise forms.ValidationError(e.messages) from None
+        return d
+
+
 @admin.register(m.Candidate)
 class CandidateAdmin(admin.ModelAdmin):
+    form = CandidateForm
     list_display = ("user", "kind", "cohort", "coach", "approver")
     filter_horizontal = ("schools",)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        form.instance.check_roles(list(form.instance.schools.all()))
 
 
 class ReadOnly(admin.ModelAdmin):
