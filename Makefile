@@ -43,11 +43,16 @@ demo: $(STAMP)
 	@echo "Site: http://127.0.0.1:8000  (log in as any user above, password aimline-demo; Ctrl-C stops)"
 	$(DEMO_ENV) $(BIN)/aimline serve --workers 2
 
+# two workers (pytest-xdist, a test file per worker at a time); the browser tests after, in
+# one process: they run on a live server and leave an emptied database behind them
+XDIST := -n 2 --dist loadfile
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(XDIST) -m "not browser"
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m browser
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "Site tests again on PostgreSQL ($(PG_URL))"; \
-	  DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:cacheprovider tests/web; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) -m "not browser" tests/web && \
+	  DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:cacheprovider -m browser tests/web; \
 	else echo "No PostgreSQL at $(PG_URL): site tests ran on SQLite only"; fi
 
 # Grand Bend ISD from two real sources: the Ed-Fi ODS table export by a SIS mapping, then

@@ -100,7 +100,12 @@ def test_the_spark_engine_says_how_to_install_it(wh: Path,
     assert "pip install 'aimline[spark]'" in words(result.stderr)
 
 
-def test_metrics_list_and_show(wh: Path) -> None:
+def test_metrics_list_and_show(wh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aimline.cli.common import console
+
+    # wide enough that no source wraps (the console may have been made before COLUMNS
+    # was set, e.g. in a test worker process)
+    monkeypatch.setattr(console, "width", 250)
     listed = runner.invoke(app, ["metrics", "list"], env={"COLUMNS": "250"})
     assert listed.exit_code == 0 and "EDFacts FS195" in listed.stdout
     shown = runner.invoke(app, ["metrics", "show", "ninth_grade_on_track"],

@@ -168,3 +168,17 @@ def test_the_admin_refuses_a_candidacy_without_its_role_as_a_form_error() -> Non
         "coach": cand.coach_id, "approver": cand.approver_id})
     assert r.status_code == 200 and "holds no principal role" in r.content.decode()
     assert not Candidate.objects.filter(user=teacher).exists()
+
+
+def test_each_person_s_leadership_page_lists_their_seats_and_what_waits_for_them() -> None:
+    staff = client_for("programme").get("/leaders/").content.decode()
+    waiting = Candidate.objects.get(user__username="supervisor2")
+    assert "Targets waiting for your approval" in staff and waiting.name in staff
+    sup = client_for("superintendent").get("/leaders/").content.decode()
+    assert "Attained" in sup and demo_candidate("principal").name in sup
+    coach = client_for("execcoach2").get("/leaders/").content.decode()
+    mine = Candidate.objects.filter(coach__username="execcoach2")
+    assert all(c.name in coach for c in mine)
+    assert f'/leaders/candidates/{demo_candidate("principal").pk}/"' not in coach  # not theirs
+    assert "not a candidate, coach" in client_for("netlead").get("/leaders/"
+                                                                  ).content.decode()

@@ -28,6 +28,7 @@ from aimline.web.leaders.models import (
     Programme,
 )
 from aimline.web.targets import service
+from aimline.web.targets.evaluation import STATES
 from aimline.web.targets.variation import by_chance
 from aimline.web.warehouse import Reader
 
@@ -38,8 +39,15 @@ def home(request: HttpRequest) -> HttpResponse:
     waiting = Goal.objects.filter(
         Q(status=Goal.SUBMITTED, candidate__approver=me)
         | Q(status=Goal.DISTRICT, candidate__cohort__programme__staff=me)).distinct()
+    rows = []
+    for c in seats.candidates(me):
+        g, cur = goals.approved(c), goals.current(c)
+        e = goals.latest(g) if g else None
+        rows.append({"c": c, "state": STATES[e.state] if e else (
+            cur.get_status_display() if cur else "No target yet"),
+            "value": e.value if e else None})
     return render(request, "leaders/home.html", {
-        "candidacies": seats.candidates(me), "waiting": waiting.select_related("candidate"),
+        "candidacies": rows, "waiting": waiting.select_related("candidate"),
         "programmes": Programme.objects.filter(staff=me),
         "circles": seats.networks(me)})
 
