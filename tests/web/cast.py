@@ -28,8 +28,9 @@ CAST = {
     "execcoach2": "executive coach of principal2 and principal4",
     "superintendent": "supervisor of the whole district: approves every candidate's target",
     "principal2": "principal of the second school the demo picks, a candidate",
-    "principal3": "principal, candidate (the target missed by a small margin)",
-    "principal4": "principal, candidate (insufficient data where the district allows)",
+    "principal3": "principal of the third, a candidate (the demo aims for a near miss)",
+    "principal4": "principal of the fourth, a candidate (the demo looks for a group too "
+                  "small to publish in the final year)",
     # (the test district has four schools a principal candidate can come from; the demo
     # district's principal5 and principal6 have no school here)
     "supervisor1": "supervisor of two high schools, a candidate for the supervisor "

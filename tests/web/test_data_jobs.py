@@ -79,10 +79,20 @@ def test_invalid_extract_lists_problems_and_changes_nothing(own_warehouse: Path,
 
 def test_valid_extract_is_loaded_and_indicators_recomputed(own_warehouse: Path,
                                                            district: Path) -> None:
+    import datetime as dt
+
+    from aimline.web.targets.models import Evaluation, Target
+
     before = digest(own_warehouse)
+    due = Target.objects.filter(due__lte=dt.date.today()).count()
+    evaluations = Evaluation.objects.count()
+    assert due > 0, "the demo has targets past their date (network aims, certificates)"
     job = upload(district)
     assert job.status == LoadJob.DONE, job.message
     assert job.progress == 100
+    # the new data reached every target past its date, each evaluated once
+    assert f"{due} target(s) past their date evaluated from the new data" in job.message
+    assert Evaluation.objects.count() == evaluations + due
     assert digest(own_warehouse) != before
     import duckdb
 
