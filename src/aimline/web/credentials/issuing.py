@@ -35,44 +35,36 @@ def issue(*, kind: str, recipient_name: str, recipient_email: str, issuer_id: st
     if not recipient_email.strip():
         raise ValidationError("the recipient has no email address: a credential names its "
                               "recipient by a hash of it")
+    c = Credential(kind=kind, recipient_name=recipient_name, salt=secrets.token_hex(8),
+                   issuer_name=issuer_name, issuer_id=issuer_id,
+                   achievement_name=achievement_name, description=description,
+                   criteria=criteria, statement=statement, result=result,
+                   exception=exception, issued_by=by,
+                   issued_at=timezone.now().replace(microsecond=0))
+    c.recipient_hash = openbadges.identity_hash(recipient_email, c.salt)
     for attempt in range(5):
-        index = (Credential.objects.aggregate(m=Max("status_index"))["m"] or 0) + 1
+        c.status_index = (Credential.objects.aggregate(m=Max("status_index"))["m"] or 0) + 1
+        c.token = signing.sign(openbadges.jwt_claims(_badge(c, achievement_id)))
         try:
             with transaction.atomic():
-                return _write(index, kind=kind, recipient_name=recipient_name,
-                              recipient_email=recipient_email, issuer_id=issuer_id,
-                              issuer_name=issuer_name, achievement_id=achievement_id,
-                              achievement_name=achievement_name, description=description,
-                              criteria=criteria, statement=statement, result=result, by=by,
-                              exception=exception)
+                c.save()
+            return c
         except IntegrityError:
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")
 
 
-def _write(index: int, *, kind: str, recipient_name: str, recipient_email: str,
-           issuer_id: str, issuer_name: str, achievement_id: str, achievement_name: str,
-           description: str, criteria: str, statement: str, result: str, by: Any,
-           exception: str) -> Credential:
-    c = Credential(kind=kind, recipient_name=recipient_name, salt=secrets.token_hex(8),
-                   issuer_name=issuer_name, issuer_id=issuer_id,
-                   achievement_name=achievement_name, description=description,
-                   criteria=criteria, statement=statement, result=result,
-                   exception=exception, status_index=index, issued_by=by,
-                   issued_at=timezone.now().replace(microsecond=0))
-    c.recipient_hash = openbadges.identity_hash(recipient_email, c.salt)
-    narrative = result + (f" Issued by exception: {exception}" if exception else "")
-    vc = openbadges.credential(openbadges.Badge(
-        id=url("verify", c.code), issuer_id=issuer_id, issuer_name=issuer_name,
-        achievement_id=achievement_id, achievement_name=achievement_name,
-        achievement_type=kind, description=description, criteria=criteria,
+def _badge(c: Credential, achievement_id: str) -> dict[str, Any]:
+    """The OB 3.0 credential that `c` says, at its place in the status list."""
+    narrative = c.result + (f" Issued by exception: {c.exception}" if c.exception else "")
+    return openbadges.credential(openbadges.Badge(
+        id=url("verify", c.code), issuer_id=c.issuer_id, issuer_name=c.issuer_name,
+        achievement_id=achievement_id, achievement_name=c.achievement_name,
+        achievement_type=c.kind, description=c.description, criteria=c.criteria,
         recipient_hash=c.recipient_hash, salt=c.salt, valid_from=c.issued_at,
-        evidence_name=statement, evidence=narrative, status_list=status_list_url(),
-        status_index=index))
-    c.token = signing.sign(openbadges.jwt_claims(vc))
-    c.save()
-    return c
+        evidence_name=c.statement, evidence=narrative, status_list=status_list_url(),
+        status_index=c.status_index))
 
 
 def revoke(c: Credential, *, by: Any, reason: str) -> Credential:

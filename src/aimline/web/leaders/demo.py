@@ -251,7 +251,7 @@ def create(warehouse: Path, district: Organisation, end: int, *,
             _activity(c, staff, end)
     for c, _, _ in out:
         g = goals.approved(c)
-        e = goals.latest(g) if g else None
+        e = goals.latest(g)
         if e is not None and e.state == "attained" and not hasattr(g, "certificate"):
             goals.issue(g, staff)
     _network(provider, [u for u, _ in principals], [coach, coach2], superintendent,

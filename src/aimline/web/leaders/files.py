@@ -49,7 +49,7 @@ def cohort_rows(p: Programme) -> list[dict[str, Any]]:
         for c in cohort.candidates.select_related("user").order_by("user__last_name"):
             g = goals.approved(c)
             cur = goals.current(c)
-            e = goals.latest(g) if g else None
+            e = goals.latest(g)
             cs = courses(c)
             rows.append({
                 "c": c, "cohort": cohort, "goal": g, "status": cur.get_status_display()

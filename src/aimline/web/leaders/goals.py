@@ -53,10 +53,7 @@ def check_proposal(c: Candidate, fields: dict[str, Any]) -> None:
             f": {', '.join(outside)} is not one" if outside else ""))
     if fields["due"] <= dt.date(fields["baseline_year"], 6, 30):
         raise ValidationError("the target date comes after the baseline school year")
-    if fields.get("period", "year") == "to_date" and (
-            "month_to_date" not in catalog.get(fields["metric"]).periods):
-        raise ValidationError(f"{catalog.get(fields['metric']).short_title} has no "
-                              "year-to-date figure: choose the school year")
+    service.check_period(fields["metric"], fields.get("period", "year"))
 
 
 @transaction.atomic
@@ -114,36 +111,39 @@ def evaluate(g: Goal, *, today: dt.date | None = None) -> Evaluation:
     return service.evaluate(g.target, service.target_reader(g.schools), today=today)
 
 
-def latest(g: Goal) -> Evaluation | None:
-    return g.target.evaluations.first() if g.target else None
+def latest(g: Goal | None) -> Evaluation | None:
+    """The newest evaluation of a version's target (None without one, or without a version)."""
+    return g.target.evaluations.first() if g is not None and g.target else None
 
 
 def statement(g: Goal) -> str:
     """The target in words, e.g. 'Chronically absent, Black students at Lincoln High: from
     31.2% (2025) to 25.0% or lower by 30 June 2026'."""
     m = catalog.get(g.metric)
-    t = g.target
-    unit = "%" if m.unit == "percent" else " per 100"
-    base = f"from {t.baseline:g}{unit} ({t.baseline_year}) " if t else ""
+    t, unit = g.target, _unit(g.metric)
     sense = "or higher" if m.higher_is_better else "or lower"
+    who = groups.label(g.group_type, g.group_value)
     where = ", ".join(g.candidate.schools.filter(code__in=g.schools)
                       .values_list("name", flat=True))
     if g.period == "to_date":
+        then = f"the year to {through(g.due, t.baseline_year):%-d %B %Y}" if t else ""
+        base = f"from {t.baseline:g}{unit} ({then}) " if t else ""
         cut = through(g.due, school_year_of(g.due))
-        then = through(g.due, t.baseline_year) if t else None
-        base = f"from {t.baseline:g}{unit} (the year to {then:%-d %B %Y}) " if t else ""
-        who = groups.label(g.group_type, g.group_value)
         return (f"{m.short_title} for the year to date, {who} at {where}: {base}to "
                 f"{g.target_value:g}{unit} {sense} through {cut:%-d %B %Y}")
-    return (f"{m.short_title}, {groups.label(g.group_type, g.group_value)} at {where}: "
-            f"{base}to {g.target_value:g}{unit} {sense} by {g.due:%-d %B %Y}")
+    base = f"from {t.baseline:g}{unit} ({t.baseline_year}) " if t else ""
+    return (f"{m.short_title}, {who} at {where}: {base}to {g.target_value:g}{unit} {sense} "
+            f"by {g.due:%-d %B %Y}")
+
+
+def _unit(metric: str) -> str:
+    return "%" if catalog.get(metric).unit == "percent" else " per 100"
 
 
 def result(e: Evaluation | None, g: Goal) -> str:
     if e is None:
         return "Not evaluated yet."
-    m = catalog.get(g.metric)
-    unit = "%" if m.unit == "percent" else " per 100"
+    unit = _unit(g.metric)
     if e.value is None:
         return f"{STATES[e.state]}: {e.reason}"
     return (f"{STATES[e.state]}: {e.value:g}{unit} in {e.school_year - 1}–{e.school_year} "

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from aimline.web.leaders.access import (
     APPROVER,
@@ -88,8 +87,3 @@ def networks(user: Any) -> QuerySet[PrincipalNetwork]:
                                             | Q(district_leaders=user))
             .distinct().order_by("name"))
 
-
-def require_found(obj: Any) -> Any:
-    if obj is None:
-        raise Http404("not found")
-    return obj

@@ -4,6 +4,7 @@ that move a target. Who may do each is `access.LEADERS`, asked through `seats`."
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -42,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     rows = []
     for c in seats.candidates(me):
         g, cur = goals.approved(c), goals.current(c)
-        e = goals.latest(g) if g else None
+        e = goals.latest(g)
         rows.append({"c": c, "state": STATES[e.state] if e else (
             cur.get_status_display() if cur else "No target yet"),
             "value": e.value if e else None})
@@ -55,13 +56,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def coaching_summary(c: Candidate) -> dict[str, Any]:
     """Counts, hours and challenge tags of the submitted entries: what programme staff see."""
     done = c.coaching.filter(status=CoachingEntry.SUBMITTED)
-    tags: dict[str, int] = {}
-    for focus in done.values_list("focus", flat=True):
-        for t in focus:
-            tags[t] = tags.get(t, 0) + 1
+    tags = Counter(t for focus in done.values_list("focus", flat=True) for t in focus)
     minutes = done.aggregate(m=Sum("minutes"))["m"] or 0
     return {"sessions": done.count(), "hours": round(minutes / 60, 1),
-            "tags": sorted(tags.items(), key=lambda kv: -kv[1])}
+            "tags": tags.most_common()}
 
 
 def courses(c: Candidate) -> list[dict[str, Any]]:
@@ -87,7 +85,7 @@ def candidate_context(request: HttpRequest, c: Candidate, seat: Any) -> dict[str
                                metric=shown.metric, schools=shown.schools,
                                group_type=shown.group_type, group_value=shown.group_value,
                                target=shown.target_value, period=period)
-    evaluation = goals.latest(ok) if ok else None
+    evaluation = goals.latest(ok)
     log = (c.coaching.filter(Q(status=CoachingEntry.SUBMITTED) | Q(author=request.user))
            if may["read_log"] else None)
     return {"c": c, "may": may, "goal": g, "approved": ok, "chart": chart, "by": period,
@@ -145,9 +143,7 @@ def target(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST":
         status = 400
     elif base is not None:
-        ctx.update(check(request, reader, GoalForm.initial_of(base) | {
-            "group_type": base.group_type, "group_value": base.group_value,
-            "schools": base.schools}))
+        ctx.update(check(request, reader, {f: getattr(base, f) for f in Goal.PROPOSAL}))
     return render(request, "leaders/target.html", ctx, status=status)
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -155,14 +157,15 @@ def after_swap(job: LoadJob, warehouse: Path) -> None:
     """The site follows the new warehouse: organisations, then rosters. A failure here
     leaves the load in place (it is live): the job stays done, with the step to re-run.
     Targets past their date are evaluated from the new data (`targets.service`)."""
-    for step, fix in ((sync_organisations, "aimline site setup"),
-                      (sync_rosters, "aimline site rosters"),
-                      (evaluate_due, "aimline site evaluate")):
+    steps: tuple[tuple[Callable[[Path], Any], str, Callable[[Any], str]], ...] = (
+        (sync_organisations, "aimline site setup", lambda _: ""),
+        (sync_rosters, "aimline site rosters", lambda _: ""),
+        (evaluate_due, "aimline site evaluate",
+         lambda done: f" {len(done)} target(s) past their date evaluated from the new data."
+         if done else ""))
+    for step, fix, said in steps:
         try:
-            done = step(warehouse)
-            if step is evaluate_due and done:
-                job.message += (f" {len(done)} target(s) past their date evaluated from "
-                                "the new data.")
+            job.message += said(step(warehouse))
         except Exception as e:
             log.exception("load job %s: %s failed after the swap", job.pk, step.__name__)
             job.message += (f" The data is loaded, but {step.__name__.replace('_', ' ')} "

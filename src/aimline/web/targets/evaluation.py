@@ -3,6 +3,7 @@ so the rule is tested without a database and written once for every kind of targ
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -70,12 +71,10 @@ def through(due: dt.date, school_year: int) -> dt.date:
     """For a target cumulative to a date: the end of the last whole month on or before the
     target date's day of the year (the month-to-date figure stored for it), in
     `school_year` (named by the year it ends: July–December fall in the year before)."""
-    month_end = (dt.date(due.year, due.month, 1) + dt.timedelta(days=32)).replace(day=1) \
-        - dt.timedelta(days=1)
-    end = due if due == month_end else dt.date(due.year, due.month, 1) - dt.timedelta(days=1)
+    whole = due.day == calendar.monthrange(due.year, due.month)[1]
+    end = due if whole else due.replace(day=1) - dt.timedelta(days=1)
     year = school_year - 1 if end.month >= 7 else school_year
-    return (dt.date(year, end.month, 1) + dt.timedelta(days=32)).replace(day=1) \
-        - dt.timedelta(days=1)
+    return dt.date(year, end.month, calendar.monthrange(year, end.month)[1])
 
 
 def state(measured: Measured, *, target: float, higher_is_better: bool, due: dt.date,

@@ -22,16 +22,23 @@ def population(reader: Reader, *, metric: str, schools: list[str], year: int,
     """The population's published rate for a school year (or, `period="to_date"`, the
     year to date through the same day as `due`), its schools' counts summed
     (`evaluation.measure`); 404 unless the reader sees every school."""
+    end = None
     if period == "to_date":
         if due is None:
             raise ValueError("a to-date value needs its target date")
-        rows = reader.population_rows(schools, metric=metric, year=year,
-                                      group_type=group_type, group_value=group_value,
-                                      period="month_to_date", period_end=through(due, year))
-    else:
-        rows = reader.population_rows(schools, metric=metric, year=year,
-                                      group_type=group_type, group_value=group_value)
+        end = through(due, year)
+    rows = reader.population_rows(schools, metric=metric, year=year,
+                                  group_type=group_type, group_value=group_value,
+                                  period="month_to_date" if end else "year", period_end=end)
     return measure(rows, schools, min_n=settings.MIN_N)
+
+
+def check_period(metric: str, period: str) -> None:
+    """A target cumulative to a date needs a metric with a year-to-date figure."""
+    m = catalog.get(metric)
+    if period == "to_date" and "month_to_date" not in m.periods:
+        raise ValidationError(f"{m.short_title} has no year-to-date figure: choose the "
+                              "school year")
 
 
 def freeze(reader: Reader, user: Any, *, metric: str, schools: list[str], baseline_year: int,
@@ -46,9 +53,7 @@ def freeze(reader: Reader, user: Any, *, metric: str, schools: list[str], baseli
         raise ValidationError(f"a target of {target:g} is not a possible value of "
                               f"{m.short_title.lower()} (" + ("0 to 100%)" if top == 100
                                                                else "0 or more)"))
-    if period == "to_date" and "month_to_date" not in m.periods:
-        raise ValidationError(f"{m.short_title} has no year-to-date figure: choose the "
-                              "school year")
+    check_period(metric, period)
     got = population(reader, metric=metric, schools=schools, year=baseline_year,
                      group_type=group_type, group_value=group_value, period=period, due=due)
     if not got.ok:
@@ -123,10 +128,7 @@ def evaluate_due(path: Any = None, *, today: dt.date | None = None) -> list[Eval
     warehouse as it is now (or that has none) is evaluated again, so a certificate or a
     support plan can follow the final data without anyone pressing a button."""
     today = today or dt.date.today()
-    out = []
-    for t in Target.objects.filter(due__lte=today).prefetch_related("evaluations"):
-        reader = target_reader(t.schools, path)
-        last = t.evaluations.first()
-        if last is None or last.load != reader.last_load():
-            out.append(evaluate(t, reader, today=today))
-    return out
+    now = target_reader([], path).last_load()
+    return [evaluate(t, target_reader(t.schools, path), today=today)
+            for t in Target.objects.filter(due__lte=today)
+            if getattr(t.evaluations.first(), "load", None) != now]
