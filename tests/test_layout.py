@@ -21,7 +21,8 @@ def imports(path: Path) -> set[str]:
     return out
 
 
-@pytest.mark.parametrize("room", ["data", "metrics", "improve", "equity", "matching", "surveys", "reports"])
+@pytest.mark.parametrize("room", ["data", "metrics", "improve", "equity", "matching", "surveys",
+                                  "reports"])
 def test_analytics_rooms_never_import_django(room: str) -> None:
     bad = {p.relative_to(SRC).as_posix() for p in (SRC / room).rglob("*.py")
            if any(m == "django" or m.startswith(("django.", "aimline.web")) for m in imports(p))}

@@ -37,6 +37,16 @@ CAST = {
                    "certificate",
     "supervisor2": "supervisor of two other schools, a candidate (waiting for the "
                    "programme)",
+    # the induction demo (`induction.demo`): a county office and the district; none holds
+    # a district role for it (the superintendent, above, signs the MOU for the district)
+    "induction": "induction programme staff of the county office, and its MOU signer",
+    "coordinator": "the district's induction coordinator: matching, coach hiring, the MOU; "
+                   "reads the survey's suppressed results",
+    "icoach1": "induction coach (capacity 4): high and middle schools, Spanish",
+    "icoach2": "induction coach (capacity 4): elementary; does not know the district",
+    "icoach3": "induction coach (capacity 3): every level, Vietnamese",
+    **{f"newadmin{k:02d}": f"new assistant principal, induction candidate {k} of 10"
+       for k in range(1, 11)},
     "other_admin": "district admin of Other Unified (0200002): must see nothing of 0100001",
     "nobody": "an account with no role: sees nothing",
 }

@@ -76,6 +76,10 @@ def _expected() -> dict[str, tuple[set[str], set[str], bool]]:
         **{who: (role_schools(who), students_at(role_schools(who)), False)
            for who in ("principal2", "principal3", "principal4", "supervisor1",
                        "supervisor2")},
+        # the induction demo's people hold seats, not district roles
+        **{who: (set(), set(), False) for who in (
+            "induction", "coordinator", "icoach1", "icoach2", "icoach3",
+            *(f"newadmin{k:02d}" for k in range(1, 11)))},
     }
 
 

@@ -52,6 +52,21 @@ class Audit:
 
 
 @dataclass(frozen=True)
+class Seat:
+    """A person's seats at one object (a candidate, a programme, a survey): the facts
+    that seat-based rules turn on, worked out by each app's `seats.py`."""
+
+    seats: frozenset[str] = frozenset()
+
+
+def seated(*seats: str) -> Callable[[Scope, Seat], bool]:
+    """A rule: the person holds any of these seats."""
+    def rule(_s: Scope, seat: Seat) -> bool:
+        return bool(seat.seats & set(seats))
+    return rule
+
+
+@dataclass(frozen=True)
 class Action:
     name: str
     description: str

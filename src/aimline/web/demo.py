@@ -12,6 +12,7 @@ from django.db import transaction
 from aimline.data.synth import story
 from aimline.web.audits import builds as audits
 from aimline.web.audits.models import EquityAudit
+from aimline.web.induction import demo as demo_induction
 from aimline.web.leaders import demo as demo_leaders
 from aimline.web.networks import demo as demo_network
 from aimline.web.networks.models import Network
@@ -84,6 +85,8 @@ def create(warehouse: Path) -> list[tuple[str, str, str]]:
         demo_leaders.create(warehouse, district, int(year), effect_schools={
             e.school_id for e in story.effects(found, int(year))})
         out += [(u.username, what, label) for u, what, label in demo_leaders.people()]
+        demo_induction.create(district, levels, int(year))
+        out += [(u.username, what, label) for u, what, label in demo_induction.people()]
         if not EquityAudit.objects.filter(district=district).exists():
             a = EquityAudit.objects.create(district=district, title=f"{year} equity audit",
                                            year=int(year), created_by=users.get(

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "aimline.web.targets.apps.TargetsConfig",
     "aimline.web.credentials.apps.CredentialsConfig",
     "aimline.web.leaders.apps.LeadersConfig",
+    "aimline.web.surveys.apps.SurveysConfig",
+    "aimline.web.induction.apps.InductionConfig",
     # after the site's apps, so its templates (allauth/layouts/base.html) come first
     "allauth",
     "allauth.account",

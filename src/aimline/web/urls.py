@@ -16,6 +16,7 @@ from aimline.web.networks import writes as pdsa
 from aimline.web.orgs import people_views as people
 from aimline.web.orgs import views as account
 from aimline.web.students import views as students
+from aimline.web.surveys import views as survey_views
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -103,6 +104,9 @@ urlpatterns = [
     path("audits/<int:pk>/v<int:version>/audit.<str:fmt>", audits.download,
          name="audit_version"),
     path("leaders/", include("aimline.web.leaders.urls")),
+    path("induction/", include("aimline.web.induction.urls")),
+    path("surveys/", include("aimline.web.surveys.urls")),
+    path("s/<str:token>/", survey_views.take, name="survey_take"),
     path("", include("aimline.web.credentials.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

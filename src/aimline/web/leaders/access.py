@@ -11,26 +11,10 @@ sees the log at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from aimline.web.access import Action, Rules
-from aimline.web.orgs.scope import Scope
+from aimline.web.access import Action, Rules, Seat, seated
 
 CANDIDATE, COACH, APPROVER, STAFF = "candidate", "coach", "approver", "staff"
 MEMBER, LEAD, DISTRICT_LEADER = "member", "lead", "district_leader"
-
-
-@dataclass(frozen=True)
-class Seat:
-    """A person's seats at one candidate (or programme, or principal network)."""
-
-    seats: frozenset[str] = frozenset()
-
-
-def _any(*seats: str):
-    def rule(_s: Scope, seat: Seat) -> bool:
-        return bool(seat.seats & set(seats))
-    return rule
 
 
 LEADERS = Rules("leaders", "A leadership programme: a candidate's target, its approvals and "
@@ -38,28 +22,28 @@ LEADERS = Rules("leaders", "A leadership programme: a candidate's target, its ap
                 "seats at one candidate.", [
     Action("read", "See the candidate's page: target, approvals, progress on the target's "
            "published aggregates, courses, certificate",
-           _any(CANDIDATE, COACH, APPROVER, STAFF)),
+           seated(CANDIDATE, COACH, APPROVER, STAFF)),
     Action("propose", "Propose the target and change a draft or returned version",
-           _any(CANDIDATE)),
+           seated(CANDIDATE)),
     Action("decide_district", "Approve or return the target for the district",
-           _any(APPROVER)),
+           seated(APPROVER)),
     Action("decide_programme", "Approve or return the target for the programme, after "
-           "the district", _any(STAFF)),
+           "the district", seated(STAFF)),
     Action("evaluate", "Evaluate the approved target from the warehouse now (recorded "
-           "with its evidence)", _any(CANDIDATE, COACH, APPROVER, STAFF)),
+           "with its evidence)", seated(CANDIDATE, COACH, APPROVER, STAFF)),
     Action("issue", "Issue the certificate (only when the evaluation says attained), "
-           "revoke it, ask for an exception", _any(STAFF)),
+           "revoke it, ask for an exception", seated(STAFF)),
     Action("sign_exception", "Sign an exception (district side: the approver; programme "
-           "side: staff)", _any(APPROVER, STAFF)),
+           "side: staff)", seated(APPROVER, STAFF)),
     Action("read_log", "Read the coaching log's content: notes, next steps, evidence",
-           _any(CANDIDATE, COACH)),
+           seated(CANDIDATE, COACH)),
     Action("read_log_summary", "See coaching counts, hours and challenge tags",
-           _any(CANDIDATE, COACH, STAFF)),
+           seated(CANDIDATE, COACH, STAFF)),
     Action("write_log", "Write a coaching entry (a submitted one is corrected by its "
-           "author only)", _any(CANDIDATE, COACH)),
+           "author only)", seated(CANDIDATE, COACH)),
     Action("manage", "Keep the programme: cohorts, courses, sessions, attendance and "
            "completion, the challenge list, the cohort dashboard and its exports",
-           _any(STAFF)),
+           seated(STAFF)),
 ], people={"Candidate": Seat(frozenset({CANDIDATE})),
            "Their executive coach": Seat(frozenset({COACH})),
            "Their approver (superintendent)": Seat(frozenset({APPROVER})),
@@ -70,10 +54,10 @@ CIRCLES = Rules("principal networks", "A network of principals: meetings, school
                 "the library of practices, and members' targets. Columns are seats in one "
                 "principal network.", [
     Action("read", "See the network: members and their targets, meetings, visits, library",
-           _any(MEMBER, LEAD, DISTRICT_LEADER)),
-    Action("share", "Add a practice to the library", _any(MEMBER, LEAD, DISTRICT_LEADER)),
+           seated(MEMBER, LEAD, DISTRICT_LEADER)),
+    Action("share", "Add a practice to the library", seated(MEMBER, LEAD, DISTRICT_LEADER)),
     Action("lead", "Record meetings (agenda, attendance, problems of practice, notes, "
-           "actions) and school visits", _any(LEAD, DISTRICT_LEADER)),
+           "actions) and school visits", seated(LEAD, DISTRICT_LEADER)),
 ], people={"Member (principal)": Seat(frozenset({MEMBER})),
            "Executive-coach lead": Seat(frozenset({LEAD})),
            "District leader": Seat(frozenset({DISTRICT_LEADER})),

@@ -1,0 +1,51 @@
+"""Who may do what in an induction partnership.
+
+Two tables, both by seat. At a candidate: the candidate, their confirmed coach, their
+supervisor, the coordinator of their district, the programme's staff. At a partnership:
+staff, a district's coordinator, an authorised signer. Coaching notes stay the
+candidate's and the coach's (the supervisor reads triads, not the coaching log). A
+district's coordinator sees only that district's candidates; `seats.py` works out who
+sits where.
+"""
+
+from __future__ import annotations
+
+from aimline.web.access import Action, Rules, Seat, seated
+
+CANDIDATE, COACH, SUPERVISOR, COORDINATOR, STAFF, SIGNER = (
+    "candidate", "coach", "supervisor", "coordinator", "staff", "signer")
+
+INDUCTION = Rules("induction", "An administrator's induction: position and the 120/30-day "
+                  "rules, the coach match, triad meetings. Columns are seats at one "
+                  "candidate.", [
+    Action("read", "See the candidate's page: position, the CTC deadlines, their coach, "
+           "triad meetings", seated(CANDIDATE, COACH, SUPERVISOR, COORDINATOR, STAFF)),
+    Action("record_triad", "Schedule and record a triad meeting (agenda, attendance, "
+           "notes, actions)", seated(COACH, STAFF)),
+    Action("supervisor_input", "Record the supervisor's input at a triad meeting",
+           seated(SUPERVISOR)),
+    Action("decide_match", "Accept or veto a proposed coach for the district, or propose "
+           "another", seated(COORDINATOR)),
+    Action("confirm_match", "Confirm the district's accepted coach; reassign with a reason",
+           seated(STAFF)),
+], people={"Candidate": Seat(frozenset({CANDIDATE})),
+           "Their coach": Seat(frozenset({COACH})),
+           "Their supervisor": Seat(frozenset({SUPERVISOR})),
+           "Their district's coordinator": Seat(frozenset({COORDINATOR})),
+           "Programme staff": Seat(frozenset({STAFF})),
+           "Anyone else (another district's coordinator, any role)": Seat()})
+
+PARTNERSHIPS = Rules("induction partnerships", "An induction partnership: the MOU, its "
+                     "commitments and signatures, the reflections, candidates, the coach "
+                     "pool and matching. Columns are seats at one partnership.", [
+    Action("read", "See the partnership: the MOU in force and its versions, commitments "
+           "coming due, reflections, the coach pool", seated(STAFF, COORDINATOR, SIGNER)),
+    Action("draft", "Write a draft MOU version or an amendment, its commitments; record "
+           "a commitment done; answer the yearly reflection", seated(STAFF, COORDINATOR)),
+    Action("sign", "Sign the current version for one's party", seated(SIGNER)),
+    Action("manage", "Keep candidates and coaches; run the matching", seated(STAFF)),
+    Action("hire", "Propose, approve or veto a coach for the district", seated(COORDINATOR)),
+], people={"Programme staff": Seat(frozenset({STAFF})),
+           "A district's coordinator": Seat(frozenset({COORDINATOR})),
+           "An authorised signer": Seat(frozenset({SIGNER})),
+           "Anyone else": Seat()})

@@ -1,0 +1,250 @@
+"""The demo's induction partnership: a county office of education and the demo district
+inducting a cohort of ten new administrators over two years.
+
+Everything moves through the same steps as the site: the MOU is drafted, signed by both
+parties' signers, amended and signed again; coaches are proposed by `matching.propose`,
+the district vetoes one (with its reason) and proposes another, the programme confirms;
+triad meetings are recorded and the supervisors add their input; the partnership's
+survey is answered through personal, anonymous links. Dates are set so the CTC clocks
+show what programmes meet: most on time, one enrolment late, one coach assignment late.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from aimline.web.induction import matching, mou
+from aimline.web.induction.models import (
+    Candidate,
+    Coach,
+    Commitment,
+    CommitmentDone,
+    Coordinator,
+    Match,
+    Partnership,
+    Reflection,
+    Signer,
+    Triad,
+)
+from aimline.web.leaders.demo import _user
+from aimline.web.orgs.models import Organisation, Role
+from aimline.web.surveys import service as surveys
+from aimline.web.surveys.models import Item, Link, Survey
+
+CANDIDATES = 10
+COACHES = [  # username, name, years, levels, languages, capacity
+    ("icoach1", ("Rosa", "Delgado"), 18, ["high", "middle"], ["English", "Spanish"], 4),
+    ("icoach2", ("Martin", "Okafor"), 12, ["elementary"], ["English"], 4),
+    ("icoach3", ("Linh", "Tran"), 9, ["middle", "high", "elementary"],
+     ["English", "Vietnamese"], 3),
+]
+FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Iris", "Jamal"]
+LAST = ["Ortiz", "Walker", "Nguyen", "Patel", "Rossi", "Haddad", "Kim", "Silva", "Moreno",
+        "Brooks"]
+# (category, party: "provider"/"district", what, owner, months from the start, recurrence)
+COMMITMENTS = [
+    ("reciprocity", "provider", "Reduced tuition for the district's candidates", "Director",
+     0, Commitment.ONCE),
+    ("reciprocity", "district", "Host sites for two courses a year", "Coordinator", 2,
+     Commitment.YEARLY),
+    ("reciprocity", "district", "District administrators serve as coaches", "HR director", 1,
+     Commitment.YEARLY),
+    ("communication", "provider", "Triad meetings of coach, supervisor and candidate",
+     "Coaches", 2, Commitment.QUARTERLY),
+    ("communication", "provider", "Letter to each candidate's supervisor", "Coordinator", 1,
+     Commitment.YEARLY),
+    ("communication", "district", "Advisory board meeting", "Superintendent", 3,
+     Commitment.QUARTERLY),
+    ("assessment", "district", "Supervisor shares goals and duties for the IIP",
+     "Supervisors", 1, Commitment.YEARLY),
+    ("assessment", "provider", "Portfolio presentation shared with the employer",
+     "Coordinator", 22, Commitment.ONCE),
+    ("feedback", "provider", "Employer, candidate and coach surveys", "Coordinator", 10,
+     Commitment.YEARLY),
+    ("feedback", "district", "Site and district feedback meeting", "Coordinator", 5,
+     Commitment.MONTHLY),
+]
+# item -> answers of the 20 candidates (two cohorts of ten), 1..5: 15 of 20 agree that
+# the district invests (75%), 18 of 20 that it helped them connect (90%)
+ANSWERS = {
+    "invests": [5, 4, 4, 2, 5, 3, 4, 4, 2, 4, 4, 5, 4, 4, 3, 5, 4, 2, 4, 5],
+    "connections": [5, 5, 4, 4, 4, 5, 3, 4, 5, 4, 4, 4, 5, 5, 4, 2, 5, 4, 4, 5],
+    "coaching": [5, 5, 4, 4, 4, 5, 4, 3, 5, 4, 5, 4, 4, 5, 4, 4, 5, 5, 4, 3],
+}
+
+
+def people() -> list[tuple[Any, str, str]]:
+    users = get_user_model().objects
+    named = [("induction", "Induction programme staff", "the partnership, matching, MOU"),
+             ("coordinator", "District coordinator", "matching (one veto), the MOU"),
+             ("icoach1", "Induction coach", "four candidates, triad meetings"),
+             ("newadmin01", "New administrator, candidate", "clocks, coach, triads")]
+    return [(users.get(username=n), what, label) for n, what, label in named
+            if users.filter(username=n).exists()]
+
+
+def create(district: Organisation, levels: dict[str, str], end: int) -> None:
+    """The partnership over the school years ending `end - 1` and `end`."""
+    if Partnership.objects.filter(districts=district).exists():
+        return
+    provider, _ = Organisation.objects.get_or_create(
+        name="Aimline County Office of Education", kind=Organisation.SUPPORT)
+    staff = _user("induction", "Irene", "Castillo")
+    coordinator = _user("coordinator", "Omar", "Reyes")
+    superintendent = get_user_model().objects.get(username="superintendent")
+    p = Partnership.objects.create(name="Clear administrative induction", provider=provider)
+    p.districts.set([district])
+    p.staff.set([staff])
+    Coordinator.objects.create(partnership=p, district=district, user=coordinator)
+    Signer.objects.create(partnership=p, party=provider, user=staff,
+                          title="Director, Leadership Support")
+    Signer.objects.create(partnership=p, party=district, user=superintendent,
+                          title="Superintendent")
+    start = dt.date(end - 2, 7, 1)
+    _mou(p, provider, district, staff, superintendent, start)
+    for cat, strong, weak in [
+            ("communication", "Triad meetings happened in every school",
+             "Supervisors heard late about the portfolio dates"),
+            ("feedback", "Every group answered the survey",
+             "Only three coaches: their results are suppressed")]:
+        Reflection.objects.create(partnership=p, school_year=end - 1, category=cat,
+                                  strongest=strong, weakest=weak, by=staff,
+                                  ideas="A shared calendar from August",
+                                  with_whom="The coordinator and the coaches")
+    coaches = _coaches(p, district, staff)
+    cands = _candidates(p, district, levels, start)
+    _match(p, cands, coaches, coordinator, staff)
+    _triads(cands, staff)
+    _survey(p, provider, staff, coordinator, end)
+
+
+def _mou(p: Partnership, provider: Organisation, district: Organisation, staff: Any,
+         superintendent: Any, start: dt.date) -> None:
+    v1 = mou.draft(p, staff, start, dt.date(start.year + 3, 6, 30))
+    party = {"provider": provider, "district": district}
+    for cat, who, what, owner, months, rec in COMMITMENTS:
+        Commitment.objects.create(mou=v1, category=cat, party=party[who], what=what,
+                                  owner=owner, due=mou.add_months(start, months),
+                                  recurrence=rec)
+    mou.sign(v1, staff, provider, "Irene Castillo")
+    mou.sign(v1, superintendent, district, superintendent.get_full_name() or "Superintendent")
+    v2 = mou.amend(v1, staff, "Adds a tuition scholarship on condition of two years' "
+                              "service in the district")
+    Commitment.objects.create(mou=v2, category="reciprocity", party=district,
+                              what="Scholarship for candidates who stay two years",
+                              owner="HR director", due=mou.add_months(start, 12))
+    mou.sign(v2, superintendent, district, superintendent.get_full_name() or "Superintendent")
+    mou.sign(v2, staff, provider, "Irene Castillo")
+    for c in v2.commitments.all():
+        for due in mou.occurrences(c)[:2]:
+            if due < dt.date(start.year + 1, 6, 30):
+                CommitmentDone.objects.create(commitment=c, on=due, by=staff)
+
+
+def _coaches(p: Partnership, district: Organisation, staff: Any) -> list[Coach]:
+    out = []
+    for username, (first, last), years, lv, langs, cap in COACHES:
+        k = Coach.objects.create(partnership=p, user=_user(username, first, last),
+                                 years=years, levels=lv, languages=langs, capacity=cap,
+                                 trained_on=dt.date(2023, 8, 15),
+                                 district_pd="District equity institute")
+        if username != "icoach2":
+            k.districts.add(district)
+        out.append(k)
+    return out
+
+
+def _candidates(p: Partnership, district: Organisation, levels: dict[str, str],
+                start: dt.date) -> list[Candidate]:
+    schools = list(district.schools.order_by("code"))
+    principals = {s: r.user for r in Role.objects.filter(role=Role.PRINCIPAL)
+                  for s in r.schools.all()}
+    fallback = get_user_model().objects.get(username="superintendent")
+    out = []
+    for k in range(CANDIDATES):
+        school = schools[(3 * k) % len(schools)]
+        hired = start + dt.timedelta(days=31 + 9 * k)
+        # one admitted (and so enrolled) after the 120 days
+        admitted = hired + dt.timedelta(days=130 if k == 6 else 35 + 5 * k)
+        c = Candidate.objects.create(
+            partnership=p, user=_user(f"newadmin{k + 1:02d}", FIRST[k], LAST[k]),
+            district=district, cohort=f"{start.year}–{start.year + 2}",
+            position="Assistant principal", school=school,
+            level=levels.get(school.code, ""), languages=["Spanish"] if k in (2, 5) else [],
+            hired_on=hired, supervisor=principals.get(school, fallback), admitted_on=admitted,
+            enrolled_on=admitted, coaching_from=admitted + dt.timedelta(days=21))
+        out.append(c)
+    return out
+
+
+def _match(p: Partnership, cands: list[Candidate], coaches: list[Coach], coordinator: Any,
+           staff: Any) -> None:
+    proposed = matching.propose(p)
+    for n, m in enumerate(proposed):
+        if n == 1:  # the district's veto, and the coach it proposes instead
+            other = next(k for k in coaches if k.pk != m.coach_id and
+                         k.matches.filter(status__in=Match.OPEN).count() < k.capacity)
+            m = matching.decide(m, coordinator, Match.VETOED,
+                                "The coach supervised this candidate as a teacher", other)
+        else:
+            m = matching.decide(m, coordinator, Match.ACCEPTED)
+        late = 34 if n == 3 else 8 + 2 * n  # one assigned after the 30 days
+        matching.confirm(m, staff, m.candidate.admitted_on + dt.timedelta(days=late))
+
+
+def _triads(cands: list[Candidate], staff: Any) -> None:
+    for c in cands:
+        coach = c.coach()
+        for k, (agenda, notes) in enumerate([
+                ("The IIP's goals from the school's goals; the supervisor's priorities",
+                 "Agreed two goals on CPSEL 2A and 5A; the evaluation shared with the coach."),
+                ("Progress on the goals; evidence for the portfolio",
+                 "Walkthrough data collected monthly; next triad after the winter break.")]):
+            Triad.objects.create(
+                candidate=c, on=c.admitted_on + dt.timedelta(days=45 + 90 * k), agenda=agenda,
+                candidate_present=True, coach_present=True, supervisor_present=k == 0 or
+                c.pk % 2 == 0, notes=notes,
+                actions="Candidate: draft the goal statements (two weeks)\n"
+                        "Supervisor: share the school plan's targets",
+                supervisor_input="Lead the attendance team; own the family-engagement "
+                                 "goal of the school plan." if k == 0 else "",
+                recorded_by=coach.coach.user if coach else staff)
+
+
+def _survey(p: Partnership, provider: Organisation, staff: Any, coordinator: Any,
+            end: int) -> None:
+    s = Survey.objects.create(title=f"Induction programme survey {end - 1}–{end}",
+                              owner=provider, audiences=["candidate", "employer", "coach"],
+                              anonymous=True, min_n=5, opens=dt.date(end, 4, 1),
+                              closes=dt.date(end, 5, 15),
+                              intro="Your answers are anonymous: they are stored without "
+                                    "your name or your link.")
+    s.staff.set([staff])
+    s.readers.set([coordinator])
+    items = {key: Item.objects.create(survey=s, order=n, text=text) for n, (key, text) in
+             enumerate([("invests", "The district invests in my leadership development"),
+                        ("connections", "The programme helped me make professional "
+                                        "connections"),
+                        ("coaching", "Coaching helped me grow as a leader")])}
+    open_item = Item.objects.create(survey=s, order=9, kind=Item.TEXT,
+                                    text="What would make the programme stronger?")
+    start = end - 2
+    for k in range(20):
+        cohort = f"{start - 1}–{start + 1}" if k < 10 else f"{start}–{start + 2}"
+        link, _ = Link.make(s, "candidate", cohort=cohort)
+        answers: dict[int, Any] = {items[i].pk: ANSWERS[i][k] for i in items}
+        if k % 3 == 0:
+            answers[open_item.pk] = ["More time with other new administrators",
+                                     "Earlier dates for the portfolio",
+                                     "Coaching in the first month",
+                                     "Visits to host schools",
+                                     "A calendar shared with supervisors",
+                                     "Shorter surveys", "More on school finance"][k // 3]
+        surveys.respond(link, answers, dt.date(end, 4, 10))
+    for group, n, base in (("employer", 6, [4, 4, 5, 3, 4, 5]), ("coach", 3, [4, 5, 3])):
+        for k in range(n):
+            link, _ = Link.make(s, group, cohort=f"{start}–{start + 2}")
+            surveys.respond(link, {items[i].pk: base[k] for i in items}, dt.date(end, 4, 12))

@@ -1,0 +1,84 @@
+"""A person's seats in induction, from the site database: the facts `access.py` rules
+over, and the lists of what a person may open (queries that agree with the rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+
+from aimline.web.access import Seat
+from aimline.web.induction.access import (
+    CANDIDATE,
+    COACH,
+    COORDINATOR,
+    INDUCTION,
+    PARTNERSHIPS,
+    SIGNER,
+    STAFF,
+    SUPERVISOR,
+)
+from aimline.web.induction.models import Candidate, Match, Partnership
+
+
+def at_candidate(user: Any, c: Candidate) -> Seat:
+    if not user.is_authenticated:
+        return Seat()
+    seats = {name for name, uid in ((CANDIDATE, c.user_id), (SUPERVISOR, c.supervisor_id))
+             if uid == user.pk}
+    if c.matches.filter(status=Match.CONFIRMED, coach__user=user).exists():
+        seats.add(COACH)
+    if c.partnership.coordinators.filter(user=user, district=c.district_id).exists():
+        seats.add(COORDINATOR)
+    if c.partnership.staff.filter(pk=user.pk).exists():
+        seats.add(STAFF)
+    return Seat(frozenset(seats))
+
+
+def at_partnership(user: Any, p: Partnership) -> Seat:
+    if not user.is_authenticated:
+        return Seat()
+    seats = set()
+    if p.staff.filter(pk=user.pk).exists():
+        seats.add(STAFF)
+    if p.coordinators.filter(user=user).exists():
+        seats.add(COORDINATOR)
+    if p.signers.filter(user=user).exists():
+        seats.add(SIGNER)
+    return Seat(frozenset(seats))
+
+
+def candidates(user: Any) -> QuerySet[Candidate]:
+    """Every candidate the user has a seat at (INDUCTION "read")."""
+    return (Candidate.objects.filter(
+        Q(user=user) | Q(supervisor=user)
+        | Q(matches__status=Match.CONFIRMED, matches__coach__user=user)
+        | Q(partnership__staff=user)
+        | Q(partnership__coordinators__user=user,
+            district=F("partnership__coordinators__district")))
+        .distinct().select_related("user", "partnership", "school"))
+
+
+def partnerships(user: Any) -> QuerySet[Partnership]:
+    return Partnership.objects.filter(Q(staff=user) | Q(coordinators__user=user)
+                                      | Q(signers__user=user)).distinct()
+
+
+def candidate(request: Any, pk: int, action: str = "read") -> tuple[Candidate, Seat]:
+    """The candidate and the user's seat; 404 without any seat, 403 when the seat does not
+    allow `action`."""
+    found = Candidate.objects.select_related("partnership", "user").filter(pk=pk).first()
+    seat = at_candidate(request.user, found) if found else Seat()
+    INDUCTION.require(request.scope, "read", seat, hidden=True)
+    INDUCTION.require(request.scope, action, seat)
+    assert found is not None
+    return found, seat
+
+
+def partnership(request: Any, pk: int, action: str = "read") -> tuple[Partnership, Seat]:
+    found = Partnership.objects.filter(pk=pk).first()
+    seat = at_partnership(request.user, found) if found else Seat()
+    PARTNERSHIPS.require(request.scope, "read", seat, hidden=True)
+    PARTNERSHIPS.require(request.scope, action, seat)
+    assert found is not None
+    return found, seat
