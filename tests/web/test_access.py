@@ -14,7 +14,9 @@ import pytest
 from aimline.web import access
 from aimline.web.access import Audit, Net, Team
 from aimline.web.audits.access import AUDITS
+from aimline.web.induction.access import INDUCTION, PARTNERSHIPS
 from aimline.web.leaders.access import CIRCLES, LEADERS, Seat
+from aimline.web.surveys.access import SURVEYS
 from aimline.web.loads.access import LOADS
 from aimline.web.networks.access import NETWORKS, TEAMS
 from aimline.web.orgs.access import ORGS
@@ -74,12 +76,30 @@ SEATED = [
     (CIRCLES, "read", {"Member (principal)", "Executive-coach lead", "District leader"}),
     (CIRCLES, "share", {"Member (principal)", "Executive-coach lead", "District leader"}),
     (CIRCLES, "lead", {"Executive-coach lead", "District leader"}),
+    # induction (from the induction issue): a district's coordinator takes part in
+    # matching and hiring, the programme confirms; the supervisor reads triads and adds
+    # input but does not record them
+    (INDUCTION, "read", {"Candidate", "Their coach", "Their supervisor",
+                         "Their district's coordinator", "Programme staff"}),
+    (INDUCTION, "record_triad", {"Their coach", "Programme staff"}),
+    (INDUCTION, "supervisor_input", {"Their supervisor"}),
+    (INDUCTION, "decide_match", {"Their district's coordinator"}),
+    (INDUCTION, "confirm_match", {"Programme staff"}),
+    (PARTNERSHIPS, "read", {"Programme staff", "A district's coordinator",
+                            "An authorised signer"}),
+    (PARTNERSHIPS, "draft", {"Programme staff", "A district's coordinator"}),
+    (PARTNERSHIPS, "sign", {"An authorised signer"}),
+    (PARTNERSHIPS, "manage", {"Programme staff"}),
+    (PARTNERSHIPS, "hire", {"A district's coordinator"}),
+    (SURVEYS, "results", {"Survey staff", "A reader (e.g. the district coordinator)"}),
+    (SURVEYS, "manage", {"Survey staff"}),
+    (SURVEYS, "answer", {"A person with a link"}),
 ]
 
 
 @pytest.mark.parametrize(("table", "action", "allowed"), SEATED,
                          ids=[f"{t.practice}.{a}" for t, a, _ in SEATED])
-def test_each_seat_rule_answers_as_the_leadership_issue_says(table: access.Rules, action: str,
+def test_each_seat_rule_answers_as_its_issue_says(table: access.Rules, action: str,
                                                              allowed: set[str]) -> None:
     got = {who for who, seat in table.people.items() if table.allows(PEOPLE[ADMIN], action,
                                                                       seat)}

@@ -105,13 +105,16 @@ class Rules:
 def tables() -> tuple[Rules, ...]:
     """Every practice's table, in the order docs/access.md shows them."""
     from aimline.web.audits.access import AUDITS
+    from aimline.web.induction.access import INDUCTION, PARTNERSHIPS
     from aimline.web.leaders.access import CIRCLES, LEADERS
     from aimline.web.loads.access import LOADS
     from aimline.web.networks.access import NETWORKS, TEAMS
     from aimline.web.orgs.access import ORGS
     from aimline.web.students.access import STUDENTS
+    from aimline.web.surveys.access import SURVEYS
 
-    return (NETWORKS, TEAMS, AUDITS, STUDENTS, LOADS, ORGS, LEADERS, CIRCLES)
+    return (NETWORKS, TEAMS, AUDITS, STUDENTS, LOADS, ORGS, LEADERS, CIRCLES, INDUCTION,
+            PARTNERSHIPS, SURVEYS)
 
 
 # ----- the table in docs/access.md ------------------------------------------------------

@@ -34,7 +34,8 @@ def seat(user: Any, s: Survey) -> Seat:
 def survey(request: HttpRequest, pk: int, action: str) -> Survey:
     found = Survey.objects.filter(pk=pk).first()
     me = seat(request.user, found) if found else Seat()
-    SURVEYS.require(request.scope, action, me, hidden=True)
+    # out of sight (no seat at all): 404; a seat that does not allow it: 403
+    SURVEYS.require(request.scope, action, me, hidden=not me.seats)
     assert found is not None
     return found
 
