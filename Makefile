@@ -74,7 +74,8 @@ example-grand-bend: $(STAMP)
 	$(BIN)/aimline info --warehouse $(GB_WH)
 
 screenshots: $(TEST_STAMP)
-	AIMLINE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/web/test_browser.py tests/web/test_browser_everyday.py tests/web/test_browser_leaders.py
+	AIMLINE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/web/test_browser.py tests/web/test_browser_everyday.py tests/web/test_browser_leaders.py \
+		tests/web/test_browser_induction.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -16,11 +16,11 @@ from aimline.web.access import Audit, Net, Team
 from aimline.web.audits.access import AUDITS
 from aimline.web.induction.access import INDUCTION, PARTNERSHIPS
 from aimline.web.leaders.access import CIRCLES, LEADERS, Seat
-from aimline.web.surveys.access import SURVEYS
 from aimline.web.loads.access import LOADS
 from aimline.web.networks.access import NETWORKS, TEAMS
 from aimline.web.orgs.access import ORGS
 from aimline.web.students.access import STUDENTS
+from aimline.web.surveys.access import SURVEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = access.cast()

@@ -181,7 +181,7 @@ def test_matching_leaves_out_conflicts_vetoed_coaches_and_pairs_already_vetoed(p
     Hiring.objects.create(coach=k2, district=c.district, decision=Coach.VETOED,
                           reason="not cleared", by=u("coordinator"))
     assert matching.exclusions(c, k1) and matching.exclusions(c, k2)
-    pairs, free = matching.table(p)
+    pairs, _ = matching.table(p)
     assert set(pairs[pairs.seeker == c.pk].provider) <= {k3.pk}
     made = matching.propose(p)
     assert all(m.coach == k3 for m in made if m.candidate == c)

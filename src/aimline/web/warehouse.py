@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import duckdb
 import pandas as pd
@@ -462,3 +462,42 @@ def _flags(path: Path, _version: tuple[int, int], year: int) -> pd.DataFrame:
         schools.rename(columns={"name": "school"}), on="school_id", how="left")
     return df.sort_values(["flags", "attendance_rate"], ascending=[False, True],
                           ignore_index=True)
+
+
+class StaffYears(NamedTuple):
+    last: int  # the district's latest school year of staff assignments
+    years: dict[str, set[int]]  # staff id -> school years with an assignment
+
+
+def staff_years(lea: str, staff_ids: Sequence[str], path: Path | None = None
+                ) -> StaffYears | None:
+    """The school years in which each staff id held any assignment at a school of the
+    district `lea` (that district's rows only). None where the district loads no staff
+    assignments: retention must then be recorded by hand."""
+    with system_connection(path) as con:
+        if not has_table(con, "staff_assignments"):
+            return None
+        (last,) = con.execute("""SELECT max(a.school_year) FROM staff_assignments a
+                                 JOIN schools s USING (school_id) WHERE s.lea_id = ?""",
+                              [lea]).fetchone()
+        if last is None:
+            return None
+        out: dict[str, set[int]] = {s: set() for s in staff_ids}
+        if staff_ids:
+            sql, params = in_list("a.staff_id", list(staff_ids))
+            for staff_id, year in con.execute(
+                    f"""SELECT DISTINCT a.staff_id, a.school_year FROM staff_assignments a
+                        JOIN schools s USING (school_id) WHERE s.lea_id = ? AND {sql}""",
+                    [lea, *params]).fetchall():
+                out[staff_id].add(int(year))
+        return StaffYears(int(last), out)
+
+
+def staff_at(school: str, year: int, path: Path | None = None) -> list[tuple[str, str]]:
+    """(staff_id, role) of one school's assignments in a year, for the demo's people."""
+    with system_connection(path) as con:
+        if not has_table(con, "staff_assignments"):
+            return []
+        return [tuple(r) for r in con.execute(
+            """SELECT staff_id, role FROM staff_assignments WHERE school_id = ?
+               AND school_year = ? ORDER BY role, staff_id""", [school, year]).fetchall()]

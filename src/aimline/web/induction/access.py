@@ -16,14 +16,23 @@ CANDIDATE, COACH, SUPERVISOR, COORDINATOR, STAFF, SIGNER = (
     "candidate", "coach", "supervisor", "coordinator", "staff", "signer")
 
 INDUCTION = Rules("induction", "An administrator's induction: position and the 120/30-day "
-                  "rules, the coach match, triad meetings. Columns are seats at one "
+                  "rules, the coach match, triad meetings, the induction plan, hours, "
+                  "assessment, completion and retention. Columns are seats at one "
                   "candidate.", [
     Action("read", "See the candidate's page: position, the CTC deadlines, their coach, "
-           "triad meetings", seated(CANDIDATE, COACH, SUPERVISOR, COORDINATOR, STAFF)),
+           "triad meetings, the induction plan, hours, evidence, completion, retention",
+           seated(CANDIDATE, COACH, SUPERVISOR, COORDINATOR, STAFF)),
     Action("record_triad", "Schedule and record a triad meeting (agenda, attendance, "
            "notes, actions)", seated(COACH, STAFF)),
-    Action("supervisor_input", "Record the supervisor's input at a triad meeting",
+    Action("supervisor_input", "Record the supervisor's input: at a triad meeting, and the "
+           "employer's goals and shared evaluation in the induction plan",
            seated(SUPERVISOR)),
+    Action("plan", "Add goals and progress notes to the induction plan (each change kept "
+           "as a revision)", seated(CANDIDATE, COACH)),
+    Action("assess", "Record professional learning, evidence of growth on the rubric, "
+           "portfolio scores", seated(COACH, STAFF)),
+    Action("record_retention", "Record whether a completer still works in the district "
+           "(where the warehouse has no staff assignments)", seated(COORDINATOR, STAFF)),
     Action("decide_match", "Accept or veto a proposed coach for the district, or propose "
            "another", seated(COORDINATOR)),
     Action("confirm_match", "Confirm the district's accepted coach; reassign with a reason",

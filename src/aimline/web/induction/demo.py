@@ -16,17 +16,24 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from aimline.web.induction import matching, mou
+from aimline.web import warehouse
+from aimline.web.induction import matching, mou, outcomes, plans, standards
 from aimline.web.induction.models import (
     Candidate,
     Coach,
     Commitment,
     CommitmentDone,
+    Completion,
     Coordinator,
+    Evidence,
+    Learning,
     Match,
     Partnership,
+    PortfolioScore,
+    ProgressNote,
     Reflection,
     Signer,
+    Standard,
     Triad,
 )
 from aimline.web.leaders.demo import _user
@@ -88,6 +95,8 @@ def people() -> list[tuple[Any, str, str]]:
 
 def create(district: Organisation, levels: dict[str, str], end: int) -> None:
     """The partnership over the school years ending `end - 1` and `end`."""
+    for name in standards.SHIPPED:  # (again after a test flushes the database)
+        standards.load(standards.HERE / name)
     if Partnership.objects.filter(districts=district).exists():
         return
     provider, _ = Organisation.objects.get_or_create(
@@ -103,7 +112,10 @@ def create(district: Organisation, levels: dict[str, str], end: int) -> None:
                           title="Director, Leadership Support")
     Signer.objects.create(partnership=p, party=district, user=superintendent,
                           title="Superintendent")
-    start = dt.date(end - 2, 7, 1)
+    # the cohort's two years end a year before the warehouse's last, so the last year
+    # shows who stayed in the district
+    start = dt.date(end - 3, 7, 1)
+    p.host_schools.set(district.schools.order_by("code")[:2])
     _mou(p, provider, district, staff, superintendent, start)
     for cat, strong, weak in [
             ("communication", "Triad meetings happened in every school",
@@ -118,12 +130,13 @@ def create(district: Organisation, levels: dict[str, str], end: int) -> None:
     cands = _candidates(p, district, levels, start)
     _match(p, cands, coaches, coordinator, staff)
     _triads(cands, staff)
+    _work(p, cands, staff, coordinator, superintendent, start, end)
     _survey(p, provider, staff, coordinator, end)
 
 
 def _mou(p: Partnership, provider: Organisation, district: Organisation, staff: Any,
          superintendent: Any, start: dt.date) -> None:
-    v1 = mou.draft(p, staff, start, dt.date(start.year + 3, 6, 30))
+    v1 = mou.draft(p, staff, start, dt.date(start.year + 4, 6, 30))
     party = {"provider": provider, "district": district}
     for cat, who, what, owner, months, rec in COMMITMENTS:
         Commitment.objects.create(mou=v1, category=cat, party=party[who], what=what,
@@ -138,9 +151,11 @@ def _mou(p: Partnership, provider: Organisation, district: Organisation, staff: 
                               owner="HR director", due=mou.add_months(start, 12))
     mou.sign(v2, superintendent, district, superintendent.get_full_name() or "Superintendent")
     mou.sign(v2, staff, provider, "Irene Castillo")
+    # done up to a fortnight ago, but for the advisory board, which last met a while back
     for c in v2.commitments.all():
-        for due in mou.occurrences(c)[:2]:
-            if due < dt.date(start.year + 1, 6, 30):
+        for due in mou.occurrences(c):
+            late = c.what.startswith("Advisory") and due > dt.date.today() - dt.timedelta(120)
+            if due < dt.date.today() - dt.timedelta(days=14) and not late:
                 CommitmentDone.objects.create(commitment=c, on=due, by=staff)
 
 
@@ -212,6 +227,91 @@ def _triads(cands: list[Candidate], staff: Any) -> None:
                 supervisor_input="Lead the attendance team; own the family-engagement "
                                  "goal of the school plan." if k == 0 else "",
                 recorded_by=coach.coach.user if coach else staff)
+
+
+GOALS = [  # statement, CPSEL elements, outcome, evidence, hours, metric
+    ("Lead a professional learning culture around attendance data", ["2A", "1C"],
+     "Grade teams review attendance every month and act on it",
+     "Team minutes; the school's chronic absence by month", 40, "chronic_absence"),
+    ("Build family engagement for students missing school", ["4A", "4C"],
+     "Every family of a chronically absent student is reached by October",
+     "Contact log; severe absence by month", 30, "attendance_tier_severe"),
+    ("Reflective practice as a new administrator", ["5A"],
+     "A monthly reflection with the coach on one decision", "Reflection journal", 10, ""),
+]
+
+
+def _work(p: Partnership, cands: list[Candidate], staff: Any, coordinator: Any,
+          superintendent: Any, start: dt.date, end: int) -> None:
+    """The two years: IIPs, professional learning, evidence, the portfolio, completion,
+    and staff ids from the warehouse (for retention) where the school has them."""
+    hosts = list(p.host_schools.all())
+    used: set[str] = set()
+    for k, c in enumerate(cands):
+        c.staff_id = _staff_id(c, end - 1, used) if k not in (4, 8) else ""
+        c.save()
+        coach = c.coach().coach.user
+        for year in (1, 2):
+            plan = plans.plan_for(c, year)
+            plans.revise(plan, c.supervisor, "Employer input at the first triad",
+                         supervisor_goals="Lead the attendance team; the family-engagement "
+                                          "goal of the school plan",
+                         evaluation_shared=c.admitted_on + dt.timedelta(days=40 + 365 *
+                                                                         (year - 1)))
+            for n, (text, codes, outcome, evidence, hours, metric) in enumerate(GOALS):
+                if year == 2 and n == 1 and k % 3 == 0:
+                    continue  # a plan of 50 hours: warned on the page, not refused
+                plans.add_goal(plan, coach, "", statement=text, elements=codes,
+                               outcome=outcome, evidence=evidence, hours=hours, metric=metric)
+            ProgressNote.objects.create(plan=plan, by=coach, text="Monthly data review "
+                                        "held with two grade teams.",
+                                        on=start + dt.timedelta(days=150 + 365 * (year - 1)))
+            if year == 2:
+                plans.revise(plan, coach, "The transitional plan at the end of induction",
+                             transitional="Keep the monthly data reviews; mentor the "
+                                          "next assistant principal.")
+            for m, (kind, title, hours) in enumerate([
+                    (Learning.SESSION, "District leadership institute", 12),
+                    (Learning.MONTHLY, "Monthly meeting with district facilitators", 8),
+                    (Learning.VISIT, "Site visit: attendance teams", 3)]):
+                if kind == Learning.VISIT and not hosts:
+                    continue
+                Learning.objects.create(
+                    candidate=c, kind=kind, title=title,
+                    hours=4 if k == 5 and kind == Learning.SESSION else hours,  # short
+                    host=hosts[k % len(hosts)] if kind == Learning.VISIT else None,
+                    on=dt.date(start.year + year - 1, 10 + m, 5))
+        for code, level in (("2A", 3), ("4A", 2 + k % 2), ("5A", 3)):
+            Evidence.objects.create(candidate=c, element=Standard.objects.get(
+                framework="CPSEL", code=code), level=level, by=coach,
+                note="Observed in the portfolio", on=dt.date(end - 1, 5, 1))
+        on = dt.date(end - 1, 5, 20)
+        for seat, who in ((PortfolioScore.COACH, coach), (PortfolioScore.COORDINATOR, staff),
+                          (PortfolioScore.DESIGNEE, coordinator)):
+            PortfolioScore.objects.create(candidate=c, seat=seat, by=who, on=on,
+                                          level=3 if k != 9 else 2)
+        if k == 9:
+            continue  # still completing: the portfolio scored below proficient
+        Completion.objects.create(candidate=c, recommended_on=dt.date(end - 1, 6, 10),
+                                  recommended_by=staff, district_by=superintendent,
+                                  district_input="Ready: leads the attendance team well",
+                                  credential_recommended_on=dt.date(end - 1, 6, 20))
+        c.status = Candidate.COMPLETED
+        c.save()
+        if not c.staff_id:
+            outcomes.record(c, end, k == 4, coordinator)
+
+
+def _staff_id(c: Candidate, year: int, used: set[str]) -> str:
+    """An assistant principal (else a teacher) of the candidate's school in the warehouse:
+    the synthetic district has no names to match, so the demo takes one."""
+    rows = sorted(warehouse.staff_at(c.school.code, year),
+                  key=lambda r: r[1] != "assistant_principal")
+    free = [s for s, _ in rows if s not in used]
+    if not free:
+        return ""
+    used.add(free[0])
+    return free[0]
 
 
 def _survey(p: Partnership, provider: Organisation, staff: Any, coordinator: Any,

@@ -9,14 +9,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from aimline.web.induction import deadlines, matching, mou, seats
+from aimline.web.induction import deadlines, matching, mou, seats, work_views
 from aimline.web.induction.access import INDUCTION, PARTNERSHIPS
 from aimline.web.induction.forms import CommitmentForm, ReflectionForm, TriadForm
 from aimline.web.induction.models import (
@@ -29,6 +28,7 @@ from aimline.web.induction.models import (
     Partnership,
     Triad,
 )
+from aimline.web.induction.refusals import refusing
 
 
 def today() -> dt.date:
@@ -159,20 +159,8 @@ def step(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     if what not in STEPS:
         raise Http404("no such step")
     p, _ = seats.partnership(request, pk, STEPS[what])
-    return _refusing(request, lambda: _do(request, p, what),
+    return refusing(request, lambda: _do(request, p, what),
                      redirect("induction_partnership", pk=p.pk))
-
-
-def _refusing(request: HttpRequest, do: Callable[[], str], then: HttpResponse
-              ) -> HttpResponse:
-    """Run a step; a refusal is a 400 with its message, and nothing is changed."""
-    try:
-        said = do()
-    except (ValidationError, ValueError, KeyError) as e:
-        text = "; ".join(e.messages) if isinstance(e, ValidationError) else f"bad input: {e}"
-        return render(request, "induction/refused.html", {"message": text}, status=400)
-    messages.success(request, said)
-    return then
 
 
 @login_required
@@ -203,13 +191,13 @@ def match_step(request: HttpRequest, pk: int, what: str) -> HttpResponse:
             "reassign": "Reassigned: the new coach goes to the district"}[what]
     back = (redirect("induction_partnership", pk=c.partnership_id)
             if post.get("next") == "partnership" else redirect("induction_candidate", pk=c.pk))
-    return _refusing(request, lambda: (steps[what](), said)[1], back)
+    return refusing(request, lambda: (steps[what](), said)[1], back)
 
 
 @login_required
 def candidate(request: HttpRequest, pk: int) -> HttpResponse:
     c, seat = seats.candidate(request, pk)
-    return render(request, "induction/candidate.html", {
+    return render(request, "induction/candidate.html", {**work_views.context(request, c),
         "c": c, "may": INDUCTION.may(request.scope, seat),
         "clocks": deadlines.clocks(c, today()), "days_to_coach": deadlines.days_to_coach(c),
         "matches": c.matches.select_related("coach__user", "proposed_by", "decided_by"),
@@ -230,7 +218,7 @@ def triad(request: HttpRequest, pk: int) -> HttpResponse:
         t.candidate, t.recorded_by = c, request.user
         t.save()
         return "Triad meeting recorded"
-    return _refusing(request, save, redirect("induction_candidate", pk=c.pk))
+    return refusing(request, save, redirect("induction_candidate", pk=c.pk))
 
 
 @login_required
@@ -246,4 +234,4 @@ def supervisor_input(request: HttpRequest, pk: int) -> HttpResponse:
         t.supervisor_input = text
         t.save(update_fields=["supervisor_input"])
         return "Your input is recorded"
-    return _refusing(request, save, redirect("induction_candidate", pk=c.pk))
+    return refusing(request, save, redirect("induction_candidate", pk=c.pk))

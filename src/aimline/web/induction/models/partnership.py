@@ -69,6 +69,12 @@ class Partnership(models.Model):
                                                         "development hours a year (20–30)")
     coaching_hours = models.JSONField(default=list, help_text="[least, most] coaching hours "
                                                               "a year (a programme setting)")
+    rubric = models.JSONField(default=list, help_text="The levels of the programme's rubric "
+                                                      "for evidence of growth, lowest first")
+    host_schools = models.ManyToManyField(Organisation, blank=True, related_name="+",
+                                          limit_choices_to={"kind": "school"},
+                                          help_text="Schools the district lists for site "
+                                                    "visits")
 
     def __str__(self) -> str:
         return self.name
@@ -77,6 +83,7 @@ class Partnership(models.Model):
         self.iip_hours = self.iip_hours or [60, 90]
         self.pd_hours = self.pd_hours or [20, 30]
         self.coaching_hours = self.coaching_hours or [40, 60]
+        self.rubric = self.rubric or ["Emerging", "Applying", "Integrating", "Innovating"]
         super().save(*args, **kwargs)
 
     def parties(self) -> list[Organisation]:
@@ -239,6 +246,9 @@ class Candidate(models.Model):
                                related_name="+", limit_choices_to={"kind": "school"})
     level = models.CharField(max_length=10, choices=LEVELS, blank=True)
     languages = models.JSONField(default=list, blank=True)
+    staff_id = models.CharField(max_length=64, blank=True,
+                                help_text="Their id in the district's staff assignments: "
+                                          "retention is then read from the warehouse")
     hired_on = models.DateField(help_text="Start of the first administrative job")
     supervisor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     admitted_on = models.DateField()

@@ -1,0 +1,38 @@
+"""The induction app's models: the partnership, MOU, people and matches
+(`partnership.py`), and the work of the two years (`work.py`)."""
+
+from aimline.web.induction.models.partnership import (
+    CATEGORIES,
+    LEVELS,
+    Candidate,
+    Coach,
+    Commitment,
+    CommitmentDone,
+    Coordinator,
+    Hiring,
+    Match,
+    Mou,
+    Partnership,
+    Reflection,
+    Signature,
+    Signer,
+    Standard,
+    Triad,
+)
+from aimline.web.induction.models.work import (
+    Completion,
+    Evidence,
+    Learning,
+    Plan,
+    PlanGoal,
+    PlanRevision,
+    PortfolioScore,
+    ProgressNote,
+    Retention,
+)
+
+__all__ = ["CATEGORIES", "LEVELS", "Candidate", "Coach", "Commitment", "CommitmentDone",
+           "Completion", "Coordinator", "Evidence", "Hiring", "Learning", "Match", "Mou",
+           "Partnership", "Plan", "PlanGoal", "PlanRevision", "PortfolioScore",
+           "ProgressNote", "Reflection", "Retention", "Signature", "Signer", "Standard",
+           "Triad"]

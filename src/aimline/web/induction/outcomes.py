@@ -1,0 +1,97 @@
+"""Hours, completion and retention: what the programme reports against the standards.
+
+Professional development is counted per school year (July–June) against the
+partnership's 20–30 hours. Retention: for each school year after completion, whether
+the administrator still works in the district — read from the warehouse's staff
+assignments where the district loads them and the candidate's staff id is known, else as
+recorded — giving per cohort the share who stayed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from aimline.web.induction.models import Candidate, Partnership, Retention
+from aimline.web.warehouse import StaffYears, staff_years
+
+
+def school_year(d: dt.date) -> int:
+    """The school year a date falls in, named by the year it ends (July–June)."""
+    return d.year + (d.month >= 7)
+
+
+def pd_hours(c: Candidate) -> dict[int, float]:
+    """Professional-learning hours per school year."""
+    out: dict[int, Decimal] = {}
+    for on, hours in c.learning.values_list("on", "hours"):
+        out[school_year(on)] = out.get(school_year(on), Decimal(0)) + hours
+    return {y: float(h) for y, h in sorted(out.items())}
+
+
+def pd_total(c: Candidate) -> float:
+    return float(c.learning.aggregate(h=Sum("hours"))["h"] or 0)
+
+
+@dataclass(frozen=True)
+class Stay:
+    school_year: int
+    in_district: bool | None  # None: not known
+    source: str  # "warehouse", "recorded" or ""
+
+
+def retention(c: Candidate, through: int, loaded: StaffYears | None = None) -> list[Stay]:
+    """Each school year after completion, up to `through`. `loaded` is the warehouse's
+    staff years for the district (`warehouse.staff_years`), None where it has none."""
+    done = getattr(c, "completion", None)
+    if done is None:
+        return []
+    recorded = {r.school_year: r.in_district for r in c.retention.all()}
+    out = []
+    for y in range(school_year(done.recommended_on) + 1, through + 1):
+        if loaded is not None and c.staff_id and y <= loaded.last:
+            out.append(Stay(y, y in loaded.years.get(c.staff_id, set()), "warehouse"))
+        elif y in recorded:
+            out.append(Stay(y, recorded[y], "recorded"))
+        else:
+            out.append(Stay(y, None, ""))
+    return out
+
+
+@dataclass(frozen=True)
+class CohortRetention:
+    cohort: str
+    completed: int
+    known: int
+    stayed: int
+
+    @property
+    def share(self) -> float | None:
+        return self.stayed / self.known if self.known else None
+
+
+def by_cohort(p: Partnership, through: int) -> list[CohortRetention]:
+    """Per cohort: completers, how many have a known status in their latest year after
+    completion, and how many of those still work in the district."""
+    out = []
+    cohorts = p.candidates.order_by("cohort").values_list("cohort", flat=True).distinct()
+    for cohort in cohorts:
+        done = [c for c in p.candidates.filter(cohort=cohort).select_related("completion",
+                                                                            "district")
+                if getattr(c, "completion", None) is not None]
+        known = stayed = 0
+        for c in done:
+            loaded = staff_years(c.district.code, [c.staff_id] if c.staff_id else [])
+            stays = [s for s in retention(c, through, loaded) if s.in_district is not None]
+            if stays:
+                known += 1
+                stayed += stays[-1].in_district is True
+        out.append(CohortRetention(cohort, len(done), known, stayed))
+    return out
+
+
+def record(c: Candidate, year: int, in_district: bool, by: object) -> Retention:
+    return Retention.objects.update_or_create(candidate=c, school_year=year, defaults={
+        "in_district": in_district, "by": by})[0]

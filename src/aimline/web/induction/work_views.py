@@ -1,0 +1,107 @@
+"""A candidate's two years on their page: the induction plan each year (goals on the CPSEL,
+employer input, hours against 60–90 with a warning, progress notes, revisions, a chart for
+each goal's catalog metric at the school), professional-learning hours, evidence on the
+rubric, the portfolio scores, completion and retention; and the steps that add to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from aimline.metrics import catalog
+from aimline.web.induction import outcomes, plans, seats
+from aimline.web.induction.models import Candidate, Evidence, Learning, ProgressNote, Standard
+from aimline.web.induction.refusals import refusing
+from aimline.web.leaders import progress
+from aimline.web.targets import service
+from aimline.web.warehouse import staff_years
+
+
+def context(request: HttpRequest, c: Candidate) -> dict[str, Any]:
+    p = c.partnership
+    shown = []
+    for plan in c.plans.prefetch_related("goals__elements", "notes", "revisions__by"):
+        goals = []
+        for g in plan.goals.all():
+            chart = None
+            if g.metric and c.school is not None:
+                chart = progress.chart(service.target_reader([c.school.code]), request.scope,
+                                       metric=g.metric, schools=[c.school.code],
+                                       group_type="all", group_value="all")
+            goals.append({"g": g, "chart": chart,
+                          "metric": catalog.get(g.metric).title if g.metric else ""})
+        shown.append({"plan": plan, "goals": goals, "hours": plan.hours(),
+                      "warning": plans.warning(plan)})
+    low, high = p.pd_hours
+    hours = [{"year": y, "hours": h, "ok": low <= h <= high}
+             for y, h in outcomes.pd_hours(c).items()]
+    through = outcomes.school_year(dt.date.today())
+    loaded = staff_years(c.district.code, [c.staff_id] if c.staff_id else [])
+    return {"plans": shown, "pd": hours, "learning": c.learning.select_related("host"),
+            "evidence": c.evidence.select_related("element").order_by("element__code"),
+            "rubric": p.rubric, "portfolio": c.portfolio.select_related("by"),
+            "completion": getattr(c, "completion", None),
+            "retention": outcomes.retention(c, through, loaded),
+            "elements": Standard.objects.filter(framework="CPSEL", parent__isnull=False),
+            "metrics": catalog.all_metrics(), "kinds": Learning.KINDS,
+            "hosts": p.host_schools.all()}
+
+
+STEPS = {"goal": "plan", "note": "plan", "employer": "supervisor_input",
+         "learning": "assess", "evidence": "assess", "retention": "record_retention"}
+
+
+@login_required
+@require_POST
+def step(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    if what not in STEPS:
+        raise Http404("no such step")
+    c, _ = seats.candidate(request, pk, STEPS[what])
+    return refusing(request, lambda: _do(request, c, what),
+                     redirect("induction_candidate", pk=c.pk))
+
+
+def _do(request: HttpRequest, c: Candidate, what: str) -> str:
+    post, me = request.POST, request.user
+    if what in ("goal", "note", "employer"):
+        plan = plans.plan_for(c, int(post.get("year", "1")) if post.get("year") in ("1", "2")
+                              else 1)
+    if what == "goal":
+        plans.add_goal(plan, me, post.get("note", ""), statement=post["statement"].strip(),
+                       elements=post.getlist("elements"), outcome=post.get("outcome", ""),
+                       evidence=post.get("evidence", ""), hours=float(post["hours"]),
+                       metric=post.get("metric", ""))
+        return "Goal added; the plan before it is kept" + (
+            f". {plans.warning(plan)}" if plans.warning(plan) else "")
+    if what == "note":
+        if not post.get("text", "").strip():
+            raise ValidationError("write the note first")
+        ProgressNote.objects.create(plan=plan, by=me, text=post["text"].strip(),
+                                    on=dt.date.fromisoformat(post["on"]))
+        return "Progress note added"
+    if what == "employer":
+        plans.revise(plan, me, "The supervisor's input",
+                     supervisor_goals=post.get("supervisor_goals", "").strip())
+        return "Your input is in the plan"
+    if what == "learning":
+        host = c.partnership.host_schools.filter(pk=post.get("host") or 0).first()
+        Learning.objects.create(candidate=c, on=dt.date.fromisoformat(post["on"]),
+                                kind=post.get("kind", ""), title=post.get("title", "").strip(),
+                                hours=post.get("hours") or 0, host=host)
+        return "Professional learning recorded"
+    if what == "evidence":
+        element = Standard.objects.filter(framework="CPSEL", code=post.get("element")).first()
+        if element is None:
+            raise ValidationError("choose a CPSEL element")
+        Evidence.objects.create(candidate=c, element=element, level=int(post["level"]),
+                                note=post.get("note", "")[:400], by=me,
+                                on=dt.date.fromisoformat(post["on"]))
+        return "Evidence recorded"
+    outcomes.record(c, int(post["school_year"]), post.get("in_district") == "yes", me)
+    return "Retention recorded"
