@@ -6,6 +6,7 @@ plain SQL) or recorded."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import duckdb
 import pytest
@@ -176,3 +177,30 @@ def test_the_candidate_page_shows_the_two_years() -> None:
                  "Assessment and completion", "Completed:", "After completion:"):
         assert text in page, text
     assert "<svg" in page  # the chronic-absence goal charted at the school
+
+
+def test_the_programme_evaluation_report_as_pdf_and_xlsx() -> None:
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    p = Partnership.objects.get()
+    c = client_for("coordinator")
+    r = c.get(f"/induction/{p.pk}/report.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = "".join(pg.extract_text() for pg in PdfReader(io.BytesIO(r.content)).pages)
+    for words in ("programme evaluation", "CPSEL coverage", "Individual Induction Plan",
+                  "75%", "90%", "suppressed", "Still in the district"):
+        assert words in text, words
+    wb = load_workbook(io.BytesIO(c.get(f"/induction/{p.pk}/report.xlsx").content))
+    assert wb["Candidates"].max_row == 1 + 10
+    end = outcomes.school_year(dt.date.today())
+    (row,) = outcomes.by_cohort(p, end)
+    ret = list(wb["Retention"].iter_rows(min_row=2, values_only=True))
+    assert ret == [(row.cohort, 9, row.known, row.stayed, round(100 * row.share, 1))]
+    assert [r[0] for r in wb["Programme standards"].iter_rows(min_row=2, values_only=True)
+            ] == ["1", "2", "3", "4A", "4B", "4C", "4D", "5"]
+    # a signer who coordinates no district: the partnership, but no candidate or survey
+    wb = load_workbook(io.BytesIO(client_for("superintendent").get(
+        f"/induction/{p.pk}/report.xlsx").content))
+    assert wb["Candidates"].max_row == 1 and wb["Surveys"].max_row == 1
+    assert client_for("icoach1").get(f"/induction/{p.pk}/report.pdf").status_code == 404

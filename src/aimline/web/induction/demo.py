@@ -324,6 +324,7 @@ def _survey(p: Partnership, provider: Organisation, staff: Any, coordinator: Any
                                     "your name or your link.")
     s.staff.set([staff])
     s.readers.set([coordinator])
+    p.surveys.add(s)
     items = {key: Item.objects.create(survey=s, order=n, text=text) for n, (key, text) in
              enumerate([("invests", "The district invests in my leadership development"),
                         ("connections", "The programme helped me make professional "

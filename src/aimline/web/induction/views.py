@@ -13,9 +13,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from aimline.web.induction import deadlines, matching, mou, seats, work_views
+from aimline.web.induction import (
+    deadlines,
+    matching,
+    mou,
+    outcomes,
+    report,
+    seats,
+    work_views,
+)
 from aimline.web.induction.access import INDUCTION, PARTNERSHIPS
 from aimline.web.induction.forms import CommitmentForm, ReflectionForm, TriadForm
 from aimline.web.induction.models import (
@@ -29,6 +38,7 @@ from aimline.web.induction.models import (
     Triad,
 )
 from aimline.web.induction.refusals import refusing
+from aimline.web.pdf import pdf
 
 
 def today() -> dt.date:
@@ -73,6 +83,8 @@ def partnership(request: HttpRequest, pk: int) -> HttpResponse:
             Match.PROPOSED, Match.ACCEPTED)).select_related("candidate__user", "coach__user"),
         "coordinating": set(p.coordinators.filter(user=request.user)
                             .values_list("district_id", flat=True)),
+        "retention": [r for r in outcomes.by_cohort(p, outcomes.school_year(today()))
+                      if any(c.cohort == r.cohort for c in shown)],
         "commitment_form": CommitmentForm(), "reflection_form": ReflectionForm()})
 
 
@@ -235,3 +247,21 @@ def supervisor_input(request: HttpRequest, pk: int) -> HttpResponse:
         t.save(update_fields=["supervisor_input"])
         return "Your input is recorded"
     return refusing(request, save, redirect("induction_candidate", pk=c.pk))
+
+
+@login_required
+def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The programme evaluation report, of the candidates this person may see."""
+    p, _ = seats.partnership(request, pk)
+    d = report.data(p, visible_candidates(p, request.user), request.user)
+    if fmt == "xlsx":
+        body, kind = report.xlsx(d), ("application/vnd.openxmlformats-officedocument."
+                                      "spreadsheetml.sheet")
+    elif fmt == "pdf":
+        body, kind = pdf(render_to_string("induction/report_pdf.html", d), request), \
+            "application/pdf"
+    else:
+        raise Http404("no such format")
+    return HttpResponse(body, headers={
+        "Content-Type": kind,
+        "Content-Disposition": f'attachment; filename="induction-{p.pk}-report.{fmt}"'})

@@ -16,6 +16,7 @@ from aimline.web.credentials import issuing
 from aimline.web.leaders import goals, seats, setup
 from aimline.web.leaders.models import Certificate, Goal, Programme
 from aimline.web.leaders.views import coaching_summary, courses
+from aimline.web.pdf import pdf
 from aimline.web.targets import service
 from aimline.web.targets.evaluation import STATES
 
@@ -26,12 +27,6 @@ def qr_svg(text: str) -> str:
 
     img = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     return img.to_string(encoding="unicode")
-
-
-def pdf(html: str, request: HttpRequest) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
 
 
 def trajectory(g: Goal) -> list[tuple[int, float | None]]:

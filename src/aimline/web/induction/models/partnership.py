@@ -71,6 +71,9 @@ class Partnership(models.Model):
                                                               "a year (a programme setting)")
     rubric = models.JSONField(default=list, help_text="The levels of the programme's rubric "
                                                       "for evidence of growth, lowest first")
+    surveys = models.ManyToManyField("surveys.Survey", blank=True, related_name="+",
+                                     help_text="The partnership's surveys (employer, "
+                                               "candidate, coach), in its report")
     host_schools = models.ManyToManyField(Organisation, blank=True, related_name="+",
                                           limit_choices_to={"kind": "school"},
                                           help_text="Schools the district lists for site "

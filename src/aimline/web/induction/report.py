@@ -1,0 +1,107 @@
+"""The programme evaluation report for the state's accreditation cycle (PDF and XLSX):
+candidates per cohort, time to coach assignment, IIP and professional-learning hours
+against the standards, the CPSEL coverage matrix, survey results, completion and
+retention, and a table of what Aimline holds for each programme standard (1–5, 4A–4D).
+Each person sees the candidates they may see (`views.visible_candidates`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.db.models import Q
+
+from aimline.web.induction import deadlines, outcomes, plans
+from aimline.web.induction.models import Candidate, Partnership
+from aimline.web.surveys import service as surveys
+
+# CTC CASC programme standard -> what Aimline holds for it
+STANDARDS = [
+    ("1", "Program Design and Rationale", "The MOU in versions (four categories of "
+     "commitments, signatures), the partnership's settings, the yearly reflections"),
+    ("2", "Communication, Collaboration and Coordination", "MOU commitments coming due "
+     "and done; triad meetings with attendance, notes, actions and the supervisor's input"),
+    ("3", "Selection and Training of Coaches", "The coach pool (experience, levels, "
+     "languages, training completed, district PD), district hiring decisions, matching "
+     "by stated criteria, days from admission to a confirmed coach, reassignments with "
+     "reasons"),
+    ("4A", "Individual Induction Plan", "IIPs per year: goals on CPSEL elements, employer "
+     "input, outcomes and the data to collect, planned hours against 60–90, revisions"),
+    ("4B", "Coaching", "Confirmed coach per candidate; coaching hours are not yet logged "
+     "in induction (the leadership programmes' coaching log is to be shared)"),
+    ("4C", "Professional Development", "Professional learning per school year against "
+     "20–30 hours: district sessions, workshops, monthly meetings, host-school visits"),
+    ("4D", "Assessment", "Evidence on the programme's rubric per CPSEL element, portfolio "
+     "scores by coach, coordinator and district designee, completion with the district's "
+     "input, the credential recommendation"),
+    ("5", "The CPSEL", "The CPSEL coverage matrix: elements x candidates' goals and "
+     "evidence"),
+]
+
+
+def data(p: Partnership, candidates: list[Candidate], user: Any) -> dict[str, Any]:
+    through = outcomes.school_year(dt.date.today())
+    rows = []
+    for c in candidates:
+        iip = {pl.year: pl.hours() for pl in c.plans.all()}
+        rows.append({
+            "c": c, "days_to_coach": deadlines.days_to_coach(c),
+            "late": [k.rule for k in deadlines.clocks(c, dt.date.today()) if k.trouble],
+            "iip": [iip.get(1), iip.get(2)], "pd": outcomes.pd_hours(c),
+            "completed": getattr(c, "completion", None)})
+    elements, coverage = plans.coverage(candidates)
+    shown = {c.pk for c in candidates}
+    return {
+        "p": p, "rows": rows, "elements": elements, "coverage": coverage,
+        # only the surveys whose results this person may read
+        "surveys": [(s, surveys.results(s)) for s in p.surveys.filter(
+            Q(staff=user) | Q(readers=user)).distinct()],
+        "retention": [r for r in outcomes.by_cohort(p, through)
+                      if p.candidates.filter(cohort=r.cohort, pk__in=shown).exists()],
+        "standards": STANDARDS, "made": dt.date.today()}
+
+
+def xlsx(d: dict[str, Any]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Candidates"
+    ws.append(["Candidate", "Cohort", "District", "Position", "School", "Hired", "Admitted",
+               "Days to a coach", "IIP hours year 1", "IIP hours year 2",
+               "PD hours by school year", "Completed", "Clocks missed or at risk"])
+    for r in d["rows"]:
+        c = r["c"]
+        ws.append([c.name, c.cohort, c.district.name, c.position,
+                   c.school.name if c.school else "", c.hired_on, c.admitted_on,
+                   r["days_to_coach"], *r["iip"],
+                   "; ".join(f"{y - 1}–{y}: {h:g}" for y, h in r["pd"].items()),
+                   r["completed"].recommended_on if r["completed"] else "",
+                   "; ".join(r["late"])])
+    cov = wb.create_sheet("CPSEL coverage")
+    cov.append(["Candidate", *[e.code for e in d["elements"]]])
+    for row in d["coverage"]:
+        cov.append([row["c"].name, *[f"{g} goal(s)" + (f", level {lv}" if lv else "")
+                                     if g or lv else "" for g, lv in row["cells"]]])
+    sv = wb.create_sheet("Surveys")
+    sv.append(["Survey", "Item", "Group", "n", "Agree or strongly agree (%)"])
+    for s, items in d["surveys"]:
+        for it in items:
+            for r in it["rows"]:
+                sv.append([s.title, it["item"].text, r["group"],
+                           *(("suppressed", "suppressed") if r["suppressed"] else
+                             (r["n"], round(100 * r["share"], 1) if it.get("agrees")
+                              else ""))])
+    rt = wb.create_sheet("Retention")
+    rt.append(["Cohort", "Completed", "Status known", "Still in the district", "Share (%)"])
+    for r in d["retention"]:
+        rt.append([r.cohort, r.completed, r.known, r.stayed,
+                   round(100 * r.share, 1) if r.share is not None else ""])
+    st = wb.create_sheet("Programme standards")
+    st.append(["Standard", "Title", "What Aimline holds"])
+    for row in d["standards"]:
+        st.append(list(row))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
