@@ -204,3 +204,33 @@ def test_the_programme_evaluation_report_as_pdf_and_xlsx() -> None:
         f"/induction/{p.pk}/report.xlsx").content))
     assert wb["Candidates"].max_row == 1 and wb["Surveys"].max_row == 1
     assert client_for("icoach1").get(f"/induction/{p.pk}/report.pdf").status_code == 404
+
+
+def test_each_evaluation_question_is_answered_by_its_measures() -> None:
+    from aimline.web.induction import evaluation
+
+    p = Partnership.objects.get()
+    got = {q["q"].text: {a.measure.split(":")[0]: a.value for a in q["answers"]}
+           for q in evaluation.answers(p)}
+    assert got["Do new administrators clear the credential and stay in the district?"][
+        "completion"] == "9 of 10"
+    (row,) = outcomes.by_cohort(p, outcomes.school_year(dt.date.today()))
+    assert got["Do new administrators clear the credential and stay in the district?"][
+        "retention"] == f"{round(100 * row.share)}% ({row.stayed} of {row.known})"
+    assert got["Do candidates feel the district invests in them?"]["survey"].startswith(
+        "candidate 75% (n=20); suppressed; suppressed;")
+    timing = got["Are coaches assigned in time?"]["time_to_coach"]
+    assert timing.endswith("9 of 10 within 30")
+    # the metric over the candidates' schools: counts summed, checked with plain SQL
+    schools = sorted({c.school.code for c in Candidate.objects.select_related("school")})
+    with duckdb.connect(str(settings.WAREHOUSE), read_only=True) as con:
+        year, num, den = con.execute(
+            """SELECT school_year, sum(numerator), sum(denominator) FROM indicators
+               WHERE scope = 'school' AND metric = 'chronic_absence' AND period = 'year'
+               AND group_type = 'all' AND school_id IN (SELECT unnest(?))
+               GROUP BY school_year ORDER BY school_year DESC LIMIT 1""", [schools]
+        ).fetchone()
+    assert got["Is attendance improving at the candidates' schools?"]["metric"] == (
+        f"{100 * num / den:.1f} in {year - 1}–{year} at the candidates' {len(schools)} "
+        "schools")
+    assert evaluation.answer(p, "nonsense").value == "not a measure Aimline knows"

@@ -27,10 +27,12 @@ from aimline.web.induction.models import (
     Coordinator,
     Evidence,
     Learning,
+    LogicModel,
     Match,
     Partnership,
     PortfolioScore,
     ProgressNote,
+    Question,
     Reflection,
     Signer,
     Standard,
@@ -131,7 +133,32 @@ def create(district: Organisation, levels: dict[str, str], end: int) -> None:
     _match(p, cands, coaches, coordinator, staff)
     _triads(cands, staff)
     _work(p, cands, staff, coordinator, superintendent, start, end)
-    _survey(p, provider, staff, coordinator, end)
+    survey = _survey(p, provider, staff, coordinator, end)
+    _evaluation(p, survey)
+
+
+def _evaluation(p: Partnership, survey: Survey) -> None:
+    LogicModel.objects.create(
+        partnership=p,
+        goals="Every new administrator in the district clears their credential and stays",
+        objectives="A coach within 30 days; an IIP on the CPSEL with the supervisor's "
+                   "goals; 20–30 hours of district professional learning a year",
+        outcomes="Completion within two years; retention in the district; fewer "
+                 "chronically absent students at the candidates' schools",
+        assessment="Portfolio scored by coach, coordinator and district designee; surveys "
+                   "of candidates, employers and coaches each spring",
+        timelines="Admission by October; triads each quarter; portfolio in May of year 2",
+        responsibilities="County office: coaches, courses, the portfolio. District: "
+                         "supervisors' input, host schools, release time")
+    invests = survey.items.get(order=0)
+    for text, measures in [
+            ("Do new administrators clear the credential and stay in the district?",
+             ["completion", "retention"]),
+            ("Are coaches assigned in time?", ["time_to_coach"]),
+            ("Do candidates feel the district invests in them?", [f"survey:{invests.pk}"]),
+            ("Is attendance improving at the candidates' schools?",
+             ["metric:chronic_absence"])]:
+        Question.objects.create(partnership=p, text=text, measures=measures)
 
 
 def _mou(p: Partnership, provider: Organisation, district: Organisation, staff: Any,
@@ -315,7 +342,7 @@ def _staff_id(c: Candidate, year: int, used: set[str]) -> str:
 
 
 def _survey(p: Partnership, provider: Organisation, staff: Any, coordinator: Any,
-            end: int) -> None:
+            end: int) -> Survey:
     s = Survey.objects.create(title=f"Induction programme survey {end - 1}–{end}",
                               owner=provider, audiences=["candidate", "employer", "coach"],
                               anonymous=True, min_n=5, opens=dt.date(end, 4, 1),
@@ -349,3 +376,4 @@ def _survey(p: Partnership, provider: Organisation, staff: Any, coordinator: Any
         for k in range(n):
             link, _ = Link.make(s, group, cohort=f"{start}–{start + 2}")
             surveys.respond(link, {items[i].pk: base[k] for i in items}, dt.date(end, 4, 12))
+    return s

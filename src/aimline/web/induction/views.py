@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from aimline.web.induction import (
     deadlines,
+    evaluation,
     matching,
     mou,
     outcomes,
@@ -85,6 +86,7 @@ def partnership(request: HttpRequest, pk: int) -> HttpResponse:
                             .values_list("district_id", flat=True)),
         "retention": [r for r in outcomes.by_cohort(p, outcomes.school_year(today()))
                       if any(c.cohort == r.cohort for c in shown)],
+        "logic": getattr(p, "logic_model", None), "questions": evaluation.answers(p),
         "commitment_form": CommitmentForm(), "reflection_form": ReflectionForm()})
 
 

@@ -10,9 +10,11 @@ from aimline.web.induction.models.partnership import (
     CommitmentDone,
     Coordinator,
     Hiring,
+    LogicModel,
     Match,
     Mou,
     Partnership,
+    Question,
     Reflection,
     Signature,
     Signer,
@@ -32,7 +34,7 @@ from aimline.web.induction.models.work import (
 )
 
 __all__ = ["CATEGORIES", "LEVELS", "Candidate", "Coach", "Commitment", "CommitmentDone",
-           "Completion", "Coordinator", "Evidence", "Hiring", "Learning", "Match", "Mou",
-           "Partnership", "Plan", "PlanGoal", "PlanRevision", "PortfolioScore",
-           "ProgressNote", "Reflection", "Retention", "Signature", "Signer", "Standard",
-           "Triad"]
+           "Completion", "Coordinator", "Evidence", "Hiring", "Learning", "LogicModel", "Match",
+           "Mou", "Partnership", "Plan", "PlanGoal", "PlanRevision", "PortfolioScore",
+           "ProgressNote", "Question", "Reflection", "Retention", "Signature", "Signer",
+           "Standard", "Triad"]

@@ -391,3 +391,31 @@ class Triad(models.Model):
 
     class Meta:
         ordering = ["candidate", "-on"]
+
+
+class LogicModel(models.Model):
+    """The partnership's logic model: what it aims for and how it will know."""
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE,
+                                       related_name="logic_model")
+    goals = models.TextField()
+    objectives = models.TextField()
+    outcomes = models.TextField()
+    assessment = models.TextField("Assessment protocols")
+    timelines = models.TextField()
+    responsibilities = models.TextField("Stakeholder responsibilities")
+
+
+class Question(models.Model):
+    """An evaluation question and the measures that answer it (`evaluation.MEASURES`:
+    a survey item, completion, retention, time to a coach, a catalog metric at the
+    candidates' schools)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE,
+                                    related_name="questions")
+    text = models.CharField(max_length=400)
+    measures = models.JSONField(default=list, help_text='e.g. ["retention", "survey:12", '
+                                                        '"metric:chronic_absence"]')
+
+    class Meta:
+        ordering = ["partnership", "pk"]
