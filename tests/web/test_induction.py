@@ -275,3 +275,20 @@ def test_a_draft_commitment_is_added_and_a_bad_one_is_refused(p) -> None:
     assert r.status_code == 302
     assert v3.commitments.filter(what="Monthly triads", category="communication",
                                  recurrence=Commitment.MONTHLY).exists()
+
+
+def test_reminders_are_mailed_once_per_occurrence_to_the_partnership(p) -> None:
+    from django.core import mail
+
+    from aimline.web.induction import reminders
+
+    today = dt.date.today()
+    due = reminders.pending(p, today)
+    assert due, "the demo leaves the advisory board overdue"
+    sent = reminders.send(today)
+    assert [(q, n) for q, n, _ in sent] == [(p, len(due))]
+    (msg,) = mail.outbox
+    assert set(msg.to) == {u(n).email for n in ("induction", "coordinator", "superintendent")}
+    assert all(r.commitment.what in msg.body for r in due)
+    assert reminders.send(today) == [] and len(mail.outbox) == 1  # each occurrence once
+    assert reminders.pending(p, today) == []

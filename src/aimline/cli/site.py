@@ -112,6 +112,30 @@ def token(username: Annotated[str, typer.Argument(help="The user the token acts 
 
 
 @app.command()
+def reminders(warehouse: WarehouseOpt = None,
+              days: Annotated[int, typer.Option(help="Days ahead", min=0, max=365)] = 30,
+              send: Annotated[bool, typer.Option(help="E-mail them (each occurrence once)")
+                              ] = False) -> None:
+    """List the MOU commitments coming due (or overdue) in each induction partnership;
+    with --send, e-mail them to its staff, coordinators and signers."""
+    import datetime as dt
+
+    django_setup(warehouse)
+    from aimline.web.induction import reminders as due
+    from aimline.web.induction.models import Partnership
+
+    today = dt.date.today()
+    if send:
+        for p, n, to in due.send(today, days):
+            console.print(f"{p}: {n} reminder(s) sent to {', '.join(to)}")
+        return
+    for p in Partnership.objects.all():
+        for r in due.pending(p, today, days):
+            console.print(f"{p}: {r.due:%Y-%m-%d}{' overdue' if r.overdue else ''} "
+                          f"{r.commitment.what} ({r.commitment.party}, {r.commitment.owner})")
+
+
+@app.command()
 def createadmin(username: Annotated[str, typer.Option(prompt=True)],
                 email: Annotated[str, typer.Option(prompt=True)] = "") -> None:
     """Create a site administrator (Django admin at /admin/); asks for the password."""

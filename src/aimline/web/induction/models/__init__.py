@@ -16,6 +16,7 @@ from aimline.web.induction.models.partnership import (
     Partnership,
     Question,
     Reflection,
+    Reminded,
     Signature,
     Signer,
     Standard,
@@ -36,5 +37,5 @@ from aimline.web.induction.models.work import (
 __all__ = ["CATEGORIES", "LEVELS", "Candidate", "Coach", "Commitment", "CommitmentDone",
            "Completion", "Coordinator", "Evidence", "Hiring", "Learning", "LogicModel", "Match",
            "Mou", "Partnership", "Plan", "PlanGoal", "PlanRevision", "PortfolioScore",
-           "ProgressNote", "Question", "Reflection", "Retention", "Signature", "Signer",
+           "ProgressNote", "Question", "Reflection", "Reminded", "Retention", "Signature", "Signer",
            "Standard", "Triad"]

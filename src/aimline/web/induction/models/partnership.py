@@ -419,3 +419,16 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["partnership", "pk"]
+
+
+class Reminded(models.Model):
+    """A reminder e-mailed for one occurrence of a commitment: each is sent once."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE,
+                                   related_name="reminded")
+    due = models.DateField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["commitment", "due"],
+                                               name="one_reminder_per_occurrence")]
