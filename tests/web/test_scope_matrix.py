@@ -23,7 +23,9 @@ from tests.web.cast import CAST, client_for
 from tests.web.conftest import OTHER_LEA
 
 pytestmark = pytest.mark.django_db
-USERS = list(CAST)
+# the induction demo's ten candidates hold no role and the same kind of seat: one stands
+# for the other nine here (their seats are tested in test_induction.py)
+USERS = [u for u in CAST if not u.startswith("newadmin") or u == "newadmin01"]
 DISTRICT = "0100001"
 
 
