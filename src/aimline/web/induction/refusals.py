@@ -1,15 +1,20 @@
 """How an induction step answers: done, with what it did; or refused, a 400 with the
-reason, and nothing changed (each step runs in one transaction or checks first)."""
+reason, and nothing changed (each step runs in one transaction). `step_view` makes the
+POST view of a family of steps: which action each needs, how the object is found with
+the person's seat checked, what each step does, where to go after."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 
 def refusing(request: HttpRequest, do: Callable[[], str], then: HttpResponse
@@ -23,3 +28,16 @@ def refusing(request: HttpRequest, do: Callable[[], str], then: HttpResponse
         return render(request, "induction/refused.html", {"message": text}, status=400)
     messages.success(request, said)
     return then
+
+
+def step_view(steps: dict[str, str], find: Callable[[HttpRequest, int, str], Any],
+              do: Callable[[HttpRequest, Any, str], str], back: str
+              ) -> Callable[[HttpRequest, int, str], HttpResponse]:
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+        if what not in steps:
+            raise Http404("no such step")
+        obj, _ = find(request, pk, steps[what])
+        return refusing(request, lambda: do(request, obj, what), redirect(back, pk=obj.pk))
+    return view

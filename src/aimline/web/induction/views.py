@@ -38,7 +38,7 @@ from aimline.web.induction.models import (
     Partnership,
     Triad,
 )
-from aimline.web.induction.refusals import refusing
+from aimline.web.induction.refusals import refusing, step_view
 from aimline.web.pdf import pdf
 
 
@@ -167,14 +167,7 @@ STEPS: dict[str, str] = {"draft": "draft", "amend": "draft", "commit": "draft",
                          "propose": "manage", "hire": "hire"}
 
 
-@login_required
-@require_POST
-def step(request: HttpRequest, pk: int, what: str) -> HttpResponse:
-    if what not in STEPS:
-        raise Http404("no such step")
-    p, _ = seats.partnership(request, pk, STEPS[what])
-    return refusing(request, lambda: _do(request, p, what),
-                     redirect("induction_partnership", pk=p.pk))
+step = step_view(STEPS, seats.partnership, _do, "induction_partnership")
 
 
 @login_required

@@ -8,16 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.http import HttpRequest
 
 from aimline.metrics import catalog
 from aimline.web.induction import outcomes, plans, seats
 from aimline.web.induction.models import Candidate, Evidence, Learning, ProgressNote, Standard
-from aimline.web.induction.refusals import refusing
+from aimline.web.induction.refusals import step_view
 from aimline.web.leaders import progress
 from aimline.web.targets import service
 from aimline.web.warehouse import staff_years
@@ -55,16 +52,6 @@ def context(request: HttpRequest, c: Candidate) -> dict[str, Any]:
 
 STEPS = {"goal": "plan", "note": "plan", "employer": "supervisor_input",
          "learning": "assess", "evidence": "assess", "retention": "record_retention"}
-
-
-@login_required
-@require_POST
-def step(request: HttpRequest, pk: int, what: str) -> HttpResponse:
-    if what not in STEPS:
-        raise Http404("no such step")
-    c, _ = seats.candidate(request, pk, STEPS[what])
-    return refusing(request, lambda: _do(request, c, what),
-                     redirect("induction_candidate", pk=c.pk))
 
 
 def _do(request: HttpRequest, c: Candidate, what: str) -> str:
@@ -105,3 +92,6 @@ def _do(request: HttpRequest, c: Candidate, what: str) -> str:
         return "Evidence recorded"
     outcomes.record(c, int(post["school_year"]), post.get("in_district") == "yes", me)
     return "Retention recorded"
+
+
+step = step_view(STEPS, seats.candidate, _do, "induction_candidate")
