@@ -33,14 +33,10 @@ def agreement(responses: pd.DataFrame, min_n: int = 5, *,
     (valid answers), `agree` (answers in `agree`), `share` (agree / n), `suppressed`;
     `n`, `agree` and `share` are empty where suppressed."""
     valid = _valid(responses, scale)
-    cells = (valid.assign(yes=valid.answer.isin(list(agree)))
-             .groupby(["item", "group"], sort=False)
-             .agg(n=("respondent", "nunique"), agree=("yes", "sum")).reset_index())
-    every = (valid.assign(yes=valid.answer.isin(list(agree)))
-             .groupby("item", sort=False)
-             .agg(n=("respondent", "nunique"), agree=("yes", "sum")).reset_index()
-             .assign(group=ALL))
-    out = pd.concat([cells, every], ignore_index=True)
+    valid = valid.assign(yes=valid.answer.isin(list(agree)))
+    out = (pd.concat([valid, valid.assign(group=ALL)])  # each group, then every answer
+           .groupby(["item", "group"], sort=False)
+           .agg(n=("respondent", "nunique"), agree=("yes", "sum")).reset_index())
     out["suppressed"] = _hidden(out, min_n)
     out["share"] = out.agree / out.n
     for col in ("n", "agree", "share"):

@@ -36,9 +36,8 @@ def state(due: dt.date, done: dt.date | None, today: dt.date) -> str:
 
 def coach_assigned(c: Candidate) -> dt.date | None:
     """The day the first coach was confirmed (a later reassignment does not restart it)."""
-    first = (c.matches.filter(confirmed_on__isnull=False).order_by("confirmed_on")
-             .values_list("confirmed_on", flat=True).first())
-    return first
+    return (c.matches.filter(confirmed_on__isnull=False).order_by("confirmed_on")
+            .values_list("confirmed_on", flat=True).first())
 
 
 def clocks(c: Candidate, today: dt.date) -> list[Clock]:

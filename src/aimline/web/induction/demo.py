@@ -228,7 +228,7 @@ def _match(p: Partnership, cands: list[Candidate], coaches: list[Coach], coordin
     for n, m in enumerate(proposed):
         if n == 1:  # the district's veto, and the coach it proposes instead
             other = next(k for k in coaches if k.pk != m.coach_id and
-                         k.matches.filter(status__in=Match.OPEN).count() < k.capacity)
+                         k.taken() < k.capacity)
             m = matching.decide(m, coordinator, Match.VETOED,
                                 "The coach supervised this candidate as a teacher", other)
         else:

@@ -64,7 +64,7 @@ def table(p: Partnership) -> tuple[pd.DataFrame, dict[int, int]]:
     """Every allowed (candidate, coach) pair with its criterion scores, and each coach's
     free places."""
     coaches = list(p.coaches.select_related("user"))
-    taken = {k.pk: k.matches.filter(status__in=Match.OPEN).count() for k in coaches}
+    taken = {k.pk: k.taken() for k in coaches}
     rows = []
     for c in waiting(p):
         for k in coaches:
@@ -110,8 +110,7 @@ def decide(m: Match, by: Any, decision: str, reason: str = "",
             raise ValidationError(f"{other} cannot coach {m.candidate}: {why}")
         return Match.objects.create(candidate=m.candidate, coach=other, status=Match.ACCEPTED,
                                     reason=reason.strip(), proposed_by=by, decided_by=by,
-                                    scores=scores(m.candidate, other, other.matches.filter(
-                                        status__in=Match.OPEN).count()))
+                                    scores=scores(m.candidate, other, other.taken()))
     m.status, m.decided_by = Match.ACCEPTED, by
     m.save()
     return m
@@ -141,6 +140,4 @@ def reassign(m: Match, by: Any, coach: Coach, reason: str) -> Match:
     m.status, m.reason = Match.ENDED, reason.strip()
     m.save()
     return Match.objects.create(candidate=m.candidate, coach=coach, reason=reason.strip(),
-                                proposed_by=by, scores=scores(m.candidate, coach, coach.matches
-                                                              .filter(status__in=Match.OPEN)
-                                                              .count()))
+                                proposed_by=by, scores=scores(m.candidate, coach, coach.taken()))

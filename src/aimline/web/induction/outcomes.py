@@ -75,20 +75,23 @@ class CohortRetention:
 def by_cohort(p: Partnership, through: int) -> list[CohortRetention]:
     """Per cohort: completers, how many have a known status in their latest year after
     completion, and how many of those still work in the district."""
+    done = [c for c in p.candidates.select_related("completion", "district")
+            if getattr(c, "completion", None) is not None]
+    loaded = {lea: staff_years(lea, sorted({c.staff_id for c in done
+                                            if c.district.code == lea and c.staff_id}))
+              for lea in {c.district.code for c in done}}
     out = []
     cohorts = p.candidates.order_by("cohort").values_list("cohort", flat=True).distinct()
     for cohort in cohorts:
-        done = [c for c in p.candidates.filter(cohort=cohort).select_related("completion",
-                                                                            "district")
-                if getattr(c, "completion", None) is not None]
+        mine = [c for c in done if c.cohort == cohort]
         known = stayed = 0
-        for c in done:
-            loaded = staff_years(c.district.code, [c.staff_id] if c.staff_id else [])
-            stays = [s for s in retention(c, through, loaded) if s.in_district is not None]
+        for c in mine:
+            stays = [s for s in retention(c, through, loaded[c.district.code])
+                     if s.in_district is not None]
             if stays:
                 known += 1
                 stayed += stays[-1].in_district is True
-        out.append(CohortRetention(cohort, len(done), known, stayed))
+        out.append(CohortRetention(cohort, len(mine), known, stayed))
     return out
 
 

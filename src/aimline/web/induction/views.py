@@ -100,7 +100,7 @@ def _sections(m: Mou | None) -> list[tuple[str, list[Any]]]:
 def _coaches(p: Partnership) -> list[dict[str, Any]]:
     out = []
     for k in p.coaches.select_related("user").prefetch_related("districts"):
-        out.append({"k": k, "taken": k.matches.filter(status__in=Match.OPEN).count(),
+        out.append({"k": k, "taken": k.taken(),
                     "hiring": {d.name: k.hiring(d) for d in p.districts.all()}})
     return out
 

@@ -22,14 +22,15 @@ from aimline.web.warehouse import staff_years
 
 def context(request: HttpRequest, c: Candidate) -> dict[str, Any]:
     p = c.partnership
+    school = [c.school.code] if c.school is not None else []
+    reader = service.target_reader(school) if school else None
     shown = []
     for plan in c.plans.prefetch_related("goals__elements", "notes", "revisions__by"):
         goals = []
         for g in plan.goals.all():
             chart = None
-            if g.metric and c.school is not None:
-                chart = progress.chart(service.target_reader([c.school.code]), request.scope,
-                                       metric=g.metric, schools=[c.school.code],
+            if g.metric and reader is not None:
+                chart = progress.chart(reader, request.scope, metric=g.metric, schools=school,
                                        group_type="all", group_value="all")
             goals.append({"g": g, "chart": chart,
                           "metric": catalog.get(g.metric).title if g.metric else ""})
@@ -64,8 +65,8 @@ def _do(request: HttpRequest, c: Candidate, what: str) -> str:
                        elements=post.getlist("elements"), outcome=post.get("outcome", ""),
                        evidence=post.get("evidence", ""), hours=float(post["hours"]),
                        metric=post.get("metric", ""))
-        return "Goal added; the plan before it is kept" + (
-            f". {plans.warning(plan)}" if plans.warning(plan) else "")
+        warned = plans.warning(plan)
+        return "Goal added; the plan before it is kept" + (f". {warned}" if warned else "")
     if what == "note":
         if not post.get("text", "").strip():
             raise ValidationError("write the note first")

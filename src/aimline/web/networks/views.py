@@ -19,6 +19,7 @@ from aimline.web.networks.access import NETWORKS, TEAMS
 from aimline.web.networks.models import PHASES, ChangeIdea, Measure, Network, PDSACycle
 from aimline.web.orgs.models import Organisation
 from aimline.web.orgs.scope import Scope, network, readable_networks
+from aimline.web.pdf import pdf
 from aimline.web.warehouse import Reader
 
 
@@ -233,10 +234,7 @@ def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     html = render(request, "networks/network_report.html", context).content
     if fmt == "html":
         return HttpResponse(html)
-    from weasyprint import HTML
-
-    pdf = HTML(string=html.decode(), base_url=request.build_absolute_uri("/")).write_pdf()
-    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp = HttpResponse(pdf(html.decode(), request), content_type="application/pdf")
     resp["Content-Disposition"] = f'attachment; filename="network-{net.pk}-status.pdf"'
     return resp
 

@@ -305,6 +305,10 @@ class Coach(models.Model):
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.username
 
+    def taken(self) -> int:
+        """Candidates proposed, accepted or confirmed with this coach: places in use."""
+        return self.matches.filter(status__in=Match.OPEN).count()
+
     def hiring(self, district: Organisation) -> str:
         """The district's last word on hiring this coach (approved unless it vetoed)."""
         last = self.decisions.filter(district=district).order_by("-at", "-pk").first()
