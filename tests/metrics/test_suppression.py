@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aimline.metrics.policy import Policy, PolicyError
-from aimline.metrics.suppression import complementary, nm_display, suppress
+from aimline.metrics.suppression import complementary, counts, nm_display, suppress
 from tests.conftest import SPEC
 
 VECTORS: dict[str, Any] = {c["id"]: c for c in json.loads(
@@ -119,3 +119,46 @@ def test_the_policy_is_read_from_the_environment_strictly() -> None:
                 {"AIMLINE_COMPLEMENTARY": "maybe"}, {"AIMLINE_CODING": "tx"}):
         with pytest.raises(PolicyError, match="AIMLINE_"):
             Policy.from_env(bad)
+
+
+def test_a_head_count_table_hides_small_cells_and_what_would_give_them_back() -> None:
+    # cohorts x race/ethnicity: 2024's single Asian candidate is primary; in its row the
+    # smallest shown count (White, 5) goes too; then the Asian column hides one cell, so
+    # 2025's 6 goes; the White column now hides one, so 2025's 7 goes as well
+    table = pd.DataFrame({"Asian": [1, 6], "Hispanic or Latino": [9, 8], "White": [5, 7],
+                          "Black": [0, 0]}, index=["2024", "2025"])
+    out = counts(table, 5)
+    hidden = {(r, c) for r in out.index for c in out.columns if pd.isna(out.at[r, c])}
+    assert hidden == {("2024", "Asian"), ("2024", "White"), ("2025", "Asian"),
+                      ("2025", "White")}
+    assert out.at["2024", "Black"] == 0 and out.at["2025", "Hispanic or Latino"] == 8
+
+
+@settings(max_examples=100, deadline=None)
+@given(cells=st.lists(st.lists(st.integers(0, 12), min_size=3, max_size=3), min_size=2,
+                      max_size=4), min_n=st.integers(3, 6))
+def test_no_row_or_column_of_head_counts_has_exactly_one_hidden_cell(
+        cells: list[list[int]], min_n: int) -> None:
+    table = pd.DataFrame(cells, columns=["a", "b", "c"])
+    out = counts(table, min_n)
+    hidden = out.isna()
+    assert not ((table > 0) & (table < min_n) & ~hidden).any().any()  # primary all hidden
+    for axis in (0, 1):  # each line: nothing hidden, all hidden, or 2+ holding min_n
+        whole = hidden.all(axis=axis)
+        n, held = hidden.sum(axis=axis), table.where(hidden, 0).sum(axis=axis)
+        assert ((n == 0) | whole | ((n >= 2) & (held >= min_n))).all()
+        small = table.sum(axis=axis).between(1, min_n - 1)
+        assert whole[small].all()  # fewer than min_n in the line: it shows no breakdown
+    assert (out.where(~hidden, -1) == table.where(~hidden, -1)).all().all()
+
+
+def test_a_cohort_smaller_than_the_minimum_shows_no_breakdown() -> None:
+    table = pd.DataFrame({"a": [3, 20], "b": [0, 20]}, index=["small", "big"])
+    out = counts(table, 5)
+    assert out.loc["small"].isna().all()  # with its total of 3, "b: 0" would say a = 3
+
+
+def test_two_small_hidden_cells_are_not_enough_when_the_total_gives_them_back() -> None:
+    # 1 and 1 hidden beside a total of 7 and a shown 5: both must be 1 (hidden is not 0)
+    out = counts(pd.DataFrame({"a": [5], "b": [1], "c": [1]}), 3)
+    assert out.isna().all(axis=None)

@@ -83,6 +83,15 @@ SEATED = [
                          "Their district's coordinator", "Programme staff"}),
     (INDUCTION, "record_triad", {"Their coach", "Programme staff"}),
     (INDUCTION, "supervisor_input", {"Their supervisor"}),
+    # the coaching log (the same one as the leadership programmes'): notes for the
+    # candidate and the coach, what the candidate shares for the supervisor, hours for
+    # the coordinator and staff
+    (INDUCTION, "read_log", {"Candidate", "Their coach"}),
+    (INDUCTION, "read_log_summary", {"Candidate", "Their coach",
+                                     "Their district's coordinator", "Programme staff"}),
+    (INDUCTION, "write_log", {"Candidate", "Their coach"}),
+    (INDUCTION, "share_log", {"Candidate"}),
+    (INDUCTION, "read_shared_log", {"Their supervisor"}),
     (INDUCTION, "plan", {"Candidate", "Their coach"}),
     (INDUCTION, "assess", {"Their coach", "Programme staff"}),
     (INDUCTION, "record_retention", {"Their district's coordinator", "Programme staff"}),

@@ -13,12 +13,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
+from aimline.web.coaching.models import Correction, Entry
 from aimline.web.credentials.models import Credential
 from aimline.web.leaders import goals
 from aimline.web.leaders.models import (
     Candidate,
-    CoachingCorrection,
-    CoachingEntry,
     Cohort,
     Decision,
     Goal,
@@ -230,14 +229,14 @@ def test_an_exception_needs_a_written_reason_and_both_approvers(cand: Candidate)
     assert "Issued by exception" in page
 
 
-def entry(c: Candidate, author: str, **over: Any) -> CoachingEntry:
-    e = CoachingEntry.objects.create(candidate=c, author=u(author), date=dt.date(2025, 10, 1),
+def entry(c: Candidate, author: str, **over: Any) -> Entry:
+    e = Entry.objects.create(subject=c, author=u(author), date=dt.date(2025, 10, 1),
                                      minutes=90, mode="video", focus=["Using data with staff"],
                                      notes="PRIVATE-NOTE about a hard conversation",
                                      next_steps="Call the attendance team")
     for k, v in over.items():
         setattr(e, k, v)
-    e.status = CoachingEntry.SUBMITTED
+    e.status = Entry.SUBMITTED
     e.save()
     return e
 
@@ -248,14 +247,14 @@ def test_who_sees_the_coaching_log(cand: Candidate) -> None:
     for who in ("execcoach", "principal"):  # the coach and the candidate read the notes
         r = client_for(who)
         assert "Call the attendance team" in r.get(page).content.decode()
-        assert "PRIVATE-NOTE" in r.get(f"/leaders/coaching/{e.pk}/").content.decode()
+        assert "PRIVATE-NOTE" in r.get(f"/coaching/{e.pk}/").content.decode()
         api = r.get(f"/api/leadership/candidates/{cand.pk}/coaching").json()
         assert api["entries"][0]["notes"].startswith("PRIVATE-NOTE")
     staff = client_for("programme")  # programme staff: counts, hours and tags only
     text = staff.get(page).content.decode()
     assert "1 session, 1.5 hours" in text and "Using data with staff (1)" in text
     assert "PRIVATE-NOTE" not in text and "Call the attendance team" not in text
-    assert staff.get(f"/leaders/coaching/{e.pk}/").status_code == 403
+    assert staff.get(f"/coaching/{e.pk}/").status_code == 403
     api = staff.get(f"/api/leadership/candidates/{cand.pk}/coaching").json()
     assert (api["sessions"], api["hours"], api["entries"]) == (1, 1.5, None)
     # the approver sees the target, not the log; another coach, network and partner roles,
@@ -266,23 +265,23 @@ def test_who_sees_the_coaching_log(cand: Candidate) -> None:
     for who in ("execcoach2", "netlead", "coach", "partner", "admin", "teacher"):
         r = client_for(who)
         assert r.get(page).status_code == 404, who
-        assert r.get(f"/leaders/coaching/{e.pk}/").status_code == 404, who
+        assert r.get(f"/coaching/{e.pk}/").status_code == 404, who
         assert r.get(f"/api/leadership/candidates/{cand.pk}/coaching").status_code == 404
 
 
 def test_a_draft_is_its_authors_and_a_submitted_entry_is_corrected_by_its_author_only(
         cand: Candidate) -> None:
     coach, me = client_for("execcoach"), client_for("principal")
-    draft = CoachingEntry.objects.create(candidate=cand, author=u("execcoach"),
+    draft = Entry.objects.create(subject=cand, author=u("execcoach"),
                                          notes="half-typed")
-    assert me.get(f"/leaders/coaching/{draft.pk}/").status_code == 404  # not yet theirs
+    assert me.get(f"/coaching/{draft.pk}/").status_code == 404  # not yet theirs
     # the draft saves itself while typing (htmx posts the form)
-    r = coach.post(f"/leaders/coaching/{draft.pk}/", {"notes": "typed more", "minutes": "30"},
+    r = coach.post(f"/coaching/{draft.pk}/", {"notes": "typed more", "minutes": "30"},
                    HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and "Draft saved" in r.content.decode()
-    assert CoachingEntry.objects.get(pk=draft.pk).notes == "typed more"
+    assert Entry.objects.get(pk=draft.pk).notes == "typed more"
     e = entry(cand, "execcoach")
-    assert me.post(f"/leaders/coaching/{e.pk}/", {"notes": "x"}).status_code == 403
+    assert me.post(f"/coaching/{e.pk}/", {"notes": "x"}).status_code == 403
     e.notes = "changed by someone else"
     e._corrected_by = u("principal")
     with pytest.raises(ValidationError, match="its author"):
@@ -290,11 +289,11 @@ def test_a_draft_is_its_authors_and_a_submitted_entry_is_corrected_by_its_author
     form = {"date": "2025-10-01", "minutes": "60", "mode": "video",
             "focus": ["Using data with staff"], "notes": "corrected", "next_steps": "",
             "evidence": ""}
-    assert coach.post(f"/leaders/coaching/{e.pk}/", form).status_code == 302
-    fix = CoachingCorrection.objects.get(entry=e)
+    assert coach.post(f"/coaching/{e.pk}/", form).status_code == 302
+    fix = Correction.objects.get(entry=e)
     assert (fix.before["minutes"], fix.after["minutes"], fix.by.username) == (90, 60,
                                                                               "execcoach")
-    assert CoachingEntry.objects.get(pk=e.pk).status == CoachingEntry.SUBMITTED
+    assert Entry.objects.get(pk=e.pk).status == Entry.SUBMITTED
 
 
 def test_the_api_proposes_and_approves_as_the_pages_do(cand: Candidate) -> None:

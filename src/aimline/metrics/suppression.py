@@ -105,3 +105,33 @@ def suppress(df: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     for col in ("numerator", "denominator", "value", "students"):
         out[col] = out[col].astype(float).where(~out["suppressed"])
     return out
+
+
+def counts(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """A table of head counts (rows: e.g. cohorts; columns: e.g. race/ethnicity) as it may
+    leave beside its row and column totals. A count from 1 to `min_n` - 1 is suppressed (0
+    says nobody and stays). Then, in every row and column that hides anything, the hidden
+    cells must be at least two and hold at least `min_n` people between them, else the
+    totals would give them back (a reader knows a hidden cell is not 0): the smallest
+    shown count of the line is hidden too, or, where none is left, the whole line with its
+    zeros; repeated until nothing changes. Suppressed cells come back empty (NaN)."""
+    values = table.astype(float)
+    hidden = (values > 0) & pd.DataFrame(too_small(values, min_n), index=values.index,
+                                         columns=values.columns)
+    lines = ([[(r, c) for c in values.columns] for r in values.index]
+             + [[(r, c) for r in values.index] for c in values.columns])
+    changed = True
+    while changed:
+        changed = False
+        for cells in lines:
+            hid = [k for k in cells if hidden.at[k]]
+            if not hid or len(hid) == len(cells):
+                continue
+            if len(hid) >= 2 and sum(values.at[k] for k in hid) >= min_n:
+                continue
+            shown = sorted((values.at[k], str(k), k) for k in cells
+                           if not hidden.at[k] and values.at[k] > 0)
+            for k in [shown[0][2]] if shown else cells:
+                hidden.at[k] = True
+            changed = True
+    return values.mask(hidden)

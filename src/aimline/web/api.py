@@ -16,6 +16,7 @@ from ninja.security import HttpBearer, django_auth
 
 from aimline.web.credentials.api import router as credentials_router
 from aimline.web.dashboards.api import router as dashboards_router
+from aimline.web.induction.api import router as induction_router
 from aimline.web.leaders.api import router as leaders_router
 from aimline.web.networks.api import router as networks_router
 from aimline.web.orgs.models import ApiToken
@@ -45,6 +46,7 @@ api.add_router("/", dashboards_router)
 api.add_router("/", students_router)
 api.add_router("/", networks_router)
 api.add_router("/leadership/", leaders_router)
+api.add_router("/induction/", induction_router)
 api.add_router("/", credentials_router)
 
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "aimline.web.dashboards.apps.DashboardsConfig",
     "aimline.web.targets.apps.TargetsConfig",
     "aimline.web.credentials.apps.CredentialsConfig",
+    "aimline.web.coaching.apps.CoachingConfig",
     "aimline.web.leaders.apps.LeadersConfig",
     "aimline.web.surveys.apps.SurveysConfig",
     "aimline.web.induction.apps.InductionConfig",

@@ -104,6 +104,7 @@ urlpatterns = [
     path("audits/<int:pk>/v<int:version>/audit.<str:fmt>", audits.download,
          name="audit_version"),
     path("leaders/", include("aimline.web.leaders.urls")),
+    path("coaching/", include("aimline.web.coaching.urls")),
     path("induction/", include("aimline.web.induction.urls")),
     path("surveys/", include("aimline.web.surveys.urls")),
     path("s/<str:token>/", survey_views.take, name="survey_take"),

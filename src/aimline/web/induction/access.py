@@ -3,7 +3,8 @@
 Two tables, both by seat. At a candidate: the candidate, their confirmed coach, their
 supervisor, the coordinator of their district, the programme's staff. At a partnership:
 staff, a district's coordinator, an authorised signer. Coaching notes stay the
-candidate's and the coach's (the supervisor reads triads, not the coaching log). A
+candidate's and the coach's; the supervisor reads an entry only when the candidate shares
+it (and always reads triads); the coordinator and staff see counts and hours. A
 district's coordinator sees only that district's candidates; `seats.py` works out who
 sits where.
 """
@@ -26,6 +27,17 @@ INDUCTION = Rules("induction", "An administrator's induction: position and the 1
            "notes, actions)", seated(COACH, STAFF)),
     Action("supervisor_input", "Record the supervisor's input: at a triad meeting, and the "
            "employer's goals and shared evaluation in the induction plan",
+           seated(SUPERVISOR)),
+    Action("read_log", "Read the coaching log's content: notes, next steps, evidence",
+           seated(CANDIDATE, COACH)),
+    Action("read_log_summary", "See coaching sessions and hours against the programme's "
+           "setting, and the CPSEL elements worked on", seated(CANDIDATE, COACH,
+                                                             COORDINATOR, STAFF)),
+    Action("write_log", "Write a coaching entry (a submitted one is corrected by its "
+           "author only)", seated(CANDIDATE, COACH)),
+    Action("share_log", "Share a coaching entry with the supervisor, or stop sharing it",
+           seated(CANDIDATE)),
+    Action("read_shared_log", "Read the coaching entries the candidate has shared",
            seated(SUPERVISOR)),
     Action("plan", "Add goals and progress notes to the induction plan (each change kept "
            "as a revision)", seated(CANDIDATE, COACH)),

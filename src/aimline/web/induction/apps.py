@@ -6,3 +6,9 @@ class InductionConfig(AppConfig):
     label = "induction"
     verbose_name = "Administrator induction"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from aimline.web.coaching.subjects import register
+        from aimline.web.induction.seats import COACHING
+
+        register(COACHING)

@@ -40,6 +40,12 @@ def coach_assigned(c: Candidate) -> dt.date | None:
             .values_list("confirmed_on", flat=True).first())
 
 
+def coaching_started(c: Candidate) -> dt.date | None:
+    """The first coaching session: as recorded, else the first one in the coaching log."""
+    return c.coaching_from or (c.coaching.filter(status="submitted").order_by("date")
+                               .values_list("date", flat=True).first())
+
+
 def clocks(c: Candidate, today: dt.date) -> list[Clock]:
     p = c.partnership
     enrol_due = c.hired_on + dt.timedelta(days=p.enrol_within_days)
@@ -47,7 +53,7 @@ def clocks(c: Candidate, today: dt.date) -> list[Clock]:
     rules = [(f"Enrolled within {p.enrol_within_days} days of the first administrative job",
               enrol_due, c.enrolled_on),
              (f"Coaching started within {p.enrol_within_days} days of the first "
-              "administrative job", enrol_due, c.coaching_from),
+              "administrative job", enrol_due, coaching_started(c)),
              (f"Coach assigned within {p.coach_within_days} days of admission", coach_due,
               coach_assigned(c))]
     return [Clock(rule, due, done, state(due, done, today)) for rule, due, done in rules]

@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from aimline.web import warehouse
+from aimline.web.coaching.models import Entry
 from aimline.web.induction import matching, mou, outcomes, plans, standards
 from aimline.web.induction.models import (
     Candidate,
@@ -50,6 +51,11 @@ COACHES = [  # username, name, years, levels, languages, capacity
     ("icoach3", ("Linh", "Tran"), 9, ["middle", "high", "elementary"],
      ["English", "Vietnamese"], 3),
 ]
+# self-reported, as the candidates gave them (one declined, one left it blank)
+GENDER = ["female", "male", "female", "male", "female", "male", "female", "male",
+          "declined", "male"]
+RACE = ["hispanic", "white", "asian", "asian", "white", "hispanic", "black", "hispanic",
+        "filipino", ""]
 FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Iris", "Jamal"]
 LAST = ["Ortiz", "Walker", "Nguyen", "Patel", "Rossi", "Haddad", "Kim", "Silva", "Moreno",
         "Brooks"]
@@ -132,6 +138,7 @@ def create(district: Organisation, levels: dict[str, str], end: int) -> None:
     cands = _candidates(p, district, levels, start)
     _match(p, cands, coaches, coordinator, staff)
     _triads(cands, staff)
+    _coaching(cands, end)
     _work(p, cands, staff, coordinator, superintendent, start, end)
     survey = _survey(p, provider, staff, coordinator, end)
     _evaluation(p, survey)
@@ -217,7 +224,8 @@ def _candidates(p: Partnership, district: Organisation, levels: dict[str, str],
             position="Assistant principal", school=school,
             level=levels.get(school.code, ""), languages=["Spanish"] if k in (2, 5) else [],
             hired_on=hired, supervisor=principals.get(school, fallback), admitted_on=admitted,
-            enrolled_on=admitted, coaching_from=admitted + dt.timedelta(days=21))
+            enrolled_on=admitted,  # coaching starts with the log's first session
+            gender=GENDER[k], race_ethnicity=RACE[k])
         out.append(c)
     return out
 
@@ -235,6 +243,31 @@ def _match(p: Partnership, cands: list[Candidate], coaches: list[Coach], coordin
             m = matching.decide(m, coordinator, Match.ACCEPTED)
         late = 34 if n == 3 else 8 + 2 * n  # one assigned after the 30 days
         matching.confirm(m, staff, m.candidate.admitted_on + dt.timedelta(days=late))
+
+
+def _coaching(cands: list[Candidate], end: int) -> None:
+    """The coaching log of the two years: twenty sessions a year of two hours or so, one
+    candidate short of the 40 hours in the second year; newadmin01 shares one entry with
+    their supervisor."""
+    focus = ["2A", "1C", "4A", "5A", "3C", "2C"]
+    entries = []
+    for k, c in enumerate(cands):
+        coach = c.coach().coach.user
+        for year in (end - 2, end - 1):  # the cohort's two school years
+            sessions = 12 if (k == 5 and year == end - 1) else 20
+            first = max(c.admitted_on + dt.timedelta(days=21), dt.date(year - 1, 8, 20))
+            step = (dt.date(year, 6, 10) - first).days // sessions
+            for n in range(sessions):
+                on = first + dt.timedelta(days=step * n)
+                entries.append(Entry(
+                    subject=c, author=coach, status=Entry.SUBMITTED, date=on,
+                    minutes=[120, 135, 120, 150][(k + n) % 4], mode="video" if n % 3
+                    else "in_person", focus=[focus[(k + n) % len(focus)]],
+                    notes="Walked through this week's attendance data and the two "
+                          "conversations it needs.",
+                    next_steps="Meet the grade-level team; draft the family letter.",
+                    shared=k == 0 and n == 0))
+    Entry.objects.bulk_create(entries)  # tags are CPSEL element codes by construction
 
 
 def _triads(cands: list[Candidate], staff: Any) -> None:

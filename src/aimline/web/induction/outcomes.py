@@ -1,19 +1,22 @@
 """Hours, completion and retention: what the programme reports against the standards.
 
-Professional development is counted per school year (July–June) against the
-partnership's 20–30 hours. Retention: for each school year after completion, whether
-the administrator still works in the district — read from the warehouse's staff
-assignments where the district loads them and the candidate's staff id is known, else as
-recorded — giving per cohort the share who stayed."""
+Professional development and coaching are counted per school year (July–June) against
+the partnership's settings (20–30 and e.g. 40–60 hours). Retention: for each school year
+after completion, whether the administrator still works in the district — read from the
+warehouse's staff assignments where the district loads them and the candidate's staff id
+is known, else as recorded — giving per cohort the share who stayed."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 
+from aimline.web.coaching.models import Entry
 from aimline.web.induction.models import Candidate, Partnership, Retention
 from aimline.web.warehouse import StaffYears, staff_years
 
@@ -23,12 +26,28 @@ def school_year(d: dt.date) -> int:
     return d.year + (d.month >= 7)
 
 
+def per_year(dated: Iterable[tuple[dt.date, Decimal | float]]) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for on, hours in dated:
+        out[school_year(on)] = out.get(school_year(on), 0.0) + float(hours)
+    return {y: round(h, 2) for y, h in sorted(out.items())}
+
+
 def pd_hours(c: Candidate) -> dict[int, float]:
     """Professional-learning hours per school year."""
-    out: dict[int, Decimal] = {}
-    for on, hours in c.learning.values_list("on", "hours"):
-        out[school_year(on)] = out.get(school_year(on), Decimal(0)) + hours
-    return {y: float(h) for y, h in sorted(out.items())}
+    return per_year(c.learning.values_list("on", "hours"))
+
+
+def coaching_hours(c: Candidate) -> dict[int, float]:
+    """Hours of submitted coaching sessions per school year (the shared coaching log)."""
+    done = c.coaching.filter(status=Entry.SUBMITTED).values_list("date", "minutes")
+    return per_year((on, minutes / 60) for on, minutes in done)
+
+
+def against(hours: dict[int, float], band: list[int]) -> list[dict[str, Any]]:
+    """Each school year's hours beside the programme's [least, most]."""
+    low, high = band
+    return [{"year": y, "hours": h, "ok": low <= h <= high} for y, h in hours.items()]
 
 
 def pd_total(c: Candidate) -> float:

@@ -1,6 +1,7 @@
 """The programme evaluation report for the state's accreditation cycle (PDF and XLSX):
-candidates per cohort, time to coach assignment, IIP and professional-learning hours
-against the standards, the CPSEL coverage matrix, survey results, completion and
+candidates per cohort with their demographics (head counts under the site's suppression
+policy), time to coach assignment, IIP, coaching and professional-learning hours against
+the standards, the CPSEL coverage matrix, survey results, completion and
 retention, and a table of what Aimline holds for each programme standard (1–5, 4A–4D).
 Each person sees the candidates they may see (`views.visible_candidates`)."""
 
@@ -10,10 +11,13 @@ import datetime as dt
 import io
 from typing import Any
 
+import pandas as pd
 from django.db.models import Q
 
+from aimline.metrics.policy import Policy
+from aimline.metrics.suppression import counts
 from aimline.web.induction import deadlines, outcomes, plans
-from aimline.web.induction.models import Candidate, Partnership
+from aimline.web.induction.models import GENDERS, RACES, Candidate, Partnership
 from aimline.web.surveys import service as surveys
 
 # CTC CASC programme standard -> what Aimline holds for it
@@ -28,8 +32,9 @@ STANDARDS = [
      "reasons"),
     ("4A", "Individual Induction Plan", "IIPs per year: goals on CPSEL elements, employer "
      "input, outcomes and the data to collect, planned hours against 60–90, revisions"),
-    ("4B", "Coaching", "Confirmed coach per candidate; coaching hours are not yet logged "
-     "in induction (the leadership programmes' coaching log is to be shared)"),
+    ("4B", "Coaching", "Confirmed coach per candidate; the coaching log (sessions, "
+     "minutes, CPSEL elements worked on) and its hours per school year against the "
+     "programme's setting"),
     ("4C", "Professional Development", "Professional learning per school year against "
      "20–30 hours: district sessions, workshops, monthly meetings, host-school visits"),
     ("4D", "Assessment", "Evidence on the programme's rubric per CPSEL element, portfolio "
@@ -49,17 +54,40 @@ def data(p: Partnership, candidates: list[Candidate], user: Any) -> dict[str, An
             "c": c, "days_to_coach": deadlines.days_to_coach(c),
             "late": [k.rule for k in deadlines.clocks(c, dt.date.today()) if k.trouble],
             "iip": [iip.get(1), iip.get(2)], "pd": outcomes.pd_hours(c),
+            "coaching": outcomes.coaching_hours(c),
             "completed": getattr(c, "completion", None)})
     elements, coverage = plans.coverage(candidates)
     shown = {c.pk for c in candidates}
+    demo = demographics(candidates, Policy.from_env().min_n)
     return {
         "p": p, "rows": rows, "elements": elements, "coverage": coverage,
+        "demographics": demo, "demo_tables": [(demo["gender"], "Gender"),
+                                              (demo["race_ethnicity"], "Race/ethnicity")],
         # only the surveys whose results this person may read
         "surveys": [(s, surveys.results(s)) for s in p.surveys.filter(
             Q(staff=user) | Q(readers=user)).distinct()],
         "retention": [r for r in outcomes.by_cohort(p, through)
                       if p.candidates.filter(cohort=r.cohort, pk__in=shown).exists()],
         "standards": STANDARDS, "made": dt.date.today()}
+
+
+def demographics(candidates: list[Candidate], min_n: int) -> dict[str, Any]:
+    """Candidates per cohort by gender and by race/ethnicity (self-reported; not stated:
+    "Not reported"), each table suppressed as it leaves (`suppression.counts`)."""
+    tables = {}
+    for field, choices in (("gender", GENDERS), ("race_ethnicity", RACES)):
+        labels = [*(label for _, label in choices), "Not reported"]
+        names = dict(choices)
+        frame = pd.DataFrame([(c.cohort, names.get(getattr(c, field), "Not reported"))
+                              for c in candidates], columns=["cohort", "value"])
+        table = pd.crosstab(frame.cohort, frame.value).reindex(columns=labels, fill_value=0)
+        table = table.loc[:, table.sum() > 0]
+        shown = counts(table, min_n)
+        tables[field] = {"columns": list(shown.columns), "rows": [
+            (cohort, int(table.loc[cohort].sum()),
+             [None if pd.isna(v) else int(v) for v in shown.loc[cohort]])
+            for cohort in shown.index]}
+    return {"min_n": min_n, **tables}
 
 
 def xlsx(d: dict[str, Any]) -> bytes:
@@ -70,15 +98,26 @@ def xlsx(d: dict[str, Any]) -> bytes:
     ws.title = "Candidates"
     ws.append(["Candidate", "Cohort", "District", "Position", "School", "Hired", "Admitted",
                "Days to a coach", "IIP hours year 1", "IIP hours year 2",
-               "PD hours by school year", "Completed", "Clocks missed or at risk"])
+               "Coaching hours by school year", "PD hours by school year", "Completed",
+               "Clocks missed or at risk"])
     for r in d["rows"]:
         c = r["c"]
         ws.append([c.name, c.cohort, c.district.name, c.position,
                    c.school.name if c.school else "", c.hired_on, c.admitted_on,
                    r["days_to_coach"], *r["iip"],
-                   "; ".join(f"{y - 1}–{y}: {h:g}" for y, h in r["pd"].items()),
+                   *("; ".join(f"{y - 1}–{y}: {h:g}" for y, h in r[k].items())
+                     for k in ("coaching", "pd")),
                    r["completed"].recommended_on if r["completed"] else "",
                    "; ".join(r["late"])])
+    dem = wb.create_sheet("Demographics")
+    for field, title in (("gender", "Gender"), ("race_ethnicity", "Race/ethnicity")):
+        t = d["demographics"][field]
+        dem.append([title, "Candidates", *t["columns"]])
+        for cohort, total, cells in t["rows"]:
+            dem.append([cohort, total, *("suppressed" if v is None else v for v in cells)])
+        dem.append([])
+    dem.append([f"Counts of fewer than {d['demographics']['min_n']} candidates are "
+                "suppressed, with any count that would give one back."])
     cov = wb.create_sheet("CPSEL coverage")
     cov.append(["Candidate", *[e.code for e in d["elements"]]])
     for row in d["coverage"]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 
 from aimline.web.access import Seat
+from aimline.web.coaching.subjects import Subject
 from aimline.web.induction.access import (
     CANDIDATE,
     COACH,
@@ -18,7 +20,7 @@ from aimline.web.induction.access import (
     STAFF,
     SUPERVISOR,
 )
-from aimline.web.induction.models import Candidate, Match, Partnership
+from aimline.web.induction.models import Candidate, Match, Partnership, Standard
 
 
 def at_candidate(user: Any, c: Candidate) -> Seat:
@@ -33,6 +35,18 @@ def at_candidate(user: Any, c: Candidate) -> Seat:
     if c.partnership.staff.filter(pk=user.pk).exists():
         seats.add(STAFF)
     return Seat(frozenset(seats))
+
+
+def _elements(_c: Candidate) -> list[tuple[str, str]]:
+    return [(e.code, f"{e.code} {e.title}") for e in
+            Standard.objects.filter(framework="CPSEL", parent__isnull=False)]
+
+
+# the shared coaching log at a candidate: tags are the CPSEL elements
+COACHING = Subject(Candidate, INDUCTION, at_candidate, focus=_elements,
+                   focus_label="CPSEL elements",
+                   page=lambda c: reverse("induction_candidate", args=[c.pk]),
+                   name=lambda c: c.name)
 
 
 def at_partnership(user: Any, p: Partnership) -> Seat:

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from aimline.web.coaching import subjects
 from aimline.web.induction import (
     deadlines,
     evaluation,
@@ -209,7 +210,10 @@ def candidate(request: HttpRequest, pk: int) -> HttpResponse:
         "clocks": deadlines.clocks(c, today()), "days_to_coach": deadlines.days_to_coach(c),
         "matches": c.matches.select_related("coach__user", "proposed_by", "decided_by"),
         "coach": c.coach(), "triads": c.triads.all(), "triad_form": TriadForm(),
-        "coaches": c.partnership.coaches.select_related("user")})
+        "coaches": c.partnership.coaches.select_related("user"),
+        "coaching": subjects.panel(request, seats.COACHING, c, seat),
+        "coaching_years": outcomes.against(outcomes.coaching_hours(c),
+                                           c.partnership.coaching_hours)})
 
 
 @login_required

@@ -36,12 +36,10 @@ def context(request: HttpRequest, c: Candidate) -> dict[str, Any]:
                           "metric": catalog.get(g.metric).title if g.metric else ""})
         shown.append({"plan": plan, "goals": goals, "hours": plan.hours(),
                       "warning": plans.warning(plan)})
-    low, high = p.pd_hours
-    hours = [{"year": y, "hours": h, "ok": low <= h <= high}
-             for y, h in outcomes.pd_hours(c).items()]
     through = outcomes.school_year(dt.date.today())
     loaded = staff_years(c.district.code, [c.staff_id] if c.staff_id else [])
-    return {"plans": shown, "pd": hours, "learning": c.learning.select_related("host"),
+    return {"plans": shown, "pd": outcomes.against(outcomes.pd_hours(c), p.pd_hours),
+            "learning": c.learning.select_related("host"),
             "evidence": c.evidence.select_related("element").order_by("element__code"),
             "rubric": p.rubric, "portfolio": c.portfolio.select_related("by"),
             "completion": getattr(c, "completion", None),

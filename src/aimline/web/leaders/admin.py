@@ -49,7 +49,7 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
-for model in (m.Goal, m.Decision, m.Certificate, m.CoachingCorrection):
+for model in (m.Goal, m.Decision, m.Certificate):
     admin.site.register(model, ReadOnly)
 for model in (m.Cohort, m.Course, m.CourseSession, m.PrincipalNetwork, m.NetworkMeeting,
               m.SchoolVisit, m.Practice):

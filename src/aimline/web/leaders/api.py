@@ -15,10 +15,10 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from aimline.web.api_errors import ErrorOut, answers
+from aimline.web.coaching.api import CoachingOut
+from aimline.web.coaching.subjects import listing
 from aimline.web.leaders import goals, seats
-from aimline.web.leaders.access import LEADERS
 from aimline.web.leaders.models import Certificate, Cohort, Goal, Programme
-from aimline.web.leaders.views import coaching_summary
 
 router = Router(tags=["leadership"])
 
@@ -118,13 +118,6 @@ class CertificateOut(Schema):
 class RefusedOut(Schema):
     detail: str
     evaluation: EvaluationOut | None
-
-
-class CoachingOut(Schema):
-    sessions: int
-    hours: float
-    tags: dict[str, int]  # challenge -> sessions, most frequent first
-    entries: list[dict[str, Any]] | None
 
 
 def _target(g: Goal) -> dict[str, Any]:
@@ -275,10 +268,4 @@ def issue(request: HttpRequest, pk: int) -> Any:
                     "and tags for programme staff")
 def coaching(request: HttpRequest, pk: int) -> Any:
     c, seat = seats.candidate(request, pk, "read_log_summary")
-    summary = coaching_summary(c)
-    out: dict[str, Any] = {**summary, "tags": dict(summary["tags"]), "entries": None}
-    if LEADERS.allows(request.scope, "read_log", seat):
-        out["entries"] = [{"id": e.pk, "status": e.status, "author": e.author.username,
-                           **e.facts()} for e in c.coaching.filter(
-                               Q(status="submitted") | Q(author=request.user))]
-    return out
+    return listing(request, seats.COACHING, c, seat)

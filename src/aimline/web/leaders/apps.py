@@ -6,3 +6,9 @@ class LeadersConfig(AppConfig):
     label = "leaders"
     verbose_name = "Leadership programmes"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from aimline.web.coaching.subjects import register
+        from aimline.web.leaders.seats import COACHING
+
+        register(COACHING)

@@ -22,12 +22,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from aimline.metrics import catalog
+from aimline.web.coaching.models import Entry
 from aimline.web.leaders import goals
 from aimline.web.leaders.models import (
     CHALLENGES,
     Attendance,
     Candidate,
-    CoachingEntry,
     Cohort,
     Completion,
     Course,
@@ -274,7 +274,7 @@ def _activity(c: Candidate, staff: Any, end: int) -> None:
     """Coaching sessions and course attendance over the cohort's first year."""
     p = c.cohort.programme
     for k in range(6):
-        e = CoachingEntry.objects.create(candidate=c, author=c.coach,
+        e = Entry.objects.create(subject=c, author=c.coach,
                                          date=dt.date(end - 1, 9 + k % 4, 3 + 4 * k),
                                          minutes=[60, 45, 90, 60, 60, 75][k], mode="video",
                                          focus=[p.challenges[(c.pk + k) % len(p.challenges)]],
@@ -282,7 +282,7 @@ def _activity(c: Candidate, staff: Any, end: int) -> None:
                                                "and the conversations it needs.",
                                          next_steps="Meet the attendance team; call the "
                                                     "families of the ten students.")
-        e.status = CoachingEntry.SUBMITTED
+        e.status = Entry.SUBMITTED
         e.save()
     for course in p.courses.all()[:4]:
         for k, s in enumerate(course.sessions.filter(cohort=c.cohort)):

@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from aimline.metrics import catalog, groups
+from aimline.web.coaching.subjects import summary
 from aimline.web.credentials import issuing
 from aimline.web.leaders import goals, seats, setup
 from aimline.web.leaders.models import Certificate, Goal, Programme
-from aimline.web.leaders.views import coaching_summary, courses
+from aimline.web.leaders.views import courses
 from aimline.web.pdf import pdf
 from aimline.web.targets import service
 from aimline.web.targets.evaluation import STATES
@@ -57,7 +58,7 @@ def cohort_rows(p: Programme) -> list[dict[str, Any]]:
                 "latest": next((v for _, v in reversed(trail) if v is not None), None),
                 "state": STATES[e.state] if e else ("Not evaluated" if g else ""),
                 "certified": hasattr(g, "certificate") if g else False,
-                **{k: v for k, v in coaching_summary(c).items() if k != "tags"},
+                **{k: v for k, v in summary(c.coaching.all()).items() if k != "tags"},
                 "courses_done": sum(1 for x in cs if x["completed"]),
                 "courses": len(cs),
                 "present": sum(x["present"] for x in cs),

@@ -4,8 +4,8 @@ approvals, certificates, and principal networks.
 The lifecycle rules live here, in `save`, so the pages, the API and the admin obey the
 same ones: a target version moves only by a `Decision` of the right person at the right
 step; an approved version is frozen; a certificate exists only for an evaluation that
-says attained (or an exception both approvers signed); a submitted coaching entry changes
-only by its author, with the change kept.
+says attained (or an exception both approvers signed). The coaching log is the shared
+`coaching` app's, hung off `Candidate.coaching`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -82,6 +83,8 @@ class Candidate(models.Model):
     coach = models.ForeignKey(User, on_delete=models.PROTECT, related_name="coachees")
     approver = models.ForeignKey(User, on_delete=models.PROTECT, related_name="approvals",
                                  help_text="The superintendent or their delegate")
+    coaching = GenericRelation("coaching.Entry", content_type_field="subject_type",
+                               object_id_field="subject_id")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cohort", "user"],
@@ -177,74 +180,6 @@ class Completion(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["course", "candidate"],
                                                name="one_completion")]
-
-
-class CoachingEntry(models.Model):
-    """One one-to-one session. The hours are the sum of `minutes`: no separate time log."""
-
-    DRAFT, SUBMITTED = "draft", "submitted"
-    MODES = [("video", "Video call"), ("phone", "Phone"), ("in_person", "In person")]
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE,
-                                  related_name="coaching")
-    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, default=DRAFT,
-                              choices=[(DRAFT, "Draft"), (SUBMITTED, "Submitted")])
-    date = models.DateField(null=True, blank=True)
-    minutes = models.PositiveIntegerField(null=True, blank=True)
-    mode = models.CharField(max_length=10, choices=MODES, blank=True)
-    focus = models.JSONField(default=list, blank=True, help_text="Leadership challenges")
-    notes = models.TextField(blank=True)
-    next_steps = models.TextField(blank=True)
-    evidence = models.TextField(blank=True, help_text="Links, one per line")
-    updated = models.DateTimeField(auto_now=True)
-
-    CONTENT = ("date", "minutes", "mode", "focus", "notes", "next_steps", "evidence")
-
-    class Meta:
-        ordering = ["-date", "-pk"]
-
-    def facts(self) -> dict[str, Any]:
-        return {f: (getattr(self, f).isoformat() if f == "date" and self.date
-                    else getattr(self, f)) for f in self.CONTENT}
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.status == self.SUBMITTED:
-            missing = [f for f in ("date", "minutes", "mode") if not getattr(self, f)]
-            if missing:
-                raise ValidationError(f"a submitted entry needs {', '.join(missing)}")
-            unknown = set(self.focus) - set(self.candidate.cohort.programme.challenges)
-            if unknown:
-                raise ValidationError(f"not one of the programme's leadership challenges: "
-                                      f"{', '.join(sorted(unknown))}")
-        if self.pk is not None:
-            before = CoachingEntry.objects.get(pk=self.pk)
-            if before.status == self.SUBMITTED:
-                by = getattr(self, "_corrected_by", None)
-                if by is None or by.pk != before.author_id:
-                    raise ValidationError("a submitted entry is corrected only by its author")
-                if self.status != self.SUBMITTED or self.author_id != before.author_id:
-                    raise ValidationError("a submitted entry stays submitted, by its author")
-                if before.facts() != self.facts():
-                    CoachingCorrection.objects.create(entry=before, by=by,
-                                                      before=before.facts(),
-                                                      after=self.facts())
-        super().save(*args, **kwargs)
-
-
-class CoachingCorrection(models.Model):
-    """A change to a submitted entry: what it said before and after."""
-
-    entry = models.ForeignKey(CoachingEntry, on_delete=models.CASCADE,
-                              related_name="corrections")
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    before = models.JSONField()
-    after = models.JSONField()
-
-    @property
-    def changes(self) -> list[tuple[str, Any, Any]]:
-        return [(k, v, self.after.get(k)) for k, v in self.before.items()
-                if v != self.after.get(k)]
 
 
 class Goal(models.Model):

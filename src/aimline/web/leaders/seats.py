@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
+from aimline.web.coaching.subjects import Subject
 from aimline.web.leaders.access import (
     APPROVER,
     CANDIDATE,
@@ -30,6 +32,14 @@ def at_candidate(user: Any, c: Candidate) -> Seat:
     if c.cohort.programme.staff.filter(pk=user.pk).exists():
         seats.add(STAFF)
     return Seat(frozenset(seats))
+
+
+# the shared coaching log at a candidate: tags are the programme's leadership challenges
+COACHING = Subject(Candidate, LEADERS, at_candidate,
+                   focus=lambda c: [(t, t) for t in c.cohort.programme.challenges],
+                   focus_label="Leadership challenges",
+                   page=lambda c: reverse("leaders_candidate", args=[c.pk]),
+                   name=lambda c: c.name)
 
 
 def at_programme(user: Any, p: Programme) -> Seat:

@@ -4,26 +4,25 @@ that move a target. Who may do each is `access.LEADERS`, asked through `seats`."
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from aimline.metrics import catalog
+from aimline.web.coaching import subjects
 from aimline.web.credentials import issuing
 from aimline.web.leaders import goals, progress, seats
 from aimline.web.leaders.access import LEADERS
 from aimline.web.leaders.forms import GoalForm
 from aimline.web.leaders.models import (
     Candidate,
-    CoachingEntry,
     ExceptionRequest,
     Goal,
     Programme,
@@ -53,15 +52,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "circles": seats.networks(me)})
 
 
-def coaching_summary(c: Candidate) -> dict[str, Any]:
-    """Counts, hours and challenge tags of the submitted entries: what programme staff see."""
-    done = c.coaching.filter(status=CoachingEntry.SUBMITTED)
-    tags = Counter(t for focus in done.values_list("focus", flat=True) for t in focus)
-    minutes = done.aggregate(m=Sum("minutes"))["m"] or 0
-    return {"sessions": done.count(), "hours": round(minutes / 60, 1),
-            "tags": tags.most_common()}
-
-
 def courses(c: Candidate) -> list[dict[str, Any]]:
     out = []
     for course in c.cohort.programme.courses.all():
@@ -86,8 +76,6 @@ def candidate_context(request: HttpRequest, c: Candidate, seat: Any) -> dict[str
                                group_type=shown.group_type, group_value=shown.group_value,
                                target=shown.target_value, period=period)
     evaluation = goals.latest(ok)
-    log = (c.coaching.filter(Q(status=CoachingEntry.SUBMITTED) | Q(author=request.user))
-           if may["read_log"] else None)
     return {"c": c, "may": may, "goal": g, "approved": ok, "chart": chart, "by": period,
             "versions": c.goals.prefetch_related("decisions__by").select_related("target"),
             "evaluation": evaluation, "result": goals.result(evaluation, ok) if ok else "",
@@ -96,8 +84,8 @@ def candidate_context(request: HttpRequest, c: Candidate, seat: Any) -> dict[str
                 Goal.SUBMITTED, Goal.DISTRICT) else "",
             "certificate": getattr(ok, "certificate", None) if ok else None,
             "exceptions": ok.exceptions.all() if ok else [],
-            "summary": coaching_summary(c) if may["read_log_summary"] else None,
-            "log": log, "courses": courses(c)}
+            "coaching": subjects.panel(request, seats.COACHING, c, seat),
+            "courses": courses(c)}
 
 
 @login_required

@@ -3,7 +3,9 @@
 
 from aimline.web.induction.models.partnership import (
     CATEGORIES,
+    GENDERS,
     LEVELS,
+    RACES,
     Candidate,
     Coach,
     Commitment,
@@ -34,7 +36,8 @@ from aimline.web.induction.models.work import (
     Retention,
 )
 
-__all__ = ["CATEGORIES", "LEVELS", "Candidate", "Coach", "Commitment", "CommitmentDone",
+__all__ = ["CATEGORIES", "GENDERS", "LEVELS", "RACES", "Candidate", "Coach", "Commitment",
+           "CommitmentDone",
            "Completion", "Coordinator", "Evidence", "Hiring", "Learning", "LogicModel", "Match",
            "Mou", "Partnership", "Plan", "PlanGoal", "PlanRevision", "PortfolioScore",
            "ProgressNote", "Question", "Reflection", "Reminded", "Retention", "Signature", "Signer",

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -234,6 +235,16 @@ class Reflection(models.Model):
                                                        "category"], name="one_reflection")]
 
 
+# as the CTC's and California's educator data collect them; "" is not reported
+GENDERS = [("female", "Female"), ("male", "Male"), ("nonbinary", "Nonbinary"),
+           ("declined", "Declined to state")]
+RACES = [("american_indian", "American Indian or Alaska Native"), ("asian", "Asian"),
+         ("black", "Black or African American"), ("filipino", "Filipino"),
+         ("hispanic", "Hispanic or Latino"),
+         ("pacific_islander", "Native Hawaiian or Pacific Islander"), ("white", "White"),
+         ("two_or_more", "Two or more races"), ("declined", "Declined to state")]
+
+
 class Candidate(models.Model):
     """A new administrator in their first administrative position, admitted to the
     programme."""
@@ -259,6 +270,12 @@ class Candidate(models.Model):
     coaching_from = models.DateField(null=True, blank=True, help_text="First coaching session")
     status = models.CharField(max_length=10, default=ACTIVE, choices=[
         (ACTIVE, "In induction"), (COMPLETED, "Completed"), (WITHDRAWN, "Withdrawn")])
+    # self-reported, for the programme's report only (counted under suppression)
+    gender = models.CharField(max_length=20, blank=True, choices=GENDERS)
+    race_ethnicity = models.CharField(max_length=40, blank=True, choices=RACES,
+                                      verbose_name="race/ethnicity")
+    coaching = GenericRelation("coaching.Entry", content_type_field="subject_type",
+                               object_id_field="subject_id")  # the shared coaching log
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["partnership", "user"],
