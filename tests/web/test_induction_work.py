@@ -131,6 +131,42 @@ def test_evidence_is_on_the_rubric_and_completion_needs_every_score_and_the_dist
     assert not Completion.objects.filter(candidate=c).exists()
 
 
+def test_the_portfolio_is_scored_by_each_seat_then_completion_and_the_credential() -> None:
+    c = cand("newadmin10")
+    c.portfolio.all().delete()
+    step = f"/induction/candidates/{c.pk}/do/"
+    coach = c.coach().coach.user.username
+    score = {"level": "3", "on": "2026-05-20", "comment": ""}
+    assert client_for(coach).post(step + "portfolio/", score).status_code == 302
+    assert client_for("induction").post(step + "portfolio/", score).status_code == 302
+    # the district designee (the coordinator) must write the district's input
+    r = client_for("coordinator").post(step + "portfolio/", score)
+    assert r.status_code == 400 and "designee" in r.content.decode()
+    assert client_for("induction").post(step + "complete/", {"on": "2026-06-10"}
+                                        ).status_code == 400  # not yet scored by all
+    assert client_for("coordinator").post(step + "portfolio/", {
+        **score, "comment": "Ready to lead a school"}).status_code == 302
+    assert dict(c.portfolio.values_list("seat", "by__username")) == {
+        "coach": coach, "coordinator": "induction", "designee": "coordinator"}
+    for who in ("coordinator", coach, "newadmin10"):  # the programme recommends
+        assert client_for(who).post(step + "complete/", {"on": "2026-06-10"}
+                                    ).status_code == 403, who
+    assert client_for("induction").post(step + "credential/", {"on": "2026-06-11"}
+                                        ).status_code == 400  # completion comes first
+    assert client_for("induction").post(step + "complete/", {"on": "2026-06-10"}
+                                        ).status_code == 302
+    done = Completion.objects.get(candidate=c)
+    assert (done.district_input, done.district_by.username, done.recommended_by.username
+            ) == ("Ready to lead a school", "coordinator", "induction")
+    assert cand("newadmin10").status == Candidate.COMPLETED
+    r = client_for(coach).post(step + "portfolio/", {**score, "level": "4"})
+    assert r.status_code == 400 and c.portfolio.get(seat="coach").level == 3  # it stands
+    assert client_for("induction").post(step + "credential/", {"on": "2026-06-20"}
+                                        ).status_code == 302
+    assert Completion.objects.get(candidate=c).credential_recommended_on == dt.date(
+        2026, 6, 20)
+
+
 def in_district(staff_id: str, lea: str, year: int) -> bool:
     """Plain SQL on the warehouse, not the site's code."""
     with duckdb.connect(str(settings.WAREHOUSE), read_only=True) as con:

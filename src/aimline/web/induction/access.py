@@ -43,6 +43,12 @@ INDUCTION = Rules("induction", "An administrator's induction: position and the 1
            "as a revision)", seated(CANDIDATE, COACH)),
     Action("assess", "Record professional learning, evidence of growth on the rubric, "
            "portfolio scores", seated(COACH, STAFF)),
+    Action("score_portfolio", "Score the final portfolio presentation, each for their own "
+           "seat: the coach, the programme (staff) and the district designee (the "
+           "district's coordinator, whose comment is the district's input)",
+           seated(COACH, STAFF, COORDINATOR)),
+    Action("complete", "Recommend completion (the portfolio scored by all three, the "
+           "district's input recorded) and the credential", seated(STAFF)),
     Action("record_retention", "Record whether a completer still works in the district "
            "(where the warehouse has no staff assignments)", seated(COORDINATOR, STAFF)),
     Action("decide_match", "Accept or veto a proposed coach for the district, or propose "

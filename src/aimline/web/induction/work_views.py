@@ -13,7 +13,16 @@ from django.http import HttpRequest
 
 from aimline.metrics import catalog
 from aimline.web.induction import outcomes, plans, seats
-from aimline.web.induction.models import Candidate, Evidence, Learning, ProgressNote, Standard
+from aimline.web.induction.access import COACH, COORDINATOR, STAFF
+from aimline.web.induction.models import (
+    Candidate,
+    Completion,
+    Evidence,
+    Learning,
+    PortfolioScore,
+    ProgressNote,
+    Standard,
+)
 from aimline.web.induction.refusals import step_view
 from aimline.web.leaders import progress
 from aimline.web.targets import service
@@ -50,7 +59,11 @@ def context(request: HttpRequest, c: Candidate) -> dict[str, Any]:
 
 
 STEPS = {"goal": "plan", "note": "plan", "employer": "supervisor_input",
-         "learning": "assess", "evidence": "assess", "retention": "record_retention"}
+         "learning": "assess", "evidence": "assess", "retention": "record_retention",
+         "portfolio": "score_portfolio", "complete": "complete", "credential": "complete"}
+# who scores the portfolio for which seat, when a person holds more than one
+SCORING = ((COACH, PortfolioScore.COACH), (COORDINATOR, PortfolioScore.DESIGNEE),
+           (STAFF, PortfolioScore.COORDINATOR))
 
 
 def _do(request: HttpRequest, c: Candidate, what: str) -> str:
@@ -89,8 +102,48 @@ def _do(request: HttpRequest, c: Candidate, what: str) -> str:
                                 note=post.get("note", "")[:400], by=me,
                                 on=dt.date.fromisoformat(post["on"]))
         return "Evidence recorded"
+    if what in ("portfolio", "complete", "credential"):
+        return _assessment(c, what, post, me)
     outcomes.record(c, int(post["school_year"]), post.get("in_district") == "yes", me)
     return "Retention recorded"
+
+
+def _assessment(c: Candidate, what: str, post: Any, me: Any) -> str:
+    """The portfolio scored by each seat; completion, with the district designee's comment
+    as the district's input; then the credential recommendation."""
+    done = getattr(c, "completion", None)
+    if what == "portfolio":
+        if done is not None:
+            raise ValidationError("the candidate has completed: the portfolio scores stand")
+        held = seats.at_candidate(me, c).seats
+        seat = next(s for name, s in SCORING if name in held)
+        level, comment = int(post["level"]), post.get("comment", "").strip()
+        if not 1 <= level <= len(c.partnership.rubric):
+            raise ValidationError(f"level {level} is not on the rubric "
+                                  f"(1–{len(c.partnership.rubric)})")
+        if seat == PortfolioScore.DESIGNEE and not comment:
+            raise ValidationError("the district designee's comment is the district's input: "
+                                  "write it")
+        PortfolioScore.objects.update_or_create(
+            candidate=c, seat=seat, defaults={"by": me, "level": level, "comment": comment,
+                                              "on": dt.date.fromisoformat(post["on"])})
+        return f"Portfolio scored for the {dict(PortfolioScore.SEATS)[seat].lower()}"
+    on = dt.date.fromisoformat(post["on"])
+    if what == "credential":
+        if done is None:
+            raise ValidationError("recommend completion first")
+        done.credential_recommended_on = on
+        done.save()
+        return "Recommended for the credential"
+    if done is not None:
+        raise ValidationError(f"completion was recommended on {done.recommended_on}")
+    designee = c.portfolio.filter(seat=PortfolioScore.DESIGNEE).first()
+    Completion.objects.create(candidate=c, recommended_on=on, recommended_by=me,
+                              district_input=designee.comment if designee else "",
+                              district_by=designee.by if designee else me)
+    c.status = Candidate.COMPLETED
+    c.save(update_fields=["status"])
+    return "Completion recommended, with the district's input"
 
 
 step = step_view(STEPS, seats.candidate, _do, "induction_candidate")

@@ -138,11 +138,11 @@ class PortfolioScore(models.Model):
     district designee."""
 
     COACH, COORDINATOR, DESIGNEE = "coach", "coordinator", "designee"
+    SEATS = [(COACH, "Coach"), (COORDINATOR, "Programme coordinator"),
+             (DESIGNEE, "District designee")]
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE,
                                   related_name="portfolio")
-    seat = models.CharField(max_length=12, choices=[
-        (COACH, "Coach"), (COORDINATOR, "Programme coordinator"),
-        (DESIGNEE, "District designee")])
+    seat = models.CharField(max_length=12, choices=SEATS)
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
