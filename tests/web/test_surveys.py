@@ -117,3 +117,41 @@ def test_links_for_signed_in_people_and_addresses(s) -> None:
     assert Link.objects.filter(survey=s, person__isnull=False).count() == 1
     assert client_for("coordinator").post(f"/surveys/{s.pk}/links/", {
         "group": "coach", "people": "x@y.z"}).status_code == 403  # a reader, not staff
+
+
+def test_staff_make_a_survey_for_the_partnership_and_keep_its_instrument() -> None:
+    from aimline.web.induction.models import Partnership
+
+    p = Partnership.objects.get()
+    staff = client_for("induction")
+    assert client_for("coordinator").post(f"/induction/{p.pk}/do/survey/",
+                                          {"title": "Mine"}).status_code == 403
+    assert staff.post(f"/induction/{p.pk}/do/survey/", {"title": "Coach survey 2026"}
+                      ).status_code == 302
+    new = p.surveys.get(title="Coach survey 2026")
+    assert set(new.readers.values_list("username", flat=True)) == {"coordinator"}
+    edit = f"/surveys/{new.pk}/edit/"
+    assert client_for("coordinator").get(edit).status_code == 403  # a reader, not staff
+    item = {"do": "item", "kind": "scale", "text": "How ready do you feel?",
+            "choices": "Not yet\nSomewhat\nReady\nVery ready", "agree_from": "3"}
+    assert staff.post(edit, item).status_code == 302
+    it = new.items.get()
+    assert (it.choices, it.agree_from) == (["Not yet", "Somewhat", "Ready", "Very ready"], 3)
+    for bad in ({**item, "choices": "Only one"}, {**item, "agree_from": "9"},
+                {**item, "kind": "likert"}):  # an agreement item has no options of its own
+        assert staff.post(edit, bad).status_code == 400
+    assert new.items.count() == 1
+    assert staff.post(edit, {"do": "item", "kind": "likert", "text": "My coach listens",
+                             "choices": ""}).status_code == 302
+    # once someone has answered, the items and the anonymity are fixed
+    link, _ = Link.make(new, "coach")
+    service.respond(link, {i.pk: "3" if i.kind == "scale" else "4" for i in new.items.all()})
+    assert staff.post(edit, {**item, "text": "Another"}).status_code == 400
+    assert staff.post(edit, {"do": "remove", "item": it.pk}).status_code == 400
+    settings = {"do": "settings", "title": "Coach survey 2026", "intro": "",
+                "audiences": ["coach"], "min_n": "5", "opens": "", "closes": ""}
+    r = staff.post(edit, settings)  # anonymous unticked: refused, as it was answered
+    assert r.status_code == 400 and Survey.objects.get(pk=new.pk).anonymous
+    assert staff.post(edit, {**settings, "anonymous": "on", "min_n": "7"}).status_code == 302
+    got = Survey.objects.get(pk=new.pk)
+    assert (got.min_n, got.audiences, got.items.count()) == (7, ["coach"], 2)

@@ -41,6 +41,7 @@ from aimline.web.induction.models import (
 )
 from aimline.web.induction.refusals import refusing, step_view
 from aimline.web.pdf import pdf
+from aimline.web.surveys.models import Survey
 
 
 def today() -> dt.date:
@@ -88,6 +89,8 @@ def partnership(request: HttpRequest, pk: int) -> HttpResponse:
         "retention": [r for r in outcomes.by_cohort(p, outcomes.school_year(today()))
                       if any(c.cohort == r.cohort for c in shown)],
         "logic": getattr(p, "logic_model", None), "questions": evaluation.answers(p),
+        "surveys": [(s, s.staff.filter(pk=request.user.pk).exists(),
+                     s.readers.filter(pk=request.user.pk).exists()) for s in p.surveys.all()],
         "commitment_form": CommitmentForm(), "reflection_form": ReflectionForm()})
 
 
@@ -154,6 +157,16 @@ def _do(request: HttpRequest, p: Partnership, what: str) -> str:
         return "Reflection saved"
     if what == "propose":
         return f"{len(matching.propose(p))} match(es) proposed"
+    if what == "survey":
+        title = post.get("title", "").strip()
+        if not title:
+            raise ValidationError("name the survey")
+        s = Survey.objects.create(title=title[:200], owner=p.provider,
+                                  audiences=[Survey.EMPLOYER, Survey.CANDIDATE, Survey.COACH])
+        s.staff.set([me])
+        s.readers.set({c.user for c in p.coordinators.select_related("user")})
+        p.surveys.add(s)
+        return f"Survey “{s.title}” made: add its items under Edit"
     if what == "hire":
         k = get_object_or_404(Coach, pk=post.get("coach"), partnership=p)
         district = p.coordinators.filter(user=me).first()
@@ -165,7 +178,7 @@ def _do(request: HttpRequest, p: Partnership, what: str) -> str:
 
 STEPS: dict[str, str] = {"draft": "draft", "amend": "draft", "commit": "draft",
                          "done": "draft", "reflect": "draft", "sign": "sign",
-                         "propose": "manage", "hire": "hire"}
+                         "propose": "manage", "survey": "manage", "hire": "hire"}
 
 
 step = step_view(STEPS, seats.partnership, _do, "induction_partnership")
