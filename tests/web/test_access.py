@@ -104,6 +104,10 @@ SEATED = [
                             "An authorised signer"}),
     (PARTNERSHIPS, "draft", {"Programme staff", "A district's coordinator"}),
     (PARTNERSHIPS, "sign", {"An authorised signer"}),
+    # partners what the MOU grants: the report, in aggregates (views.report_file)
+    (PARTNERSHIPS, "report", {"Programme staff", "A district's coordinator",
+                              "An authorised signer",
+                              "Partner staff the MOU grants the report"}),
     (PARTNERSHIPS, "manage", {"Programme staff"}),
     (PARTNERSHIPS, "hire", {"A district's coordinator"}),
     (SURVEYS, "results", {"Survey staff", "A reader (e.g. the district coordinator)"}),

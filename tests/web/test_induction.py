@@ -292,3 +292,47 @@ def test_reminders_are_mailed_once_per_occurrence_to_the_partnership(p) -> None:
     assert all(r.commitment.what in msg.body for r in due)
     assert reminders.send(today) == [] and len(mail.outbox) == 1  # each occurrence once
     assert reminders.pending(p, today) == []
+
+
+def test_a_partner_reads_what_the_mou_in_force_grants_and_nothing_more(p) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from aimline.web.induction.models import Grant
+
+    partner = client_for("partner")  # the district's university partner (data agreement)
+    xlsx = f"/induction/{p.pk}/report.xlsx"
+    assert partner.get(f"/induction/{p.pk}/").status_code == 404  # not the partnership
+    assert partner.get(f"/induction/candidates/{cand().pk}/").status_code == 404
+    wb = load_workbook(io.BytesIO(partner.get(xlsx).content))
+    assert wb["Candidates"].max_row == 1 and wb["CPSEL coverage"].max_row == 1
+    assert wb["Surveys"].max_row == 1  # the report is granted, the surveys are not
+    assert wb["Demographics"]["B2"].value == 10  # the cohort's total; its cells suppressed
+    names = {c.name for c in p.candidates.all()}
+    cells = {str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row}
+    assert not names & cells
+    # an amendment granting the surveys too gives nothing until it is signed
+    v3 = mou.amend(mou.current(p), u("induction"), "Survey results for the university")
+    uni = Grant.objects.filter(mou=v3).get().partner
+    r = client_for("coordinator").post(f"/induction/{p.pk}/do/grant/",
+                                       {"partner": uni.pk, "what": "surveys"})
+    assert r.status_code == 302 and v3.grants.count() == 2
+    wb = load_workbook(io.BytesIO(partner.get(xlsx).content))
+    assert wb["Surveys"].max_row == 1
+    for signer, party in ((u("superintendent"), p.districts.get()),
+                          (u("induction"), p.provider)):
+        mou.sign(v3, signer, party, signer.get_full_name() or signer.username)
+    wb = load_workbook(io.BytesIO(partner.get(xlsx).content))
+    assert wb["Surveys"].max_row > 1
+    # a signed version's grants are kept; an organisation outside the agreements: refused
+    with pytest.raises(ValidationError, match="amend it"):
+        Grant.objects.create(mou=v3, partner=p.provider, what="report")
+    v4 = mou.amend(v3, u("induction"), "No more surveys for the university")
+    assert client_for("induction").post(f"/induction/{p.pk}/do/grant/", {
+        "partner": p.provider.pk, "what": "report"}).status_code == 400
+    v4.grants.filter(what="surveys").delete()
+    assert v4.grants.count() == 1 and v3.grants.count() == 2
+    # other partner roles, districts' people without a partner role: no report
+    for who in ("netlead", "teacher", "nobody"):
+        assert client_for(who).get(xlsx).status_code == 404, who

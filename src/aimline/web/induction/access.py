@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from aimline.web.access import Action, Rules, Seat, seated
 
-CANDIDATE, COACH, SUPERVISOR, COORDINATOR, STAFF, SIGNER = (
-    "candidate", "coach", "supervisor", "coordinator", "staff", "signer")
+CANDIDATE, COACH, SUPERVISOR, COORDINATOR, STAFF, SIGNER, PARTNER = (
+    "candidate", "coach", "supervisor", "coordinator", "staff", "signer", "partner")
 
 INDUCTION = Rules("induction", "An administrator's induction: position and the 120/30-day "
                   "rules, the coach match, triad meetings, the induction plan, hours, "
@@ -70,9 +70,15 @@ PARTNERSHIPS = Rules("induction partnerships", "An induction partnership: the MO
     Action("draft", "Write a draft MOU version or an amendment, its commitments; record "
            "a commitment done; answer the yearly reflection", seated(STAFF, COORDINATOR)),
     Action("sign", "Sign the current version for one's party", seated(SIGNER)),
+    Action("report", "Open the programme evaluation report: staff, coordinators and "
+           "signers with the candidates they see; partner staff whose organisation the MOU "
+           "in force grants it, in aggregates only (per cohort, no candidate rows), with "
+           "the survey results where it grants those too",
+           seated(STAFF, COORDINATOR, SIGNER, PARTNER)),
     Action("manage", "Keep candidates and coaches; run the matching", seated(STAFF)),
     Action("hire", "Propose, approve or veto a coach for the district", seated(COORDINATOR)),
 ], people={"Programme staff": Seat(frozenset({STAFF})),
            "A district's coordinator": Seat(frozenset({COORDINATOR})),
            "An authorised signer": Seat(frozenset({SIGNER})),
+           "Partner staff the MOU grants the report": Seat(frozenset({PARTNER})),
            "Anyone else": Seat()})

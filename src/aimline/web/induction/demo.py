@@ -27,6 +27,7 @@ from aimline.web.induction.models import (
     Completion,
     Coordinator,
     Evidence,
+    Grant,
     Learning,
     LogicModel,
     Match,
@@ -183,6 +184,10 @@ def _mou(p: Partnership, provider: Organisation, district: Organisation, staff: 
     Commitment.objects.create(mou=v2, category="reciprocity", party=district,
                               what="Scholarship for candidates who stay two years",
                               owner="HR director", due=mou.add_months(start, 12))
+    # the district's university partner (under its data agreement) reads the report's
+    # aggregates, as the amendment grants
+    for uni in Organisation.objects.filter(partner_in__district=district):
+        Grant.objects.create(mou=v2, partner=uni, what=Grant.REPORT)
     mou.sign(v2, superintendent, district, superintendent.get_full_name() or "Superintendent")
     mou.sign(v2, staff, provider, "Irene Castillo")
     # done up to a fortnight ago, but for the advisory board, which last met a while back

@@ -15,6 +15,7 @@ from django.db import transaction
 from aimline.web.induction.models import (
     Commitment,
     CommitmentDone,
+    Grant,
     Mou,
     Partnership,
     Signature,
@@ -61,6 +62,8 @@ def amend(mou: Mou, by: Any, changes: str, *, starts: dt.date | None = None,
         CommitmentDone.objects.bulk_create(
             CommitmentDone(commitment=copy, on=d.on, note=d.note, by_id=d.by_id)
             for d in c.done.all())
+    for g in mou.grants.all():
+        Grant.objects.create(mou=new, partner=g.partner, what=g.what)
     return new
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -17,7 +18,7 @@ from django.db.models import Q
 from aimline.metrics.policy import Policy
 from aimline.metrics.suppression import counts
 from aimline.web.induction import deadlines, outcomes, plans
-from aimline.web.induction.models import GENDERS, RACES, Candidate, Partnership
+from aimline.web.induction.models import GENDERS, RACES, Candidate, Grant, Partnership
 from aimline.web.surveys import service as surveys
 
 # CTC CASC programme standard -> what Aimline holds for it
@@ -68,6 +69,36 @@ def data(p: Partnership, candidates: list[Candidate], user: Any) -> dict[str, An
             Q(staff=user) | Q(readers=user)).distinct()],
         "retention": [r for r in outcomes.by_cohort(p, through)
                       if p.candidates.filter(cohort=r.cohort, pk__in=shown).exists()],
+        "standards": STANDARDS, "made": dt.date.today()}
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A cohort's retention row with its counts suppressed (fewer known than the minimum)."""
+
+    cohort: str
+    completed: str = "suppressed"
+    known: str = "suppressed"
+    stayed: str = "suppressed"
+    share: None = None
+
+
+def aggregates(p: Partnership, granted: set[str]) -> dict[str, Any]:
+    """A partner's report, as the MOU grants it: no row about any one candidate; the
+    demographics and retention per cohort under the site's suppression policy; the survey
+    results (suppressed at each survey's minimum) only where the MOU grants them too."""
+    cands = list(p.candidates.select_related("user"))
+    min_n = Policy.from_env().min_n
+    demo = demographics(cands, min_n)
+    through = outcomes.school_year(dt.date.today())
+    return {
+        "p": p, "aggregate": True, "rows": [], "elements": [], "coverage": [],
+        "demographics": demo, "demo_tables": [(demo["gender"], "Gender"),
+                                              (demo["race_ethnicity"], "Race/ethnicity")],
+        "surveys": [(s, surveys.results(s)) for s in p.surveys.all()]
+        if Grant.SURVEYS in granted else [],
+        "retention": [r if r.known >= min_n else Hidden(r.cohort)
+                      for r in outcomes.by_cohort(p, through)],
         "standards": STANDARDS, "made": dt.date.today()}
 
 

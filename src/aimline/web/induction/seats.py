@@ -10,17 +10,20 @@ from django.urls import reverse
 
 from aimline.web.access import Seat
 from aimline.web.coaching.subjects import Subject
+from aimline.web.induction import mou
 from aimline.web.induction.access import (
     CANDIDATE,
     COACH,
     COORDINATOR,
     INDUCTION,
+    PARTNER,
     PARTNERSHIPS,
     SIGNER,
     STAFF,
     SUPERVISOR,
 )
-from aimline.web.induction.models import Candidate, Match, Partnership, Standard
+from aimline.web.induction.models import Candidate, Grant, Match, Partnership, Standard
+from aimline.web.orgs.models import Role
 
 
 def at_candidate(user: Any, c: Candidate) -> Seat:
@@ -59,7 +62,23 @@ def at_partnership(user: Any, p: Partnership) -> Seat:
         seats.add(COORDINATOR)
     if p.signers.filter(user=user).exists():
         seats.add(SIGNER)
+    if granted(user, p):
+        seats.add(PARTNER)
     return Seat(frozenset(seats))
+
+
+def granted(user: Any, p: Partnership) -> set[str]:
+    """What the MOU in force grants the user's partner organisations (`Grant.WHAT`): a
+    partner role under one of the partnership's districts' data agreements, for an
+    organisation that agreement names. A draft grants nothing."""
+    signed = mou.current(p) if user.is_authenticated else None
+    if signed is None:
+        return set()
+    orgs = Role.objects.filter(user=user, role=Role.PARTNER,
+                               partnership__district__in=p.districts.all()
+                               ).values("partnership__partners")
+    return set(Grant.objects.filter(mou=signed, partner__in=orgs)
+               .values_list("what", flat=True))
 
 
 def candidates(user: Any) -> QuerySet[Candidate]:
@@ -90,9 +109,12 @@ def candidate(request: Any, pk: int, action: str = "read") -> tuple[Candidate, S
 
 
 def partnership(request: Any, pk: int, action: str = "read") -> tuple[Partnership, Seat]:
+    """The partnership and the user's seat; 404 where the seat does not even read it
+    (`report`, the one thing a partner opens, is its own door), 403 without `action`."""
     found = Partnership.objects.filter(pk=pk).first()
     seat = at_partnership(request.user, found) if found else Seat()
-    PARTNERSHIPS.require(request.scope, "read", seat, hidden=True)
+    PARTNERSHIPS.require(request.scope, "report" if action == "report" else "read", seat,
+                         hidden=True)
     PARTNERSHIPS.require(request.scope, action, seat)
     assert found is not None
     return found, seat

@@ -27,12 +27,13 @@ from aimline.web.induction import (
     seats,
     work_views,
 )
-from aimline.web.induction.access import INDUCTION, PARTNERSHIPS
+from aimline.web.induction.access import INDUCTION, PARTNER, PARTNERSHIPS
 from aimline.web.induction.forms import CommitmentForm, ReflectionForm, TriadForm
 from aimline.web.induction.models import (
     CATEGORIES,
     Coach,
     CommitmentDone,
+    Grant,
     Hiring,
     Match,
     Mou,
@@ -40,6 +41,7 @@ from aimline.web.induction.models import (
     Triad,
 )
 from aimline.web.induction.refusals import refusing, step_view
+from aimline.web.orgs.models import Organisation
 from aimline.web.pdf import pdf
 from aimline.web.surveys.models import Survey
 
@@ -53,7 +55,9 @@ def home(request: HttpRequest) -> HttpResponse:
     rows = [{"c": c, "clocks": deadlines.clocks(c, today())}
             for c in seats.candidates(request.user)]
     return render(request, "induction/home.html", {
-        "partnerships": seats.partnerships(request.user), "candidates": rows})
+        "partnerships": seats.partnerships(request.user), "candidates": rows,
+        "granted": [p for p in Partnership.objects.all() if seats.granted(request.user, p)]
+        if request.user.roles.filter(role="partner").exists() else []})
 
 
 def visible_candidates(p: Partnership, user: Any) -> list[Any]:
@@ -91,7 +95,14 @@ def partnership(request: HttpRequest, pk: int) -> HttpResponse:
         "logic": getattr(p, "logic_model", None), "questions": evaluation.answers(p),
         "surveys": [(s, s.staff.filter(pk=request.user.pk).exists(),
                      s.readers.filter(pk=request.user.pk).exists()) for s in p.surveys.all()],
-        "commitment_form": CommitmentForm(), "reflection_form": ReflectionForm()})
+        "commitment_form": CommitmentForm(), "reflection_form": ReflectionForm(),
+        "partner_orgs": partner_orgs(p), "grant_kinds": Grant.WHAT})
+
+
+def partner_orgs(p: Partnership) -> Any:
+    """The organisations an MOU may grant access: partners in the data agreement of one
+    of the partnership's districts."""
+    return Organisation.objects.filter(partner_in__district__in=p.districts.all()).distinct()
 
 
 def _sections(m: Mou | None) -> list[tuple[str, list[Any]]]:
@@ -147,6 +158,16 @@ def _do(request: HttpRequest, p: Partnership, what: str) -> str:
         CommitmentDone.objects.create(commitment=c, on=dt.date.fromisoformat(post["on"]),
                                       note=post.get("note", "")[:400], by=me)
         return "Recorded as done"
+    if what == "grant":
+        if newest is None or newest.status != Mou.DRAFT:
+            raise ValidationError("a grant is written into a draft version")
+        partner = partner_orgs(p).filter(pk=post.get("partner") or 0).first()
+        if partner is None:
+            raise ValidationError("name a partner of one of the districts' data agreements")
+        if post.get("what") not in dict(Grant.WHAT):
+            raise ValidationError("grant the report or the survey results")
+        Grant.objects.get_or_create(mou=newest, partner=partner, what=post["what"])
+        return f"Version {newest.version} grants {partner} access"
     if what == "reflect":
         form = ReflectionForm(post)
         if not form.is_valid():
@@ -177,7 +198,8 @@ def _do(request: HttpRequest, p: Partnership, what: str) -> str:
 
 
 STEPS: dict[str, str] = {"draft": "draft", "amend": "draft", "commit": "draft",
-                         "done": "draft", "reflect": "draft", "sign": "sign",
+                         "done": "draft", "reflect": "draft", "grant": "draft",
+                         "sign": "sign",
                          "propose": "manage", "survey": "manage", "hire": "hire"}
 
 
@@ -264,8 +286,11 @@ def supervisor_input(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The programme evaluation report, of the candidates this person may see."""
-    p, _ = seats.partnership(request, pk)
-    d = report.data(p, visible_candidates(p, request.user), request.user)
+    p, seat = seats.partnership(request, pk, "report")
+    if seat.seats == {PARTNER}:  # a partner only: what the MOU grants, in aggregates
+        d = report.aggregates(p, seats.granted(request.user, p))
+    else:
+        d = report.data(p, visible_candidates(p, request.user), request.user)
     if fmt == "xlsx":
         body, kind = report.xlsx(d), ("application/vnd.openxmlformats-officedocument."
                                       "spreadsheetml.sheet")

@@ -158,11 +158,36 @@ class Mou(models.Model):
         return [p for p in self.partnership.parties() if p.pk not in signed]
 
 
-class Commitment(models.Model):
+class InVersion(models.Model):
+    """A clause of one MOU version: written while the version is a draft, then kept as
+    signed (a change is an amendment, a new version)."""
+
+    mou = models.ForeignKey(Mou, on_delete=models.CASCADE, related_name="%(class)ss")
+
+    class Meta:
+        abstract = True
+
+    def _status(self) -> str:  # as stored: a copy in memory may predate the signature
+        return Mou.objects.filter(pk=self.mou_id).values_list("status", flat=True).get()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        status = self._status()
+        if status != Mou.DRAFT:
+            raise ValidationError(f"{self.mou} is {status}: its clauses do not change; "
+                                  "amend it as a new version")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        status = self._status()
+        if status != Mou.DRAFT:
+            raise ValidationError(f"{self.mou} is {status}: its clauses are kept")
+        return super().delete(*args, **kwargs)
+
+
+class Commitment(InVersion):
     ONCE, MONTHLY, QUARTERLY, YEARLY = "once", "monthly", "quarterly", "yearly"
     RECURRENCES = [(ONCE, "Once"), (MONTHLY, "Monthly"), (QUARTERLY, "Quarterly"),
                    (YEARLY, "Yearly")]
-    mou = models.ForeignKey(Mou, on_delete=models.CASCADE, related_name="commitments")
     category = models.CharField(max_length=14, choices=CATEGORIES)
     party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
                               help_text="Which party commits")
@@ -177,16 +202,24 @@ class Commitment(models.Model):
     def __str__(self) -> str:
         return self.what
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.mou.status != Mou.DRAFT:
-            raise ValidationError(f"{self.mou} is {self.mou.status}: its commitments do not "
-                                  "change; amend it as a new version")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        if self.mou.status != Mou.DRAFT:
-            raise ValidationError(f"{self.mou} is {self.mou.status}: its commitments are kept")
-        return super().delete(*args, **kwargs)
+class Grant(InVersion):
+    """What the MOU lets a partner organisation (one that is not a party: a university, a
+    support organisation) see: its partner staff, under the district's data agreement,
+    read it while the version is in force."""
+
+    REPORT, SURVEYS = "report", "surveys"
+    WHAT = [(REPORT, "The programme evaluation report, aggregates only"),
+            (SURVEYS, "The partnership's survey results, suppressed")]
+    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    what = models.CharField(max_length=10, choices=WHAT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mou", "partner", "what"],
+                                               name="one_grant_per_partner_and_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.get_what_display().lower()}"
 
 
 class CommitmentDone(models.Model):
