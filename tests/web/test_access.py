@@ -81,6 +81,7 @@ SEATED = [
     # input but does not record them
     (INDUCTION, "read", {"Candidate", "Their coach", "Their supervisor",
                          "Their district's coordinator", "Programme staff"}),
+    (INDUCTION, "describe_self", {"Candidate"}),  # nobody else says who they are
     (INDUCTION, "record_triad", {"Their coach", "Programme staff"}),
     (INDUCTION, "supervisor_input", {"Their supervisor"}),
     # the coaching log (the same one as the leadership programmes'): notes for the

@@ -270,3 +270,19 @@ def test_each_evaluation_question_is_answered_by_its_measures() -> None:
         f"{100 * num / den:.1f} in {year - 1}–{year} at the candidates' {len(schools)} "
         "schools")
     assert evaluation.answer(p, "nonsense").value == "not a measure Aimline knows"
+
+
+def test_a_candidate_describes_themself_and_no_one_else_can() -> None:
+    c = cand("newadmin03")
+    url = f"/induction/candidates/{c.pk}/do/describe/"
+    coach = c.coach().coach.user.username
+    for who in (coach, "induction", "coordinator"):
+        assert client_for(who).post(url, {"gender": "male"}).status_code == 403, who
+    me = client_for("newadmin03")
+    assert me.post(url, {"gender": "robot", "race_ethnicity": "asian"}).status_code == 400
+    assert (cand("newadmin03").gender, cand("newadmin03").race_ethnicity) == (
+        c.gender, c.race_ethnicity)  # nothing changed
+    assert me.post(url, {"gender": "nonbinary", "race_ethnicity": ""}).status_code == 302
+    assert (cand("newadmin03").gender, cand("newadmin03").race_ethnicity) == ("nonbinary", "")
+    page = client_for(coach).get(f"/induction/candidates/{c.pk}/").content.decode()
+    assert "About me" not in page and "Nonbinary" not in page

@@ -23,6 +23,9 @@ INDUCTION = Rules("induction", "An administrator's induction: position and the 1
     Action("read", "See the candidate's page: position, the CTC deadlines, their coach, "
            "triad meetings, the induction plan, hours, evidence, completion, retention",
            seated(CANDIDATE, COACH, SUPERVISOR, COORDINATOR, STAFF)),
+    Action("describe_self", "Give (or change) one's gender and race/ethnicity, "
+           "self-reported, for the programme report's suppressed head counts only",
+           seated(CANDIDATE)),
     Action("record_triad", "Schedule and record a triad meeting (agenda, attendance, "
            "notes, actions)", seated(COACH, STAFF)),
     Action("supervisor_input", "Record the supervisor's input: at a triad meeting, and the "

@@ -15,6 +15,8 @@ from aimline.metrics import catalog
 from aimline.web.induction import outcomes, plans, seats
 from aimline.web.induction.access import COACH, COORDINATOR, STAFF
 from aimline.web.induction.models import (
+    GENDERS,
+    RACES,
     Candidate,
     Completion,
     Evidence,
@@ -55,12 +57,13 @@ def context(request: HttpRequest, c: Candidate) -> dict[str, Any]:
             "retention": outcomes.retention(c, through, loaded),
             "elements": Standard.objects.filter(framework="CPSEL", parent__isnull=False),
             "metrics": catalog.all_metrics(), "kinds": Learning.KINDS,
-            "hosts": p.host_schools.all()}
+            "hosts": p.host_schools.all(), "genders": GENDERS, "races": RACES}
 
 
 STEPS = {"goal": "plan", "note": "plan", "employer": "supervisor_input",
          "learning": "assess", "evidence": "assess", "retention": "record_retention",
-         "portfolio": "score_portfolio", "complete": "complete", "credential": "complete"}
+         "portfolio": "score_portfolio", "complete": "complete", "credential": "complete",
+         "describe": "describe_self"}
 # who scores the portfolio for which seat, when a person holds more than one
 SCORING = ((COACH, PortfolioScore.COACH), (COORDINATOR, PortfolioScore.DESIGNEE),
            (STAFF, PortfolioScore.COORDINATOR))
@@ -102,6 +105,13 @@ def _do(request: HttpRequest, c: Candidate, what: str) -> str:
                                 note=post.get("note", "")[:400], by=me,
                                 on=dt.date.fromisoformat(post["on"]))
         return "Evidence recorded"
+    if what == "describe":
+        gender, race = post.get("gender", ""), post.get("race_ethnicity", "")
+        if gender not in {"", *dict(GENDERS)} or race not in {"", *dict(RACES)}:
+            raise ValidationError("choose from the lists (or leave it blank)")
+        c.gender, c.race_ethnicity = gender, race
+        c.save(update_fields=["gender", "race_ethnicity"])
+        return "Saved: the report counts it only in suppressed totals"
     if what in ("portfolio", "complete", "credential"):
         return _assessment(c, what, post, me)
     outcomes.record(c, int(post["school_year"]), post.get("in_district") == "yes", me)
