@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from aimline.equity import criteria, educators, essa
 from aimline.equity import disproportionality as dp
-from aimline.equity import educators, essa, screen
 from tests.conftest import SPEC
 
 VECTORS: dict[str, Any] = json.loads((SPEC / "equity_vectors.json").read_text())
@@ -125,11 +125,45 @@ def test_one_year_teacher_retention_by_poverty_quartile() -> None:
         assert row["n"] == w["n"]
 
 
+SUBJECTS = {"ela": "proficiency_ela", "math": "proficiency_math",
+            "science": "proficiency_science"}
+
+
+def _ncust_rows(inp: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The case as indicator rows (the prior year 2025, the current 2026) and the state
+    reference: the share economically disadvantaged from chronic absence's denominators,
+    each racial/ethnic group's proficiency, attendance."""
+    def row(metric: str, year: int, gt: str, gv: str, value: float, n: float = 100.0) -> dict:
+        return {"metric": metric, "scope": "school", "school_id": "S", "school_year": year,
+                "group_type": gt, "group_value": gv, "value": value, "denominator": n,
+                "suppressed": False}
+    out = []
+    for year, frl, att in ((2025, inp["frl_prior"], inp["attendance"][0]),
+                           (2026, inp["frl_cur"], inp["attendance"][1])):
+        out += [row("chronic_absence", year, "all", "all", 10.0),
+                row("chronic_absence", year, "economically_disadvantaged", "true", 10.0,
+                    float(frl)),
+                row("attendance_rate", year, "all", "all", att)]
+    for subject, groups in inp["groups_by_subject"].items():
+        out += [row(SUBJECTS[subject], 2026, "race_ethnicity", g, v) for g, v in groups.items()]
+    state = pd.DataFrame([{"metric": SUBJECTS[s], "group_type": "all", "value": v}
+                          for s, v in inp["state_avg"].items()])
+    return pd.DataFrame(out), state
+
+
 @pytest.mark.parametrize("case", VECTORS["ncust_abus_eligibility"][0]["cases"],
                          ids=lambda c: c["inputs"]["level"])
 def test_award_screen_eligibility(case: dict[str, Any]) -> None:
+    """The NCUST vectors through the one implementation of the rules, the criteria set
+    the audit applies (`criteria.NCUST`)."""
     inp = case["inputs"]
-    got = screen.screen(inp["level"], [inp["frl_prior"], inp["frl_cur"]],
-                        inp["groups_by_subject"], inp["state_avg"], inp["attendance"])
-    for k, v in case["expected"].items():
-        assert got[k] == v, k
+    ind, state = _ncust_rows(inp)
+    got = criteria.apply(ind, pd.DataFrame({"school_id": ["S"], "level": [inp["level"]]}),
+                         criteria.NCUST, 2026, state=state).set_index("criterion")
+    want = case["expected"]
+    assert bool(got.loc["low_income", "met"]) == want["low_income_ok"]
+    assert bool(got.loc["groups_above_state", "met"]) == want["proficiency_ok"]
+    assert got.loc["groups_above_state", "passed"] == len(
+        want["subjects_where_every_group_exceeds_state_avg"])
+    assert bool(got.loc["attendance", "met"]) == want["attendance_ok"]
+    assert bool(got.met.all()) == want["eligible"]

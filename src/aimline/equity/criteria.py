@@ -12,7 +12,7 @@ the catalog before anything runs.
 The default set, `ncust`, is NCUST's America's Best Urban Schools eligibility: low income
 >= 60% / 50% / 40% (elementary / middle / high) in each of two years; every racial/ethnic
 group above the state average in at least two subjects; attendance above 92% in each of
-two years. (The scalar form of the same rules is `equity.screen.screen`.)
+two years (checked against NCUST's published cases in tests/equity/test_spec_vectors.py).
 """
 
 from __future__ import annotations
