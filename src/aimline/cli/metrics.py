@@ -240,8 +240,7 @@ def audit(
     from aimline.equity import criteria as criteria_sets
 
     try:
-        chosen = (None if criteria == "none" else criteria_sets.SETS.get(criteria)
-                  or criteria_sets.load(Path(criteria)))
+        chosen = criteria_sets.resolve(criteria)
     except ValueError as e:
         fail(str(e))
     with bar() as progress:

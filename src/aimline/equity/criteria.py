@@ -111,6 +111,13 @@ def load(path: Path) -> CriteriaSet:
         raise ValueError(f"{path}: not a criteria set ({type(e).__name__}: {e})") from None
 
 
+def resolve(name: str) -> CriteriaSet | None:
+    """A set by name (`SETS`), `none`, or a JSON file's path (`load`)."""
+    if name == "none":
+        return None
+    return SETS[name] if name in SETS else load(Path(name))
+
+
 def _values(ind: pd.DataFrame, school: str, metric: str, year: int, groups: str
             ) -> list[float]:
     """The published values a criterion tests for one school, metric and year."""

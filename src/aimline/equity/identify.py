@@ -8,7 +8,10 @@ the district's own indicators, and optionally the district's criteria set (`crit
 - **CSI, graduation**: a four-year graduation rate below the cut (default 67%,
   `essa.low_graduation`).
 - **ATSI**: a student group whose index is at or below its level's CSI cut
-  (`essa.atsi`); groups with fewer than `min_n` students tested are not evaluated.
+  (`essa.atsi`).
+- Schools and groups with fewer than `min_n` students tested (or in the graduation
+  cohort) are not rated; callers pass at least the site's suppression minimum, so every
+  number a reason shows stands on enough students to be published.
 - **District criteria**: a criteria set whose every criterion a school must meet; a
   school missing one is identified, with the shortfall.
 
@@ -33,15 +36,22 @@ ESSA_GROUPS = ("race_ethnicity", "economically_disadvantaged", "english_learner"
                "disability")
 
 
+def check_index(metrics: Sequence[str]) -> None:
+    """Refuse an index of no metrics or of a metric the catalog does not have."""
+    known = {m.id for m in catalog.all_metrics()}
+    unknown = [m for m in metrics if m not in known]
+    if unknown or not metrics:
+        raise ValueError(f"the index needs catalog metrics: {', '.join(unknown) or 'none'}"
+                         f" given; metrics are {', '.join(sorted(known))}")
+
+
 def index_scores(ind: pd.DataFrame, year: int, metrics: Sequence[str] = INDEX,
                  *, min_n: int = 10) -> pd.DataFrame:
     """school_id, group_type, group_value, index, n (fewest tested of the metrics): the
-    mean of the metrics' values for each school and group with every metric present."""
-    known = {m.id for m in catalog.all_metrics()}
-    unknown = [m for m in metrics if m not in known]
-    if unknown or not metrics:  # refused before anything runs
-        raise ValueError(f"the index needs catalog metrics: {', '.join(unknown) or 'none'}"
-                         f" given; metrics are {', '.join(sorted(known))}")
+    mean of the metrics' values for each school and group with every metric present and
+    at least `min_n` tested (below it a school or group is not rated, as a state's
+    accountability n-size says)."""
+    check_index(metrics)
     d = ind[(ind.scope == "school") & (ind.school_year == year) & ind.metric.isin(metrics)
             & ind.value.notna()]
     d = d[(d.group_type == "all") | (d.group_type.isin(ESSA_GROUPS)
@@ -49,7 +59,7 @@ def index_scores(ind: pd.DataFrame, year: int, metrics: Sequence[str] = INDEX,
     g = d.groupby(["school_id", "group_type", "group_value"]).agg(
         index=("value", "mean"), n=("denominator", "min"), metrics=("metric", "nunique"))
     g = g[g.metrics == len(metrics)].drop(columns="metrics").reset_index()
-    return g[(g.group_type == "all") | (g.n >= min_n)]
+    return g[g.n >= min_n]
 
 
 def identify(ind: pd.DataFrame, schools: pd.DataFrame, year: int, *,
@@ -63,7 +73,7 @@ def identify(ind: pd.DataFrame, schools: pd.DataFrame, year: int, *,
     alls = scores[scores.group_type == "all"].set_index("school_id")["index"]
     grad = ind[(ind.scope == "school") & (ind.school_year == year)
                & (ind.metric == GRADUATION) & (ind.group_type == "all") & ind.value.notna()
-               ].set_index("school_id")["value"]
+               & (ind.denominator >= min_n)].set_index("school_id")["value"]
     low_grad = set(essa.low_graduation(grad.to_dict(), cut=graduation_cut))
     screened = (criteria_sets.apply(ind, schools[["school_id", "level"]], criteria, year)
                 if criteria is not None else None)

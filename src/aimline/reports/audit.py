@@ -89,7 +89,7 @@ class AuditError(engine.MetricsError):
     """An audit that cannot be built as asked (which district, which schools)."""
 
 
-def _district(warehouse: Path, lea: str | None) -> tuple[str, str, pd.DataFrame]:
+def district(warehouse: Path, lea: str | None) -> tuple[str, str, pd.DataFrame]:
     """The audited district (lea_id, name, its schools): the one named, or the only one.
     A warehouse of several districts needs a name, so no audit mixes two districts'
     schools."""
@@ -150,7 +150,7 @@ def build(warehouse: Path, year: int, *, lea: str | None = None,
     its schools only, beside its own district rows, suppressed under `policy` (default:
     the configured one)."""
     policy = policy or Policy.from_env()
-    lea, district_name, info = _district(warehouse, lea)
+    lea, district_name, info = district(warehouse, lea)
     info = info.set_index("school_id")
     available = engine.years_in(warehouse)
     if year not in available:
