@@ -14,6 +14,7 @@ import pytest
 from aimline.web import access
 from aimline.web.access import Audit, Net, Team
 from aimline.web.audits.access import AUDITS
+from aimline.web.district.access import DISTRICT
 from aimline.web.induction.access import INDUCTION, PARTNERSHIPS
 from aimline.web.leaders.access import CIRCLES, LEADERS, Seat
 from aimline.web.loads.access import LOADS
@@ -47,6 +48,9 @@ EXPECTED = [
     (STUDENTS, "read", None, {ADMIN, ANALYST, SUPERVISOR, PRINCIPAL, TEACHER, PARTNER_MOU}),
     (LOADS, "load", "D", {ADMIN, ANALYST}),
     (ORGS, "read_audit_log", None, {ADMIN}),
+    # the district's own view of its schools: its people, not partners or network roles
+    (DISTRICT, "read_support", "D", {ADMIN, ANALYST, SUPERVISOR, PRINCIPAL}),
+    (DISTRICT, "read_support", "E", set()),
     (ORGS, "manage_people", "D", {ADMIN}),
     # outside scope: nobody
     (ORGS, "manage_people", "E", set()),  # another district's people: nobody

@@ -105,6 +105,7 @@ class Rules:
 def tables() -> tuple[Rules, ...]:
     """Every practice's table, in the order docs/access.md shows them."""
     from aimline.web.audits.access import AUDITS
+    from aimline.web.district.access import DISTRICT
     from aimline.web.induction.access import INDUCTION, PARTNERSHIPS
     from aimline.web.leaders.access import CIRCLES, LEADERS
     from aimline.web.loads.access import LOADS
@@ -113,8 +114,8 @@ def tables() -> tuple[Rules, ...]:
     from aimline.web.students.access import STUDENTS
     from aimline.web.surveys.access import SURVEYS
 
-    return (NETWORKS, TEAMS, AUDITS, STUDENTS, LOADS, ORGS, LEADERS, CIRCLES, INDUCTION,
-            PARTNERSHIPS, SURVEYS)
+    return (NETWORKS, TEAMS, AUDITS, STUDENTS, LOADS, ORGS, DISTRICT, LEADERS, CIRCLES,
+            INDUCTION, PARTNERSHIPS, SURVEYS)
 
 
 # ----- the table in docs/access.md ------------------------------------------------------
@@ -147,7 +148,7 @@ def cast() -> dict[str, Scope]:
 NET = Net(1, frozenset({"A"}))
 OBJECTS = {"networks": NET, "teams": Team(NET, "A"),
            "audits": Audit("D", frozenset({"A", "B"})), "students": None, "loads": "D",
-           "orgs": "D"}
+           "orgs": "D", "district": "D"}
 
 
 def markdown() -> str:

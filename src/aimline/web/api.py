@@ -16,6 +16,7 @@ from ninja.security import HttpBearer, django_auth
 
 from aimline.web.credentials.api import router as credentials_router
 from aimline.web.dashboards.api import router as dashboards_router
+from aimline.web.district.views import router as district_router
 from aimline.web.induction.api import router as induction_router
 from aimline.web.leaders.api import router as leaders_router
 from aimline.web.networks.api import router as networks_router
@@ -47,6 +48,7 @@ api.add_router("/", students_router)
 api.add_router("/", networks_router)
 api.add_router("/leadership/", leaders_router)
 api.add_router("/induction/", induction_router)
+api.add_router("/", district_router)
 api.add_router("/", credentials_router)
 
 

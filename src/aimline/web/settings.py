@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "aimline.web.leaders.apps.LeadersConfig",
     "aimline.web.surveys.apps.SurveysConfig",
     "aimline.web.induction.apps.InductionConfig",
+    "aimline.web.district.apps.DistrictConfig",
     # after the site's apps, so its templates (allauth/layouts/base.html) come first
     "allauth",
     "allauth.account",

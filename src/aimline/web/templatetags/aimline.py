@@ -9,3 +9,12 @@ register = template.Library()
 def get(mapping: dict[str, Any], key: str) -> Any:
     """{{ row|get:metric_id }}: a dictionary value by a key held in a variable."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def reads_support(scope: Any) -> bool:
+    """Whether the person has a district of their own to see the support page for (the
+    nav shows no link its rules would refuse)."""
+    from aimline.web.district.access import DISTRICT
+
+    return any(DISTRICT.allows(scope, "read_support", d) for d in scope.districts)

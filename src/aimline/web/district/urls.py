@@ -1,0 +1,5 @@
+from django.urls import path
+
+from aimline.web.district import views
+
+urlpatterns = [path("support/", views.page, name="district_support")]

@@ -1,0 +1,38 @@
+"""The district's support page and API: the schools that need support, as
+`aimline district identify` finds them, each person the schools in their scope."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from aimline.metrics import engine
+from aimline.reports.support import identification
+from aimline.web.orgs.models import Role
+from tests.web.cast import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_districts_people_see_their_schools_rows_and_no_one_else_any() -> None:
+    year = max(engine.years_in(settings.WAREHOUSE))
+    admin = Role.objects.get(user__username="admin").district
+    _, every = identification(settings.WAREHOUSE, year, lea=admin.code)
+    got = client_for("admin").get("/api/district/support").json()
+    assert got["year"] == year
+    assert [r["school_id"] for r in got["rows"]] == list(every.school_id)
+    assert [r["support"] for r in got["rows"]] == list(every.support)
+    page = client_for("admin").get("/district/support/").content.decode()
+    assert f"{int(every.identified.sum())} of {len(every)} school" in page
+    principal = Role.objects.get(user__username="principal")
+    mine = {s.code for s in principal.schools.all()}
+    rows = client_for("principal").get("/api/district/support").json()["rows"]
+    assert {r["school_id"] for r in rows} == mine
+    for who in ("partner", "netlead", "teacher", "nobody", "other_admin"):
+        r = client_for(who).get("/api/district/support")
+        if who == "other_admin":  # another district's admin: their district, not ours
+            assert not {x["school_id"] for x in r.json()["rows"]} & set(every.school_id)
+        else:
+            assert r.status_code == 403, who
+            assert client_for(who).get("/district/support/").status_code == 403, who
+    assert client_for("admin").get("/api/district/support", {"year": 1999}).status_code == 404
