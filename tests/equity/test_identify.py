@@ -87,3 +87,13 @@ def test_an_unknown_index_metric_is_refused() -> None:
     ind, schools = vector_district()
     with pytest.raises(ValueError, match="proficiency_reading"):
         identify.identify(ind, schools, 2026, index=("proficiency_reading",))
+
+
+def test_csi_ranks_the_title_one_schools_where_the_flag_is_given() -> None:
+    ind, schools = vector_district()
+    schools["title_i"] = schools.school_id != "c00"  # the lowest (12.0) is not Title I
+    got = identify.identify(ind, schools, 2026).set_index("school_id")
+    # 39 Title I schools: ceil(5% of 39) = 2, now 18.5 and 22.0; c00 is rated, not ranked
+    assert sorted(got[got.csi]["index"]) == [18.5, 22.0]
+    assert "of 39 Title I elementary schools (cut 22.0)" in got.loc["c01", "reasons"][0]
+    assert not got.loc["c00", "csi"]

@@ -4,7 +4,8 @@ the district's own indicators, and optionally the district's criteria set (`crit
 - **CSI, lowest-performing**: each school's index is the mean of the all-students values
   of the index metrics (default: ELA and mathematics proficiency); within each school
   level (school type, as Texas ranks campuses), `essa.lowest_performing` with the share
-  (default 5%, rounded up). The warehouse has no Title I flag: every school is ranked.
+  (default 5%, rounded up) over the Title I schools, as the statute says; where no school
+  carries the flag (`title_i` empty), over every school.
 - **CSI, graduation**: a four-year graduation rate below the cut (default 67%,
   `essa.low_graduation`).
 - **ATSI**: a student group whose index is at or below its level's CSI cut
@@ -66,9 +67,9 @@ def identify(ind: pd.DataFrame, schools: pd.DataFrame, year: int, *,
              index: Sequence[str] = INDEX, share: float = 0.05, graduation_cut: float = 67.0,
              min_n: int = 10, criteria: criteria_sets.CriteriaSet | None = None
              ) -> pd.DataFrame:
-    """One row per school (schools: school_id, name, level): its index, whether each method
-    identifies it, the support it calls for (CSI before ATSI before the district's own),
-    and the reasons with their numbers."""
+    """One row per school (schools: school_id, name, level, optionally title_i): its index,
+    whether each method identifies it, the support it calls for (CSI before ATSI before
+    the district's own), and the reasons with their numbers."""
     scores = index_scores(ind, year, index, min_n=min_n)
     alls = scores[scores.group_type == "all"].set_index("school_id")["index"]
     grad = ind[(ind.scope == "school") & (ind.school_year == year)
@@ -77,10 +78,15 @@ def identify(ind: pd.DataFrame, schools: pd.DataFrame, year: int, *,
     low_grad = set(essa.low_graduation(grad.to_dict(), cut=graduation_cut))
     screened = (criteria_sets.apply(ind, schools[["school_id", "level"]], criteria, year)
                 if criteria is not None else None)
+    flagged_t1 = "title_i" in schools and schools.title_i.fillna(False).astype(bool).any()
     rows = []
     for level, at_level in schools.groupby("level", sort=True):
-        ids = [s for s in at_level.school_id if s in alls.index]
-        csi = essa.lowest_performing(alls[ids], share=share) if ids else None
+        rated = [s for s in at_level.school_id if s in alls.index]
+        ranked = [s for s in rated if not flagged_t1 or bool(
+            at_level.set_index("school_id").title_i.get(s) or False)]
+        csi = essa.lowest_performing(alls[ranked], share=share) if ranked else None
+        pool = f"{csi['n_schools']} {'Title I ' if flagged_t1 else ''}{level}" if csi else ""
+        ids = rated
         cut = csi["cut_score"] if csi else None
         groups = {s: {label(t, v): i for t, v, i in scores[
             (scores.school_id == s) & (scores.group_type != "all")][
@@ -91,8 +97,7 @@ def identify(ind: pd.DataFrame, schools: pd.DataFrame, year: int, *,
             if csi and s.school_id in csi["identified"]:
                 support = "CSI"
                 reasons.append(f"index {alls[s.school_id]:.1f}: among the lowest "
-                               f"{share:.0%} of {csi['n_schools']} {level} schools "
-                               f"(cut {cut:.1f})")
+                               f"{share:.0%} of {pool} schools (cut {cut:.1f})")
             if s.school_id in low_grad:
                 support = "CSI"
                 reasons.append(f"graduation {grad[s.school_id]:.1f}% below "

@@ -102,7 +102,7 @@ def district(warehouse: Path, lea: str | None) -> tuple[str, str, pd.DataFrame]:
         if lea not in leas:
             raise AuditError(f"no district {lea} in the warehouse; districts are: "
                              f"{', '.join(leas)}")
-        schools = con.execute("SELECT school_id, lea_id, name, level FROM schools "
+        schools = con.execute("SELECT school_id, lea_id, name, level, title_i FROM schools "
                               "WHERE lea_id = ?", [lea]).df()
     return lea, leas[lea], schools
 
