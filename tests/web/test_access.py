@@ -51,6 +51,8 @@ EXPECTED = [
     # the district's own view of its schools: its people, not partners or network roles
     (DISTRICT, "read_support", "D", {ADMIN, ANALYST, SUPERVISOR, PRINCIPAL}),
     (DISTRICT, "read_support", "E", set()),
+    (DISTRICT, "read_staffing", "D", {ADMIN, ANALYST, SUPERVISOR}),
+    (DISTRICT, "read_staffing", "E", set()),
     (ORGS, "manage_people", "D", {ADMIN}),
     # outside scope: nobody
     (ORGS, "manage_people", "E", set()),  # another district's people: nobody

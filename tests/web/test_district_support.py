@@ -36,3 +36,24 @@ def test_the_districts_people_see_their_schools_rows_and_no_one_else_any() -> No
             assert r.status_code == 403, who
             assert client_for(who).get("/district/support/").status_code == 403, who
     assert client_for("admin").get("/api/district/support", {"year": 1999}).status_code == 404
+
+
+def test_staffing_for_equity_for_the_districts_admins_analysts_and_supervisors() -> None:
+    from aimline.reports.staffing import staffing
+
+    year = max(engine.years_in(settings.WAREHOUSE))
+    lea = Role.objects.get(user__username="admin").district.code
+    d = staffing(settings.WAREHOUSE, year, lea=lea)
+    got = client_for("analyst").get("/api/district/staffing").json()
+    assert [q["values"]["teachers"] for q in got["poverty"]] == list(
+        d["poverty"]["by_quartile"].teachers)
+    gap = d["poverty"]["gaps"].set_index("measure").loc["inexperienced", "gap_pp"]
+    assert next(g["gap_pp"] for g in got["poverty_gaps"]
+                if g["measure"] == "inexperienced") == pytest.approx(gap)
+    page = client_for("supervisor").get("/district/staffing/").content.decode()
+    assert "By poverty quartile" in page and "inexperienced" in page
+    assert client_for("analyst").get("/api/district/staffing",
+                                     {"quartiles": "student"}).status_code == 422
+    for who in ("principal", "teacher", "partner", "netlead"):
+        assert client_for(who).get("/api/district/staffing").status_code == 403, who
+        assert client_for(who).get("/district/staffing/").status_code == 403, who

@@ -1,10 +1,12 @@
-"""`aimline district ...`: the district's role — which schools need support, and why."""
+"""The district's role: `aimline district identify` (which schools need support, and
+why) and `aimline staffing` (staffing for equity)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -74,4 +76,59 @@ def identify_cmd(
         with written_atomically(out) as tmp:
             (flat.to_csv(tmp, index=False) if out.suffix == ".csv"
              else flat.to_excel(tmp, index=False))
+        console.print(f"Written to {out}.")
+
+
+@app.command("staffing")
+def staffing_cmd(
+    year: Annotated[int, typer.Option(help="School year")],
+    warehouse: WarehouseOpt = None,
+    district: Annotated[str | None, typer.Option(
+        help="The district (lea_id); needed when the warehouse holds several")] = None,
+    inexperienced_years: Annotated[int, typer.Option(
+        help="Inexperienced: at most this many years of teaching")] = 2,
+    quartiles: Annotated[str, typer.Option(
+        help="Quartiles of equal numbers of 'schools' or of 'students'")] = "schools",
+    out: Annotated[Path | None, typer.Option(help="Also write the tables: .xlsx")] = None,
+) -> None:
+    """Staffing for equity: inexperienced, out-of-field and ineffective teachers, students
+    per teacher, support staff and retention by poverty and by minority quartile of
+    schools, and the highest-versus-lowest gaps (ESSA 1111(g)(1)(B)).
+
+    Example: aimline staffing --year 2026
+    """
+    from aimline.reports.staffing import DIMENSIONS, staffing
+
+    if out is not None and out.suffix != ".xlsx":
+        fail(f"--out must end in .xlsx (got {out.name!r})")
+    try:
+        d = staffing(wh.resolve(warehouse), year, lea=district,
+                     inexperienced_years=inexperienced_years, basis=quartiles)
+    except ValueError as e:
+        fail(str(e))
+    for dim in DIMENSIONS:
+        table = d[dim]["by_quartile"]
+        t = Table(title=f"{d['district']}, {year - 1}–{year}: teachers by {dim} quartile "
+                        f"(of {quartiles}; 4 = highest {dim})")
+        t.add_column("")
+        for q in table.index:
+            t.add_column(f"Q{q}", justify="right")
+        for col in table.columns:
+            t.add_row(col.replace("_", " "), *(f"{v:.1f}" if isinstance(v, float) else str(v)
+                                               for v in table[col]))
+        console.print(t)
+        g = Table(title=f"Highest versus lowest {dim} quartile")
+        for c in ("measure", "highest %", "lowest %", "gap (points)", "ratio"):
+            g.add_column(c, justify="right" if c != "measure" else "left")
+        for r in d[dim]["gaps"].itertuples():
+            g.add_row(r.measure.replace("_", " "), f"{100 * r.high_poverty_rate:.1f}",
+                      f"{100 * r.low_poverty_rate:.1f}", f"{r.gap_pp:+.1f}",
+                      "—" if r.ratio != r.ratio else f"{r.ratio:.2f}")
+        console.print(g)
+    if out is not None:
+        with written_atomically(out) as tmp, pd.ExcelWriter(tmp) as xl:
+            d["schools"].to_excel(xl, sheet_name="Schools")
+            for dim in DIMENSIONS:
+                d[dim]["by_quartile"].to_excel(xl, sheet_name=f"By {dim} quartile")
+                d[dim]["gaps"].to_excel(xl, sheet_name=f"{dim.title()} gaps", index=False)
         console.print(f"Written to {out}.")

@@ -34,13 +34,40 @@ def quartiles(values: pd.Series, nq: int = 4) -> pd.Series:
                      index=values.index)
 
 
+BASES = ("schools", "students")
+
+
+def student_quartiles(values: pd.Series, students: pd.Series, nq: int = 4) -> pd.Series:
+    """Quartiles of equal numbers of students rather than of schools: schools in order of
+    `values` (ties by index), each in the quartile that holds the middle student of its
+    enrollment in the running count, so a quartile holds about a quarter of the students."""
+    order = values.sort_values(kind="stable").index
+    n = students.reindex(order).astype(float)
+    middle = n.cumsum() - n / 2
+    q = np.floor(nq * middle / n.sum()).astype(int) + 1
+    return q.clip(1, nq).reindex(values.index)
+
+
+def quartiles_of(schools: pd.DataFrame, column: str, *, basis: str = "schools",
+                 students: str = "students") -> pd.Series:
+    """Each school's quartile of `column`: of equal numbers of schools (Stata xtile, as the
+    Educator Equity Profiles) or of students (`student_quartiles`)."""
+    if basis not in BASES:
+        raise ValueError(f"quartiles are of {' or of '.join(BASES)}, not {basis!r}")
+    if basis == "students":
+        return student_quartiles(schools[column], schools[students])
+    return quartiles(schools[column])
+
+
 def gaps(schools: pd.DataFrame, *, poverty: str = "pct_frl", teachers: str = "teachers",
-         measures: Sequence[str] = ("inexperienced", "out_of_field")) -> pd.DataFrame:
+         measures: Sequence[str] = ("inexperienced", "out_of_field"),
+         quartile: pd.Series | None = None) -> pd.DataFrame:
     """One row per measure: the rate in the highest- and lowest-poverty quartile of schools,
     pooled (teacher-weighted: sum of counts / sum of teachers, as ED's Educator Equity
     Profiles compute it) and as the mean of school rates; the gap in percentage points and
-    the ratio. `schools` has one row per school with counts of teachers per measure."""
-    q = quartiles(schools[poverty])
+    the ratio. `schools` has one row per school with counts of teachers per measure;
+    `quartile` (default: xtile of `poverty`) says which quartile each school is in."""
+    q = quartiles(schools[poverty]) if quartile is None else quartile
     high, low = schools[q == q.max()], schools[q == 1]
     rows = []
     for m in measures:

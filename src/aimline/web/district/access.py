@@ -15,8 +15,15 @@ def _districts_own(s: Scope, district: str) -> bool:
     return district in s.districts and any(r in DISTRICT_PEOPLE for r in s.roles)
 
 
+def _district_wide(s: Scope, district: str) -> bool:
+    return district in s.districts and any(r in DISTRICT_PEOPLE[:3] for r in s.roles)
+
+
 DISTRICT = Rules("district", "The district's role: schools that need support. Rows are the "
                  "schools in the person's scope.", [
     Action("read_support", "See which schools need support (ESSA CSI and ATSI, the "
            "district's criteria) with the reasons and numbers", _districts_own),
+    Action("read_staffing", "See staffing for equity: teachers by poverty and minority "
+           "quartile of the district's schools, the gaps, retention (district-wide "
+           "aggregates of staff)", _district_wide),
 ])

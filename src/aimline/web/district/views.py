@@ -1,6 +1,7 @@
-"""The district's support page and its API: which schools need support, each with its
-reasons (`aimline.reports.support`), for the schools in the person's scope. The table is
-computed once per district, year and warehouse version, then cached."""
+"""The district's pages and their API: which schools need support, each with its reasons
+(`aimline.reports.support`), for the schools in the person's scope; staffing for equity
+(`aimline.reports.staffing`), district-wide. Each table is computed once per district,
+year and warehouse version, then cached."""
 
 from __future__ import annotations
 
@@ -35,10 +36,7 @@ def _table(lea: str, year: int) -> tuple[str, list[dict[str, Any]]]:
 def support(request: Any, year: int | None) -> dict[str, Any]:
     """The person's district, the years held, the year shown, and its rows in scope."""
     scope = request.scope
-    mine = [d for d in sorted(scope.districts) if DISTRICT.allows(scope, "read_support", d)]
-    if not mine:
-        DISTRICT.require(scope, "read_support", "")  # 403: no district of one's own
-    lea = mine[0]
+    lea = _mine(request, "read_support")
     path = Path(settings.WAREHOUSE)
     years = engine.years_in(path) if path.exists() else []
     if not years:
@@ -93,3 +91,102 @@ def api_support(request: HttpRequest, q: Query[YearIn]) -> Any:
     rows = [{**r, "index": None if r["index"] != r["index"] else r["index"]}
             for r in d["rows"]]
     return {"district": d["district"], "year": d["year"], "rows": rows}
+
+
+def _mine(request: Any, action: str) -> str:
+    scope = request.scope
+    mine = [d for d in sorted(scope.districts) if DISTRICT.allows(scope, action, d)]
+    if not mine:
+        DISTRICT.require(scope, action, "")  # 403: no district of one's own
+    return mine[0]
+
+
+def staffing_data(request: Any, year: int | None, basis: str) -> dict[str, Any]:
+    from aimline.reports.staffing import staffing
+
+    lea = _mine(request, "read_staffing")
+    path = Path(settings.WAREHOUSE)
+    years = engine.years_in(path) if path.exists() else []
+    if not years:
+        raise Http404("the warehouse holds no school year yet")
+    year = year or max(years)
+    key = f"district-staffing:{lea}:{year}:{basis}:{path.stat().st_mtime_ns}"
+    d = cache.get(key)
+    if d is None:
+        try:
+            d = staffing(path, year, lea=lea, basis=basis)
+        except ValueError as e:
+            raise Http404(str(e)) from None
+        cache.set(key, d, 3600)
+    return {**d, "years": years}
+
+
+@login_required
+def staffing_page(request: HttpRequest) -> HttpResponse:
+    y = request.GET.get("year", "")
+    basis = "students" if request.GET.get("quartiles") == "students" else "schools"
+    d = staffing_data(request, int(y) if y.isdigit() else None, basis)
+    dims = [(dim, d[dim]["by_quartile"], d[dim]["gaps"]) for dim in ("poverty", "minority")]
+    return render(request, "district/staffing.html", {
+        **{k: d[k] for k in ("district", "year", "years", "basis", "inexperienced_years")},
+        "dims": [(dim, [(c.replace("_", " "), [_shown(v) for v in t[c]]) for c in t.columns],
+                  list(t.index), [(r.measure.replace("_", " "), _shown(100 * r.high_poverty_rate),
+                                   _shown(100 * r.low_poverty_rate), f"{r.gap_pp:+.1f}")
+                                  for r in g.itertuples()]) for dim, t, g in dims]})
+
+
+def _shown(v: Any) -> str:
+    return f"{v:.1f}" if isinstance(v, float) else str(v)
+
+
+class Quartile(Schema):
+    quartile: int
+    values: dict[str, Any]
+
+
+class Gap(Schema):
+    measure: str
+    highest_pct: float
+    lowest_pct: float
+    gap_pp: float
+
+
+class StaffingOut(Schema):
+    district: str
+    year: int
+    quartiles_of: str
+    poverty: list[Quartile]
+    minority: list[Quartile]
+    poverty_gaps: list[Gap]
+    minority_gaps: list[Gap]
+
+
+class StaffingIn(Schema):
+    year: int | None = None
+    quartiles: str = "schools"  # or "students"
+
+
+@router.get("/district/staffing", response=answers(StaffingOut),
+            summary="Staffing for equity: teachers by poverty and minority quartile, the "
+                    "highest-versus-lowest gaps (ESSA 1111(g)(1)(B))")
+def api_staffing(request: HttpRequest, q: Query[StaffingIn]) -> Any:
+    from ninja.errors import HttpError
+
+    if q.quartiles not in ("schools", "students"):
+        raise HttpError(422, f"quartiles are of schools or of students, not {q.quartiles!r}")
+    d = staffing_data(request, q.year, q.quartiles)
+
+    def rows(t: Any) -> list[dict[str, Any]]:
+        return [{"quartile": int(i), "values": {k: (v.item() if hasattr(v, "item") else v)
+                                                for k, v in r.items()}}
+                for i, r in t.iterrows()]
+
+    def gaps(g: Any) -> list[dict[str, Any]]:
+        return [{"measure": r.measure, "highest_pct": 100 * r.high_poverty_rate,
+                 "lowest_pct": 100 * r.low_poverty_rate, "gap_pp": r.gap_pp}
+                for r in g.itertuples()]
+    return {"district": d["district"], "year": d["year"], "quartiles_of": d["basis"],
+            "poverty": rows(d["poverty"]["by_quartile"]),
+            "minority": rows(d["minority"]["by_quartile"]),
+            "poverty_gaps": gaps(d["poverty"]["gaps"]),
+            "minority_gaps": gaps(d["minority"]["gaps"])}

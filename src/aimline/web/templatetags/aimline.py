@@ -18,3 +18,10 @@ def reads_support(scope: Any) -> bool:
     from aimline.web.district.access import DISTRICT
 
     return any(DISTRICT.allows(scope, "read_support", d) for d in scope.districts)
+
+
+@register.filter
+def reads_staffing(scope: Any) -> bool:
+    from aimline.web.district.access import DISTRICT
+
+    return any(DISTRICT.allows(scope, "read_staffing", d) for d in scope.districts)

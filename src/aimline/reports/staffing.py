@@ -1,0 +1,123 @@
+"""Staffing for equity in one district, from the warehouse's staff assignments and
+enrolments: by poverty quartile and by minority quartile of schools, the share of
+inexperienced, out-of-field and ineffective teachers, students per teacher, support
+staff per 100 high-needs students, one-year teacher retention, and the gaps between the
+highest and lowest quartiles that ESSA §1111(g)(1)(B) asks to be reported.
+
+- inexperienced: `years_experience` at or below `inexperienced_years` (default 2,
+  California's definition: two or fewer years of teaching); out of field: `in_field`
+  false; ineffective: `effectiveness` "ineffective".
+- poverty: the share of the school's enrolled students who are economically
+  disadvantaged; minority: the share who are not White (the federal categories).
+- support staff: counsellors (the roles the canonical schema carries beside teachers);
+  high-needs students: economically disadvantaged, English learners or students with
+  disabilities (any of them).
+- quartiles of equal numbers of schools (Stata xtile, as ED's Educator Equity Profiles)
+  or of students (`educators.student_quartiles`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from aimline.equity import educators
+from aimline.reports.audit import district
+
+MEASURES = ("inexperienced", "out_of_field", "ineffective")
+DIMENSIONS = {"poverty": "pct_ed", "minority": "pct_minority"}
+
+
+def school_frame(warehouse: Path, year: int, lea: str, *, inexperienced_years: int = 2
+                 ) -> pd.DataFrame:
+    """One row per school of the district with teachers that year: counts per measure,
+    students, high-needs students, support staff, and the two shares."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        staff = con.execute("""
+            SELECT a.school_id,
+                   count(*) FILTER (WHERE a.role = 'teacher') AS teachers,
+                   count(*) FILTER (WHERE a.role = 'teacher'
+                                    AND a.years_experience <= ?) AS inexperienced,
+                   count(*) FILTER (WHERE a.role = 'teacher'
+                                    AND NOT coalesce(a.in_field, true)) AS out_of_field,
+                   count(*) FILTER (WHERE a.role = 'teacher'
+                                    AND a.effectiveness = 'ineffective') AS ineffective,
+                   count(*) FILTER (WHERE a.role = 'counselor') AS support_staff
+            FROM staff_assignments a JOIN schools s USING (school_id)
+            WHERE s.lea_id = ? AND a.school_year = ? GROUP BY a.school_id""",
+                            [inexperienced_years, lea, year]).df()
+        kids = con.execute("""
+            SELECT e.school_id, count(DISTINCT e.student_id) AS students,
+                   count(DISTINCT e.student_id) FILTER (
+                       WHERE st.economically_disadvantaged) AS ed,
+                   count(DISTINCT e.student_id) FILTER (
+                       WHERE st.race_ethnicity <> 'white') AS minority,
+                   count(DISTINCT e.student_id) FILTER (
+                       WHERE st.economically_disadvantaged OR st.english_learner
+                             OR st.disability) AS high_needs
+            FROM enrollments e JOIN students st USING (student_id)
+            JOIN schools s ON s.school_id = e.school_id
+            WHERE s.lea_id = ? AND e.school_year = ? GROUP BY e.school_id""",
+                           [lea, year]).df()
+    out = staff.merge(kids, on="school_id", how="inner")
+    out = out[out.teachers > 0].copy()
+    out["pct_ed"] = 100 * out.ed / out.students
+    out["pct_minority"] = 100 * out.minority / out.students
+    return out.set_index("school_id").sort_index()
+
+
+def _retention(warehouse: Path, year: int, lea: str) -> pd.DataFrame:
+    """Each teacher of `year` - 1 and where they were in `year` (educators.retention)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        t = con.execute("""
+            WITH prev AS (SELECT a.staff_id AS tid, a.school_id AS school
+                          FROM staff_assignments a JOIN schools s USING (school_id)
+                          WHERE s.lea_id = ? AND a.school_year = ? AND a.role = 'teacher'),
+                 now AS (SELECT a.staff_id, min(a.school_id) AS school,
+                                bool_or(a.role = 'teacher') AS teaching
+                         FROM staff_assignments a JOIN schools s USING (school_id)
+                         WHERE s.lea_id = ? AND a.school_year = ? GROUP BY a.staff_id)
+            SELECT prev.tid, prev.school, now.school AS next_year_school,
+                   coalesce(now.teaching, false) AS next_year_is_teacher
+            FROM prev LEFT JOIN now ON now.staff_id = prev.tid""",
+                        [lea, year - 1, lea, year]).df()
+    return educators.retention(t.assign(year=year - 1))
+
+
+def staffing(warehouse: Path, year: int, *, lea: str | None = None,
+             inexperienced_years: int = 2, basis: str = "schools") -> dict[str, Any]:
+    """The district's name, the school table, and per dimension (poverty, minority): the
+    table by quartile and the highest-versus-lowest gaps."""
+    if basis not in educators.BASES:
+        raise ValueError(f"quartiles are of {' or of '.join(educators.BASES)}, not {basis!r}")
+    if inexperienced_years < 0:
+        raise ValueError("inexperienced means at most that many years: 0 or more")
+    lea, name, _ = district(warehouse, lea)
+    schools = school_frame(warehouse, year, lea, inexperienced_years=inexperienced_years)
+    if len(schools) < 4:
+        raise ValueError(f"{len(schools)} school(s) with teachers in {year}: quartiles need "
+                         "at least four (does the district load staff assignments?)")
+    status = _retention(warehouse, year, lea)
+    out: dict[str, Any] = {"district": name, "lea": lea, "year": year, "basis": basis,
+                           "inexperienced_years": inexperienced_years, "schools": schools}
+    for dim, column in DIMENSIONS.items():
+        q = educators.quartiles_of(schools, column, basis=basis)
+        g = schools.assign(quartile=q).groupby("quartile")
+        table = pd.DataFrame({
+            "schools": g.size(), "students": g.students.sum(), "teachers": g.teachers.sum(),
+            **{f"{m}_pct": 100 * g[m].sum() / g.teachers.sum() for m in MEASURES},
+            "students_per_teacher": g.students.sum() / g.teachers.sum(),
+            "support_per_100_high_needs": 100 * g.support_staff.sum() / g.high_needs.sum(),
+            f"{column}_range": g[column].agg(lambda v: f"{v.min():.0f}–{v.max():.0f}%")})
+        kept = status.assign(quartile=status.school.map(q)).dropna(subset=["quartile"])
+        if len(kept):
+            shares = educators.retention_by(kept, kept.quartile.astype(int))
+            table["retention_stay_pct"] = 100 * shares.stay
+            table["teachers_followed"] = shares.n
+        out[dim] = {"by_quartile": table,
+                    "gaps": educators.gaps(schools, poverty=column, measures=MEASURES,
+                                           quartile=q)}
+    return out

@@ -1,0 +1,80 @@
+"""Staffing for equity: quartiles of schools and of students on hand-made schools, and
+`aimline staffing` on a synthetic district checked against the staff assignments read
+with pandas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from aimline.cli import app
+from aimline.equity import educators
+from aimline.reports.staffing import staffing
+from tests.conftest import synthetic_warehouse
+
+runner = CliRunner()
+
+
+def test_quartiles_of_schools_and_of_students_on_hand_made_schools() -> None:
+    # eight schools by poverty; one big school (800) among small ones (100 each)
+    s = pd.DataFrame({"pct_ed": [10, 20, 30, 40, 50, 60, 70, 80],
+                      "students": [100, 100, 100, 800, 100, 100, 100, 100]},
+                     index=list("abcdefgh"))
+    by_schools = educators.quartiles_of(s, "pct_ed", basis="schools")
+    assert by_schools.tolist() == [1, 1, 2, 2, 3, 3, 4, 4]  # two schools each
+    # 1,500 students: the middle students of a..h sit at 50, 150, 250, 700, 1150, 1250,
+    # 1350, 1450 of them; quarters end at 375, 750, 1125
+    by_students = educators.quartiles_of(s, "pct_ed", basis="students")
+    assert by_students.tolist() == [1, 1, 1, 2, 4, 4, 4, 4]
+    with pytest.raises(ValueError, match="not 'student'"):
+        educators.quartiles_of(s, "pct_ed", basis="student")
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return synthetic_warehouse(tmp_path_factory.mktemp("staffing"), students=1500, seed=5,
+                               years=2, story=True)
+
+
+def test_the_shares_by_quartile_are_the_assignments_counted(wh: Path) -> None:
+    with duckdb.connect(str(wh), read_only=True) as con:
+        year = con.execute("SELECT max(school_year) FROM staff_assignments").fetchone()[0]
+        a = con.execute("SELECT * FROM staff_assignments WHERE school_year = ?",
+                        [year]).df()
+    d = staffing(wh, year)
+    t = a[a.role == "teacher"]
+    q = educators.quartiles(d["schools"].pct_ed)
+    for quart in (1, 4):
+        mine = t[t.school_id.isin(q[q == quart].index)]
+        row = d["poverty"]["by_quartile"].loc[quart]
+        assert row.teachers == len(mine)
+        assert row.inexperienced_pct == pytest.approx(
+            100 * (mine.years_experience <= 2).mean())
+        assert row.ineffective_pct == pytest.approx(
+            100 * (mine.effectiveness == "ineffective").mean())
+    gap = d["poverty"]["gaps"].set_index("measure").loc["inexperienced", "gap_pp"]
+    rows = d["poverty"]["by_quartile"]
+    assert gap == pytest.approx(rows.loc[4, "inexperienced_pct"]
+                                - rows.loc[1, "inexperienced_pct"])
+
+
+def test_the_command_writes_the_tables_and_refuses_a_misspelled_option(
+        wh: Path, tmp_path: Path) -> None:
+    out = tmp_path / "staffing.xlsx"
+    with duckdb.connect(str(wh), read_only=True) as con:
+        year = str(con.execute("SELECT max(school_year) FROM staff_assignments").fetchone()[0])
+    r = runner.invoke(app, ["staffing", "--year", year, "-w", str(wh), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "Highest versus lowest poverty quartile" in r.output
+    assert set(pd.read_excel(out, sheet_name=None)) >= {"Schools", "By poverty quartile",
+                                                        "Minority gaps"}
+    bad = tmp_path / "bad.xlsx"
+    for args, said in ((["--quartiles", "student"], "not 'student'"),
+                       (["--inexperienced-years", "-1"], "0 or more")):
+        r = runner.invoke(app, ["staffing", "--year", year, "-w", str(wh), "--out",
+                                str(bad), *args])
+        assert r.exit_code == 1 and said in r.output and not bad.exists()
