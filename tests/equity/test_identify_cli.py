@@ -32,7 +32,7 @@ def test_the_lowest_school_of_each_level_is_identified_for_comprehensive_support
     r = runner.invoke(app, ["district", "identify", "--year", str(year), "-w", str(wh),
                             "--out", str(out)])
     assert r.exit_code == 0, r.output
-    got = pd.read_csv(out, dtype={"school_id": str})
+    got = pd.read_csv(out, dtype={"school_id": str, "mentor": str})
     ind = engine.compute(wh, year, metrics=["proficiency_ela", "proficiency_math"],
                          suppress=False, scopes=("school",))
     alls = ind[(ind.group_type == "all") & (ind.denominator >= 10)]
@@ -46,6 +46,15 @@ def test_the_lowest_school_of_each_level_is_identified_for_comprehensive_support
     assert all("among the lowest 5%" in r or "graduation" in r
                for r in got[got.csi].reasons)
     assert "schools identified" in r.output
+    # each proposed mentor: same level, not itself in comprehensive support, stronger
+    level = dict(zip(got.school_id, got.level, strict=True))
+    by_index = dict(zip(got.school_id, got["index"], strict=True))
+    paired = got.dropna(subset=["mentor"]).assign(mentor=lambda t: t.mentor.astype(str))
+    assert len(paired) >= 1 and set(paired.school_id) <= csi
+    for row in paired.itertuples():
+        assert level[row.mentor] == row.level and row.mentor not in csi
+        assert by_index[row.mentor] > row.index
+    assert paired.mentor.value_counts().max() <= 2  # the default capacity
 
 
 def test_bad_input_is_refused_and_nothing_is_written(wh: Path, tmp_path: Path) -> None:
@@ -59,6 +68,7 @@ def test_bad_input_is_refused_and_nothing_is_written(wh: Path, tmp_path: Path) -
             (["--criteria", str(bad_set)], "unknown metric 'attendence_rate'"),
             (["--district", "NOPE"], "no district NOPE"),
             (["--share", "5"], "between 0 and 1"),
+            (["--mentor-capacity", "0"], "at least one school"),
             (["--year", "1999"], "1999")):
         r = runner.invoke(app, ["district", "identify", "--year", year, "-w", str(wh),
                                 "--out", str(out), *args])

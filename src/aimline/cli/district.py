@@ -34,6 +34,8 @@ def identify_cmd(
                                        "rated (never below AIMLINE_MIN_N)")] = 10,
     criteria: Annotated[str, typer.Option(help="The district's own criteria set (JSON, see "
                                           "docs/equity.md), a named set, or none")] = "none",
+    mentor_capacity: Annotated[int, typer.Option(
+        help="Schools in comprehensive support one mentor school takes at most")] = 2,
     out: Annotated[Path | None, typer.Option(help="Also write the table: .csv or .xlsx")
                    ] = None,
 ) -> None:
@@ -56,17 +58,21 @@ def identify_cmd(
             name, table = identification(path, year, lea=district,
                                          index=[m.strip() for m in index.split(",")],
                                          share=share, graduation_cut=graduation_cut,
-                                         min_n=min_n, criteria=chosen)
+                                         min_n=min_n, criteria=chosen,
+                                         mentor_capacity=mentor_capacity)
             progress.update(task, description="Identified", total=1, completed=1)
     except (ValueError, KeyError) as e:
         fail(str(e))
     t = Table(title=f"{name}, {year - 1}–{year}: schools that need support")
-    for col in ("school", "level", "index", "support", "reasons"):
+    for col in ("school", "level", "index", "support", "reasons", "proposed mentor"):
         t.add_column(col, overflow="fold")
+    names = dict(zip(table.school_id, table.name, strict=True))
     for r in table.itertuples():
+        mentor = (f"{escape(names[r.mentor])} (similarity {r.similarity:.2f}, strength "
+                  f"{r.strength:.2f})" if isinstance(r.mentor, str) else "—")
         t.add_row(f"{escape(r.name)} ({r.school_id})", r.level,
                   "—" if r.index != r.index or r.index is None else f"{r.index:.1f}",
-                  r.support or "—", escape("; ".join(r.reasons)))
+                  r.support or "—", escape("; ".join(r.reasons)), mentor)
     console.print(t)
     n = int(table.identified.sum())
     console.print(f"{n} of {len(table)} schools identified.")

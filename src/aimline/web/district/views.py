@@ -45,7 +45,9 @@ def support(request: Any, year: int | None) -> dict[str, Any]:
     if year not in years:
         raise Http404(f"school year {year} is not in the warehouse")
     name, rows = _table(lea, year)
-    shown = [r for r in rows if r["school_id"] in scope.aggregate_schools]
+    names = {r["school_id"]: r["name"] for r in rows}
+    shown = [{**r, "mentor_name": names.get(r["mentor"]) if isinstance(r["mentor"], str)
+              else None} for r in rows if r["school_id"] in scope.aggregate_schools]
     org = Organisation.objects.filter(kind=Organisation.DISTRICT, code=lea).first()
     return {"district": org.name if org else name, "lea": lea, "year": year, "years": years,
             "rows": shown, "identified": sum(r["identified"] for r in shown)}
@@ -71,6 +73,9 @@ class SupportRow(Schema):
     atsi_groups: list[str]
     criteria_unmet: list[str]
     reasons: list[str]
+    mentor: str | None  # the proposed mentor school (comprehensive support only)
+    similarity: float | None  # 1 / (1 + the standardised distance of their students)
+    strength: float | None  # the mentor's percentile by the index at its level
 
 
 class SupportOut(Schema):
@@ -88,7 +93,9 @@ class YearIn(Schema):
                     "those in your scope")
 def api_support(request: HttpRequest, q: Query[YearIn]) -> Any:
     d = support(request, q.year)
-    rows = [{**r, "index": None if r["index"] != r["index"] else r["index"]}
+    def num(v: Any) -> Any:
+        return None if isinstance(v, float) and v != v else v
+    rows = [{**r, **{k: num(r[k]) for k in ("index", "mentor", "similarity", "strength")}}
             for r in d["rows"]]
     return {"district": d["district"], "year": d["year"], "rows": rows}
 
