@@ -78,3 +78,20 @@ def test_the_command_writes_the_tables_and_refuses_a_misspelled_option(
         r = runner.invoke(app, ["staffing", "--year", year, "-w", str(wh), "--out",
                                 str(bad), *args])
         assert r.exit_code == 1 and said in r.output and not bad.exists()
+
+
+def test_the_scenario_arithmetic_on_hand_made_schools() -> None:
+    s = pd.DataFrame({"teachers": [12, 8, 10, 10, 6, 4], "inexperienced": [1, 1, 2, 2, 3, 1],
+                      "out_of_field": [0, 2, 1, 1, 1, 1], "movable": [9, 6, 5, 5, 1, 1]},
+                     index=list("abcdef"))
+    q = pd.Series([1, 1, 2, 3, 4, 4], index=s.index)
+    got = educators.scenario(s, q, 5, measures=["inexperienced", "out_of_field"]
+                             ).set_index("measure")
+    # lowest: 20 teachers, 2 inexperienced; highest: 10 teachers, 4 inexperienced
+    row = got.loc["inexperienced"]
+    assert (row.high_before, row.low_before, row.gap_before_pp) == pytest.approx((40, 10, 30))
+    assert row.high_after == pytest.approx(100 * 4 / 15)  # five more teachers, none new
+    assert row.low_after == pytest.approx(100 * 2 / 15)   # five fewer, none inexperienced
+    assert row.gap_after_pp == pytest.approx(100 * (4 / 15 - 2 / 15))
+    with pytest.raises(ValueError, match="15 experienced, in-field, effective"):
+        educators.scenario(s, q, 16)

@@ -95,6 +95,8 @@ def staffing_cmd(
         help="Inexperienced: at most this many years of teaching")] = 2,
     quartiles: Annotated[str, typer.Option(
         help="Quartiles of equal numbers of 'schools' or of 'students'")] = "schools",
+    move: Annotated[int, typer.Option(
+        help="Scenario: move this many effective teachers into the highest quartile")] = 0,
     out: Annotated[Path | None, typer.Option(help="Also write the tables: .xlsx")] = None,
 ) -> None:
     """Staffing for equity: inexperienced, out-of-field and ineffective teachers, students
@@ -109,7 +111,7 @@ def staffing_cmd(
         fail(f"--out must end in .xlsx (got {out.name!r})")
     try:
         d = staffing(wh.resolve(warehouse), year, lea=district,
-                     inexperienced_years=inexperienced_years, basis=quartiles)
+                     inexperienced_years=inexperienced_years, basis=quartiles, move=move)
     except ValueError as e:
         fail(str(e))
     for dim in DIMENSIONS:
@@ -131,6 +133,18 @@ def staffing_cmd(
                       f"{100 * r.low_poverty_rate:.1f}", f"{r.gap_pp:+.1f}",
                       "—" if r.ratio != r.ratio else f"{r.ratio:.2f}")
         console.print(g)
+        s = d[dim]["scenario"]
+        if s is not None:
+            m = Table(title=f"If {move} effective teachers moved from the lowest into the "
+                            f"highest {dim} quartile")
+            for c in ("measure", "gap before", "gap after", "highest after %",
+                      "lowest after %"):
+                m.add_column(c, justify="right" if c != "measure" else "left")
+            for r in s.itertuples():
+                m.add_row(r.measure.replace("_", " "), f"{r.gap_before_pp:+.1f}",
+                          f"{r.gap_after_pp:+.1f}", f"{r.high_after:.1f}",
+                          f"{r.low_after:.1f}")
+            console.print(m)
     if out is not None:
         with written_atomically(out) as tmp, pd.ExcelWriter(tmp) as xl:
             d["schools"].to_excel(xl, sheet_name="Schools")

@@ -103,3 +103,29 @@ def retention_by(status: pd.DataFrame, group: pd.Series | str) -> pd.DataFrame:
     out = status.groupby(g)[["stay", "transfer", "leave"]].mean()
     out["n"] = status.groupby(g).size()
     return out
+
+
+def scenario(schools: pd.DataFrame, quartile: pd.Series, n: int, *,
+             measures: Sequence[str] = ("inexperienced", "out_of_field"),
+             teachers: str = "teachers", movable: str = "movable") -> pd.DataFrame:
+    """"Move `n` effective teachers into the highest-poverty quartile": `n` teachers who
+    are experienced, in field and effective (`movable`, counted per school) leave the
+    lowest quartile's schools and join the highest quartile's, as additional staff. Their
+    counts of the measures are 0, so the lowest quartile's rates rise a little and the
+    highest's fall. One row per measure: the pooled rates and gap before and after."""
+    high, low = quartile == quartile.max(), quartile == 1
+    available = int(schools.loc[low, movable].sum())
+    if not 0 <= n <= available:
+        raise ValueError(f"the lowest quartile has {available} experienced, in-field, "
+                         f"effective teachers to move; {n} asked")
+    th, tl = schools.loc[high, teachers].sum(), schools.loc[low, teachers].sum()
+    rows = []
+    for m in measures:
+        mh, ml = schools.loc[high, m].sum(), schools.loc[low, m].sum()
+        before_h, before_l = mh / th, ml / tl
+        after_h, after_l = mh / (th + n), ml / (tl - n) if tl > n else float("nan")
+        rows.append({"measure": m, "high_before": 100 * before_h, "low_before": 100 * before_l,
+                     "gap_before_pp": 100 * (before_h - before_l),
+                     "high_after": 100 * after_h, "low_after": 100 * after_l,
+                     "gap_after_pp": 100 * (after_h - after_l), "moved": n})
+    return pd.DataFrame(rows)

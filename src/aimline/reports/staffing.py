@@ -45,10 +45,14 @@ def school_frame(warehouse: Path, year: int, lea: str, *, inexperienced_years: i
                                     AND NOT coalesce(a.in_field, true)) AS out_of_field,
                    count(*) FILTER (WHERE a.role = 'teacher'
                                     AND a.effectiveness = 'ineffective') AS ineffective,
-                   count(*) FILTER (WHERE a.role = 'counselor') AS support_staff
+                   count(*) FILTER (WHERE a.role = 'counselor') AS support_staff,
+                   count(*) FILTER (WHERE a.role = 'teacher' AND a.years_experience > ?
+                                    AND coalesce(a.in_field, false)
+                                    AND a.effectiveness IN ('effective', 'highly_effective')
+                                    ) AS movable
             FROM staff_assignments a JOIN schools s USING (school_id)
             WHERE s.lea_id = ? AND a.school_year = ? GROUP BY a.school_id""",
-                            [inexperienced_years, lea, year]).df()
+                            [inexperienced_years, inexperienced_years, lea, year]).df()
         kids = con.execute("""
             SELECT e.school_id, count(DISTINCT e.student_id) AS students,
                    count(DISTINCT e.student_id) FILTER (
@@ -88,9 +92,11 @@ def _retention(warehouse: Path, year: int, lea: str) -> pd.DataFrame:
 
 
 def staffing(warehouse: Path, year: int, *, lea: str | None = None,
-             inexperienced_years: int = 2, basis: str = "schools") -> dict[str, Any]:
+             inexperienced_years: int = 2, basis: str = "schools", move: int = 0
+             ) -> dict[str, Any]:
     """The district's name, the school table, and per dimension (poverty, minority): the
-    table by quartile and the highest-versus-lowest gaps."""
+    table by quartile, the highest-versus-lowest gaps and, with `move`, the gaps after
+    moving that many effective teachers into the highest quartile (`educators.scenario`)."""
     if basis not in educators.BASES:
         raise ValueError(f"quartiles are of {' or of '.join(educators.BASES)}, not {basis!r}")
     if inexperienced_years < 0:
@@ -119,5 +125,7 @@ def staffing(warehouse: Path, year: int, *, lea: str | None = None,
             table["teachers_followed"] = shares.n
         out[dim] = {"by_quartile": table,
                     "gaps": educators.gaps(schools, poverty=column, measures=MEASURES,
-                                           quartile=q)}
+                                           quartile=q),
+                    "scenario": educators.scenario(schools, q, move, measures=MEASURES)
+                    if move else None}
     return out
