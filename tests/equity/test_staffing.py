@@ -56,6 +56,8 @@ def test_the_shares_by_quartile_are_the_assignments_counted(wh: Path) -> None:
             100 * (mine.years_experience <= 2).mean())
         assert row.ineffective_pct == pytest.approx(
             100 * (mine.effectiveness == "ineffective").mean())
+        heads = a[(a.role == "principal") & a.school_id.isin(q[q == quart].index)]
+        assert row.principal_years == pytest.approx(heads.years_experience.mean())
     gap = d["poverty"]["gaps"].set_index("measure").loc["inexperienced", "gap_pp"]
     rows = d["poverty"]["by_quartile"]
     assert gap == pytest.approx(rows.loc[4, "inexperienced_pct"]

@@ -9,6 +9,8 @@ highest and lowest quartiles that ESSA §1111(g)(1)(B) asks to be reported.
   false; ineffective: `effectiveness` "ineffective".
 - poverty: the share of the school's enrolled students who are economically
   disadvantaged; minority: the share who are not White (the federal categories).
+- principal years: the principals' mean years of experience (where the most experienced
+  principals are).
 - support staff: counsellors (the roles the canonical schema carries beside teachers);
   high-needs students: economically disadvantaged, English learners or students with
   disabilities (any of them).
@@ -46,6 +48,9 @@ def school_frame(warehouse: Path, year: int, lea: str, *, inexperienced_years: i
                    count(*) FILTER (WHERE a.role = 'teacher'
                                     AND a.effectiveness = 'ineffective') AS ineffective,
                    count(*) FILTER (WHERE a.role = 'counselor') AS support_staff,
+                   sum(a.years_experience) FILTER (WHERE a.role = 'principal')
+                       AS principal_years,
+                   count(*) FILTER (WHERE a.role = 'principal') AS principals,
                    count(*) FILTER (WHERE a.role = 'teacher' AND a.years_experience > ?
                                     AND coalesce(a.in_field, false)
                                     AND a.effectiveness IN ('effective', 'highly_effective')
@@ -117,6 +122,7 @@ def staffing(warehouse: Path, year: int, *, lea: str | None = None,
             **{f"{m}_pct": 100 * g[m].sum() / g.teachers.sum() for m in MEASURES},
             "students_per_teacher": g.students.sum() / g.teachers.sum(),
             "support_per_100_high_needs": 100 * g.support_staff.sum() / g.high_needs.sum(),
+            "principal_years": g.principal_years.sum() / g.principals.sum(),
             f"{column}_range": g[column].agg(lambda v: f"{v.min():.0f}–{v.max():.0f}%")})
         kept = status.assign(quartile=status.school.map(q)).dropna(subset=["quartile"])
         if len(kept):
