@@ -37,13 +37,7 @@ def support(request: Any, year: int | None) -> dict[str, Any]:
     """The person's district, the years held, the year shown, and its rows in scope."""
     scope = request.scope
     lea = _mine(request, "read_support")
-    path = Path(settings.WAREHOUSE)
-    years = engine.years_in(path) if path.exists() else []
-    if not years:
-        raise Http404("the warehouse holds no school year yet")
-    year = year or max(years)
-    if year not in years:
-        raise Http404(f"school year {year} is not in the warehouse")
+    year, years = _held(year)
     name, rows = _table(lea, year)
     names = {r["school_id"]: r["name"] for r in rows}
     shown = [{**r, "mentor_name": names.get(r["mentor"]) if isinstance(r["mentor"], str)
@@ -100,6 +94,19 @@ def api_support(request: HttpRequest, q: Query[YearIn]) -> Any:
     return {"district": d["district"], "year": d["year"], "rows": rows}
 
 
+def _held(year: int | None) -> tuple[int, list[int]]:
+    """The year asked (default: the latest) and the years the warehouse holds; 404 for a
+    year it does not."""
+    path = Path(settings.WAREHOUSE)
+    years = engine.years_in(path) if path.exists() else []
+    if not years:
+        raise Http404("the warehouse holds no school year yet")
+    year = year or max(years)
+    if year not in years:
+        raise Http404(f"school year {year} is not in the warehouse")
+    return year, years
+
+
 def _mine(request: Any, action: str) -> str:
     scope = request.scope
     mine = [d for d in sorted(scope.districts) if DISTRICT.allows(scope, action, d)]
@@ -112,11 +119,8 @@ def staffing_data(request: Any, year: int | None, basis: str) -> dict[str, Any]:
     from aimline.reports.staffing import staffing
 
     lea = _mine(request, "read_staffing")
+    year, years = _held(year)
     path = Path(settings.WAREHOUSE)
-    years = engine.years_in(path) if path.exists() else []
-    if not years:
-        raise Http404("the warehouse holds no school year yet")
-    year = year or max(years)
     key = f"district-staffing:{lea}:{year}:{basis}:{path.stat().st_mtime_ns}"
     d = cache.get(key)
     if d is None:
