@@ -152,3 +152,47 @@ def staffing_cmd(
                 d[dim]["by_quartile"].to_excel(xl, sheet_name=f"By {dim} quartile")
                 d[dim]["gaps"].to_excel(xl, sheet_name=f"{dim.title()} gaps", index=False)
         console.print(f"Written to {out}.")
+
+
+@district_app.command("disproportionality")
+def disproportionality_cmd(
+    year: Annotated[int, typer.Option(help="The last school year")],
+    warehouse: WarehouseOpt = None,
+    district: Annotated[str | None, typer.Option(
+        help="The district (lea_id); needed when the warehouse holds several")] = None,
+    threshold: Annotated[float, typer.Option(help="Risk ratio above which")] = 3.0,
+    years: Annotated[int, typer.Option(help="In each of this many consecutive years")] = 3,
+) -> None:
+    """IDEA significant disproportionality in discipline: children with disabilities by
+    race/ethnicity, the risk of an out-of-school suspension or expulsion, the risk ratio
+    against the other children with disabilities, and the consecutive-years rule.
+
+    Example: aimline district disproportionality --year 2026
+    """
+    from aimline.reports.disproportionality import disproportionality
+
+    try:
+        d = disproportionality(wh.resolve(warehouse), year, lea=district,
+                               threshold=threshold, years=years)
+    except ValueError as e:
+        fail(str(e))
+    t = Table(title=f"{d['district']}: discipline of children with disabilities "
+                    f"(risk ratio; identified when above {threshold:g} in each of "
+                    f"{len(d['years'])} years)")
+    t.add_column("group")
+    for y in d["years"]:
+        t.add_column(f"{y - 1}–{y}", justify="right")
+    t.add_column("identified")
+    table = d["table"]
+    for g, verdict in d["identified"].items():
+        cells = []
+        for y in d["years"]:
+            r = table[(table.group == g) & (table.school_year == y)]
+            ok = len(r) and r.status.iloc[0] == "risk_ratio"
+            cells.append(f"{r.risk_ratio.iloc[0]:.2f} ({100 * r.risk.iloc[0]:.1f}%)" if ok
+                         else "not calculated")
+        t.add_row(g.replace("_", " "), *cells,
+                  "yes" if verdict["identified"] else "no")
+    console.print(t)
+    console.print("Not calculated: fewer than 10 removed or 30 enrolled in the group, or "
+                  "in all the others.")
