@@ -26,8 +26,7 @@ from aimline.web.induction.models import (
     Standard,
 )
 from aimline.web.induction.refusals import step_view
-from aimline.web.leaders import progress
-from aimline.web.targets import service
+from aimline.web.targets import progress, service
 from aimline.web.warehouse import staff_years
 
 

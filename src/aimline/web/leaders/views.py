@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from aimline.metrics import catalog
 from aimline.web.coaching import subjects
 from aimline.web.credentials import issuing
-from aimline.web.leaders import goals, progress, seats
+from aimline.web.leaders import goals, seats
 from aimline.web.leaders.access import LEADERS
 from aimline.web.leaders.forms import GoalForm
 from aimline.web.leaders.models import (
@@ -27,7 +27,7 @@ from aimline.web.leaders.models import (
     Goal,
     Programme,
 )
-from aimline.web.targets import service
+from aimline.web.targets import progress, service
 from aimline.web.targets.evaluation import STATES
 from aimline.web.targets.variation import by_chance
 from aimline.web.warehouse import Reader

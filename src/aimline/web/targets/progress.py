@@ -1,4 +1,5 @@
-"""A target's chart: the population's metric for its group by month from the warehouse,
+"""A measured target's chart (for every practice with targets: leadership, induction, the
+district's support plans): the population's metric for its group by month from the warehouse,
 with the target line, the chart's signals and, where the viewer may read the school's
 network team, its PDSA cycles."""
 
