@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from aimline.web import access
-from aimline.web.access import Audit, Net, Team
+from aimline.web.access import At, Audit, Net, Team
 from aimline.web.audits.access import AUDITS
 from aimline.web.district.access import DISTRICT
 from aimline.web.induction.access import INDUCTION, PARTNERSHIPS
@@ -49,10 +49,17 @@ EXPECTED = [
     (LOADS, "load", "D", {ADMIN, ANALYST}),
     (ORGS, "read_audit_log", None, {ADMIN}),
     # the district's own view of its schools: its people, not partners or network roles
-    (DISTRICT, "read_support", "D", {ADMIN, ANALYST, SUPERVISOR, PRINCIPAL}),
-    (DISTRICT, "read_support", "E", set()),
-    (DISTRICT, "read_staffing", "D", {ADMIN, ANALYST, SUPERVISOR}),
-    (DISTRICT, "read_staffing", "E", set()),
+    (DISTRICT, "read_support", At("D"), {ADMIN, ANALYST, SUPERVISOR, PRINCIPAL}),
+    (DISTRICT, "read_support", At("E"), set()),
+    (DISTRICT, "read_staffing", At("D"), {ADMIN, ANALYST, SUPERVISOR}),
+    (DISTRICT, "read_staffing", At("E"), set()),
+    # a school's support plan: the district's people who see the school; a principal
+    # their school's; reviews by supervisors up; kept by admins and analysts
+    (DISTRICT, "read_plan", At("D", "A"), {ADMIN, ANALYST, SUPERVISOR, PRINCIPAL}),
+    (DISTRICT, "read_plan", At("D", "B"), {ADMIN, ANALYST}),
+    (DISTRICT, "review_plan", At("D", "A"), {ADMIN, ANALYST, SUPERVISOR}),
+    (DISTRICT, "keep_plans", At("D", "A"), {ADMIN, ANALYST}),
+    (DISTRICT, "keep_plans", At("E", "Z"), set()),
     (ORGS, "manage_people", "D", {ADMIN}),
     # outside scope: nobody
     (ORGS, "manage_people", "E", set()),  # another district's people: nobody

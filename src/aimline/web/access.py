@@ -44,6 +44,14 @@ class Team:
 
 
 @dataclass(frozen=True)
+class At:
+    """A district, or one school's record in it (a support plan), as the rules see it."""
+
+    district: str
+    school: str = ""
+
+
+@dataclass(frozen=True)
 class Audit:
     """An equity audit as the rules see it: its district and the schools it covers."""
 
@@ -148,7 +156,7 @@ def cast() -> dict[str, Scope]:
 NET = Net(1, frozenset({"A"}))
 OBJECTS = {"networks": NET, "teams": Team(NET, "A"),
            "audits": Audit("D", frozenset({"A", "B"})), "students": None, "loads": "D",
-           "orgs": "D", "district": "D"}
+           "orgs": "D", "district": At("D", "A")}
 
 
 def markdown() -> str:

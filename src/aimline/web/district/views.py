@@ -17,6 +17,7 @@ from ninja import Query, Router, Schema
 
 from aimline.metrics import engine
 from aimline.reports.support import identification
+from aimline.web.access import At
 from aimline.web.api_errors import answers
 from aimline.web.district.access import DISTRICT
 from aimline.web.orgs.models import Organisation
@@ -109,9 +110,9 @@ def _held(year: int | None) -> tuple[int, list[int]]:
 
 def _mine(request: Any, action: str) -> str:
     scope = request.scope
-    mine = [d for d in sorted(scope.districts) if DISTRICT.allows(scope, action, d)]
+    mine = [d for d in sorted(scope.districts) if DISTRICT.allows(scope, action, At(d))]
     if not mine:
-        DISTRICT.require(scope, action, "")  # 403: no district of one's own
+        DISTRICT.require(scope, action, At(""))  # 403: no district of one's own
     return mine[0]
 
 

@@ -40,9 +40,9 @@ from aimline.web.induction.models import (
     Partnership,
     Triad,
 )
-from aimline.web.induction.refusals import refusing, step_view
 from aimline.web.orgs.models import Organisation
 from aimline.web.pdf import pdf
+from aimline.web.steps import refusing, step_view
 from aimline.web.surveys.models import Survey
 
 

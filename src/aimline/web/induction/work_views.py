@@ -25,7 +25,7 @@ from aimline.web.induction.models import (
     ProgressNote,
     Standard,
 )
-from aimline.web.induction.refusals import step_view
+from aimline.web.steps import step_view
 from aimline.web.targets import progress, service
 from aimline.web.warehouse import staff_years
 

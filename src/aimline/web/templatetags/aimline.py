@@ -12,16 +12,10 @@ def get(mapping: dict[str, Any], key: str) -> Any:
 
 
 @register.filter
-def reads_support(scope: Any) -> bool:
-    """Whether the person has a district of their own to see the support page for (the
-    nav shows no link its rules would refuse)."""
+def may_district(scope: Any, action: str) -> bool:
+    """Whether the person may take a district action (`district.access.DISTRICT`) in a
+    district of their own: the nav shows no link its rules would refuse."""
+    from aimline.web.access import At
     from aimline.web.district.access import DISTRICT
 
-    return any(DISTRICT.allows(scope, "read_support", d) for d in scope.districts)
-
-
-@register.filter
-def reads_staffing(scope: Any) -> bool:
-    from aimline.web.district.access import DISTRICT
-
-    return any(DISTRICT.allows(scope, "read_staffing", d) for d in scope.districts)
+    return any(DISTRICT.allows(scope, action, At(d)) for d in scope.districts)

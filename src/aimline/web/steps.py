@@ -1,7 +1,7 @@
-"""How an induction step answers: done, with what it did; or refused, a 400 with the
-reason, and nothing changed (each step runs in one transaction). `step_view` makes the
-POST view of a family of steps: which action each needs, how the object is found with
-the person's seat checked, what each step does, where to go after."""
+"""How a step on the site answers (induction, the district's plans): done, with what it did;
+or refused, a 400 with the reason, and nothing changed (each step runs in one transaction).
+`step_view` makes the POST view of a family of steps: which action each needs, how the
+object is found with the person's seat checked, what each step does, where to go after."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def refusing(request: HttpRequest, do: Callable[[], str], then: HttpResponse
             said = do()
     except (ValidationError, ValueError, KeyError) as e:
         text = "; ".join(e.messages) if isinstance(e, ValidationError) else f"bad input: {e}"
-        return render(request, "induction/refused.html", {"message": text}, status=400)
+        return render(request, "aimline/not_done.html", {"message": text}, status=400)
     messages.success(request, said)
     return then
 

@@ -1,0 +1,92 @@
+"""A support plan for a school that needs support: why it was identified (kept as it was
+then), the supports (a mentor school, principal and teacher mentors, staff, funding,
+coaching, professional development), goals as measured targets (`targets.Target`, whose
+baseline is frozen from the warehouse), quarterly reviews, and the exit: the plan exits
+when every goal is attained in the data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from aimline.web.orgs.models import Organisation
+
+User = settings.AUTH_USER_MODEL
+
+
+class SupportPlan(models.Model):
+    ACTIVE, EXITED = "active", "exited"
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                               limit_choices_to={"kind": "school"})
+    district = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                 limit_choices_to={"kind": "district"})
+    school_year = models.PositiveSmallIntegerField(help_text="The year it was identified")
+    support = models.CharField(max_length=20, help_text="CSI, ATSI or district criteria")
+    reasons = models.JSONField(default=list, help_text="Why, as identified then")
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    starts = models.DateField()
+    ends = models.DateField(help_text="About two years")
+    mentor = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", limit_choices_to={"kind": "school"},
+                               help_text="The mentor school agreed")
+    proposed_mentor = models.CharField(max_length=20, blank=True,
+                                       help_text="The school Aimline proposed")
+    mentor_reason = models.TextField(blank=True, help_text="Why another mentor than the "
+                                                           "proposed one")
+    targets = models.ManyToManyField("targets.Target", blank=True, related_name="+")
+    status = models.CharField(max_length=10, default=ACTIVE,
+                              choices=[(ACTIVE, "Active"), (EXITED, "Exited")])
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "school_year"],
+                                               name="one_plan_per_school_and_year")]
+        ordering = ["-school_year", "school__name"]
+
+    def __str__(self) -> str:
+        return f"{self.school.name}, {self.school_year - 1}–{self.school_year}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.school.district_id != self.district_id:
+            raise ValidationError("the school is not the district's")
+        if self.ends <= self.starts:
+            raise ValidationError("the plan ends after it starts")
+        if self.mentor is not None:
+            if self.mentor_id == self.school_id:
+                raise ValidationError("a school is not its own mentor")
+            if self.mentor.district_id != self.district_id:
+                raise ValidationError("the mentor school is another district's")
+            if self.mentor.code != self.proposed_mentor and not self.mentor_reason.strip():
+                raise ValidationError("another mentor than the proposed one needs a reason")
+        super().save(*args, **kwargs)
+
+
+class Support(models.Model):
+    KINDS = [("principal_mentor", "Principal mentor"), ("teacher_mentor", "Teacher mentors"),
+             ("staff", "Additional staff (FTE)"), ("funding", "Funding"),
+             ("coaching", "Coaching"), ("pd", "Professional development"),
+             ("other", "Other")]
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="supports")
+    kind = models.CharField(max_length=20, choices=KINDS)
+    what = models.CharField(max_length=300)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True,
+                                 help_text="FTE or dollars, as the kind says")
+    owner = models.CharField(max_length=120, blank=True)
+    starts = models.DateField(null=True, blank=True)
+    ends = models.DateField(null=True, blank=True)
+
+
+class Review(models.Model):
+    """A quarterly review: what was done, what the data says, what changes."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="reviews")
+    on = models.DateField()
+    notes = models.TextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-on", "-pk"]
