@@ -12,6 +12,7 @@ from django.db import transaction
 from aimline.data.synth import story
 from aimline.web.audits import builds as audits
 from aimline.web.audits.models import EquityAudit
+from aimline.web.district import demo as demo_district
 from aimline.web.induction import demo as demo_induction
 from aimline.web.leaders import demo as demo_leaders
 from aimline.web.networks import demo as demo_network
@@ -86,6 +87,7 @@ def create(warehouse: Path) -> list[tuple[str, str, str]]:
             e.school_id for e in story.effects(found, int(year))})
         out += [(u.username, what, label) for u, what, label in demo_leaders.people()]
         demo_induction.create(district, levels, int(year))
+        demo_district.create(warehouse, district, int(year))
         out += [(u.username, what, label) for u, what, label in demo_induction.people()]
         if not EquityAudit.objects.filter(district=district).exists():
             a = EquityAudit.objects.create(district=district, title=f"{year} equity audit",

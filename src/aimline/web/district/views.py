@@ -50,9 +50,15 @@ def support(request: Any, year: int | None) -> dict[str, Any]:
 
 @login_required
 def page(request: HttpRequest) -> HttpResponse:
+    from aimline.web.district.plans import plans_of
+
     y = request.GET.get("year", "")
-    return render(request, "district/support.html",
-                  support(request, int(y) if y.isdigit() else None))
+    d = support(request, int(y) if y.isdigit() else None)
+    plans = plans_of(request.scope, d["lea"])
+    for r in d["rows"]:
+        r["plan"] = plans.get(r["school_id"])
+    return render(request, "district/support.html", {
+        **d, "may_keep": DISTRICT.allows(request.scope, "keep_plans", At(d["lea"]))})
 
 
 router = Router(tags=["district"])

@@ -1,0 +1,56 @@
+"""The demo district's support plans: the first three schools that need support (as
+`reports.support` identifies them in the demo warehouse), each with its mentor agreed
+(the proposed one), a support or two, a goal on chronic absence frozen from the data, and
+a first review; made through the same calls as the site."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from aimline.reports.support import identification
+from aimline.web.district.models import Review, Support, SupportPlan
+from aimline.web.orgs.models import Organisation
+from aimline.web.orgs.scope import scope_for
+from aimline.web.targets import service
+from aimline.web.warehouse import Reader
+
+
+def create(warehouse: Path, district: Organisation, year: int) -> None:
+    if SupportPlan.objects.filter(district=district).exists():
+        return
+    admin = get_user_model().objects.get(username="admin")
+    _, table = identification(warehouse, year, lea=district.code)
+    reader = Reader(scope_for(admin), warehouse)
+    for row in table[table.identified].head(3).to_dict("records"):
+        school = district.schools.get(code=row["school_id"])
+        mentor = (district.schools.filter(code=row["mentor"]).first()
+                  if isinstance(row["mentor"], str) else None)
+        plan = SupportPlan.objects.create(
+            school=school, district=district, school_year=year, support=row["support"],
+            reasons=row["reasons"], owner=admin, starts=dt.date(year, 7, 1),
+            ends=dt.date(year + 2, 6, 30), proposed_mentor=mentor.code if mentor else "",
+            mentor=mentor, created_by=admin)
+        Support.objects.create(plan=plan, kind="staff", what="An attendance "
+                               "interventionist, full time", amount=1, owner="HR director")
+        Support.objects.create(plan=plan, kind="coaching", what="Leadership coaching for "
+                               "the principal, twice a month", owner="Chief academic officer")
+        _goal(plan, reader, admin)
+        Review.objects.create(plan=plan, on=dt.date(year, 10, 15), by=admin,
+                              notes="Attendance team meets weekly; family outreach began.")
+
+
+def _goal(plan: SupportPlan, reader: Reader, by: Any) -> None:
+    """Chronic absence down by a fifth in two years, where the school's rate is
+    published."""
+    got = service.population(reader, metric="chronic_absence", schools=[plan.school.code],
+                             year=plan.school_year)
+    if not got.ok or not got.value:
+        return
+    plan.targets.add(service.freeze(
+        reader, by, metric="chronic_absence", schools=[plan.school.code],
+        baseline_year=plan.school_year, target=round(0.8 * got.value, 1),
+        due=dt.date(plan.school_year + 2, 6, 30)))
