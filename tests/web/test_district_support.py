@@ -24,6 +24,10 @@ def test_the_districts_people_see_their_schools_rows_and_no_one_else_any() -> No
     assert [r["support"] for r in got["rows"]] == list(every.support)
     page = client_for("admin").get("/district/support/").content.decode()
     assert f"{int(every.identified.sum())} of {len(every)} school" in page
+    from aimline.web.audits.models import EquityAudit
+    audit = EquityAudit.objects.get(district__code=admin.code, year=year)  # the demo's
+    # each row links to the school's findings in the audit of the same year
+    assert f"/audits/{audit.pk}/schools/{every.school_id.iloc[0]}/" in page
     principal = Role.objects.get(user__username="principal")
     mine = {s.code for s in principal.schools.all()}
     rows = client_for("principal").get("/api/district/support").json()["rows"]

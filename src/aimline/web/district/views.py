@@ -54,9 +54,17 @@ def page(request: HttpRequest) -> HttpResponse:
 
     y = request.GET.get("year", "")
     d = support(request, int(y) if y.isdigit() else None)
+    from aimline.web.audits.views import readable
+
     plans = plans_of(request.scope, d["lea"])
+    # the equity audit of the same year, for each school whose findings the person reads
+    audit, schools = next(((a, s) for a, s in readable(request.scope)
+                           if a.year == d["year"] and a.district.code == d["lea"]),
+                          (None, None))
     for r in d["rows"]:
         r["plan"] = plans.get(r["school_id"])
+        r["audit"] = audit if audit is not None and (
+            schools is None or r["school_id"] in {c for c, _ in schools}) else None
     return render(request, "district/support.html", {
         **d, "may_keep": DISTRICT.allows(request.scope, "keep_plans", At(d["lea"]))})
 
