@@ -14,15 +14,13 @@ from typer.testing import CliRunner
 
 from aimline.cli import app
 from aimline.metrics import engine
-from tests.conftest import synthetic_warehouse
 
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def wh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synthetic_warehouse(tmp_path_factory.mktemp("identify"), students=1500, seed=5,
-                               years=2, story=True)
+@pytest.fixture
+def wh(story_warehouse: Path) -> Path:
+    return story_warehouse
 
 
 def test_the_lowest_school_of_each_level_is_identified_for_comprehensive_support(

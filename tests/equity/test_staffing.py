@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from aimline.cli import app
 from aimline.equity import educators
 from aimline.reports.staffing import staffing
-from tests.conftest import synthetic_warehouse
 
 runner = CliRunner()
 
@@ -34,10 +33,9 @@ def test_quartiles_of_schools_and_of_students_on_hand_made_schools() -> None:
         educators.quartiles_of(s, "pct_ed", basis="student")
 
 
-@pytest.fixture(scope="module")
-def wh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synthetic_warehouse(tmp_path_factory.mktemp("staffing"), students=1500, seed=5,
-                               years=2, story=True)
+@pytest.fixture
+def wh(story_warehouse: Path) -> Path:
+    return story_warehouse
 
 
 def test_the_shares_by_quartile_are_the_assignments_counted(wh: Path) -> None:
