@@ -78,20 +78,21 @@ def identify(ind: pd.DataFrame, schools: pd.DataFrame, year: int, *,
     low_grad = set(essa.low_graduation(grad.to_dict(), cut=graduation_cut))
     screened = (criteria_sets.apply(ind, schools[["school_id", "level"]], criteria, year)
                 if criteria is not None else None)
-    flagged_t1 = "title_i" in schools and schools.title_i.fillna(False).astype(bool).any()
+    title_i = (set(schools.school_id[schools.title_i.fillna(False).astype(bool)])
+               if "title_i" in schools else set())
+    groups: dict[str, dict[str, float]] = {}
+    for s, t, v, i in scores[scores.group_type != "all"][
+            ["school_id", "group_type", "group_value", "index"]].itertuples(index=False):
+        groups.setdefault(s, {})[label(t, v)] = i
     rows = []
     for level, at_level in schools.groupby("level", sort=True):
         rated = [s for s in at_level.school_id if s in alls.index]
-        ranked = [s for s in rated if not flagged_t1 or bool(
-            at_level.set_index("school_id").title_i.get(s) or False)]
+        ranked = [s for s in rated if not title_i or s in title_i]
         csi = essa.lowest_performing(alls[ranked], share=share) if ranked else None
-        pool = f"{csi['n_schools']} {'Title I ' if flagged_t1 else ''}{level}" if csi else ""
-        ids = rated
+        pool = f"{csi['n_schools']} {'Title I ' if title_i else ''}{level}" if csi else ""
         cut = csi["cut_score"] if csi else None
-        groups = {s: {label(t, v): i for t, v, i in scores[
-            (scores.school_id == s) & (scores.group_type != "all")][
-            ["group_type", "group_value", "index"]].itertuples(index=False)} for s in ids}
-        flagged = essa.atsi(groups, cut) if cut is not None else {}
+        flagged = (essa.atsi({s: groups.get(s, {}) for s in rated}, cut)
+                   if cut is not None else {})
         for s in at_level.itertuples():
             reasons, support = [], ""
             if csi and s.school_id in csi["identified"]:

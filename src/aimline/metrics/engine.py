@@ -124,6 +124,15 @@ def _expression(metric: catalog.Metric, t: tables.Tables, period: Period,
     return ibis.union(*parts)
 
 
+def held(warehouse: Path, year: int) -> list[int]:
+    """The school years the warehouse holds; refused unless `year` is one of them."""
+    years = years_in(warehouse)
+    if year not in years:
+        raise MetricsError(f"school year {year} is not in the warehouse; it holds: "
+                           f"{', '.join(map(str, years)) or 'no years'}")
+    return years
+
+
 def compute(warehouse: Path, year: int, *, metrics: Sequence[str] | None = None,
             period: Period = "year", engine: str = "duckdb", policy: Policy | None = None,
             suppress: bool = True, options: dict[str, dict[str, Any]] | None = None,
@@ -143,10 +152,7 @@ def compute(warehouse: Path, year: int, *, metrics: Sequence[str] | None = None,
         raise MetricsError(f"unknown period {period!r}; periods are: {', '.join(PERIODS)}")
     if engine not in ENGINES:
         raise MetricsError(f"unknown engine {engine!r}; engines are: {', '.join(ENGINES)}")
-    years = years_in(warehouse)
-    if year not in years:
-        raise MetricsError(f"school year {year} is not in the warehouse; it holds: "
-                           f"{', '.join(map(str, years)) or 'no years'}")
+    held(warehouse, year)
     unsupported = [m for m in chosen if period not in m.periods]
     if metrics and unsupported:
         m = unsupported[0]

@@ -152,10 +152,7 @@ def build(warehouse: Path, year: int, *, lea: str | None = None,
     policy = policy or Policy.from_env()
     lea, district_name, info = district(warehouse, lea)
     info = info.set_index("school_id")
-    available = engine.years_in(warehouse)
-    if year not in available:
-        raise engine.MetricsError(f"school year {year} is not in the warehouse; it holds: "
-                                  f"{', '.join(map(str, available))}")
+    available = engine.held(warehouse, year)
     span = [y for y in available if year - years < y <= year]
     wanted = list(METRICS) + [m for m in (criteria.check().metrics if criteria else [])
                               if m not in METRICS]

@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from aimline.equity import disproportionality as rules
+from aimline.metrics import engine
 from aimline.reports.audit import district
 
 
@@ -52,13 +53,7 @@ def disproportionality(warehouse: Path, year: int, *, lea: str | None = None,
     if threshold <= 0 or years < 1:
         raise ValueError("the threshold is above 0 and at least one year is needed")
     lea, name, _ = district(warehouse, lea)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        held = [y for (y,) in con.execute(
-            "SELECT DISTINCT school_year FROM enrollments ORDER BY 1").fetchall()]
-    if year not in held:
-        raise ValueError(f"school year {year} is not in the warehouse; it holds: "
-                         f"{', '.join(map(str, held))}")
-    span = [y for y in held if y <= year][-years:]
+    span = [y for y in engine.held(warehouse, year) if y <= year][-years:]
     c = counts(warehouse, lea, span)
     rows = []
     for y in span:

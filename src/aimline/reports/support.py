@@ -36,10 +36,7 @@ def identification(warehouse: Path, year: int, *, lea: str | None = None,
     rules.check_index(index)  # before anything is read
     policy = policy or Policy.from_env()
     lea, name, schools = district(warehouse, lea)
-    available = engine.years_in(warehouse)
-    if year not in available:
-        raise engine.MetricsError(f"school year {year} is not in the warehouse; it holds: "
-                                  f"{', '.join(map(str, available))}")
+    available = engine.held(warehouse, year)
     wanted = sorted({*index, rules.GRADUATION, "chronic_absence",
                      *(criteria.check().metrics if criteria else [])})
     years = [y for y in available if y <= year][-2:]  # criteria may look at two years
