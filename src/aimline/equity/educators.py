@@ -48,12 +48,16 @@ def student_quartiles(values: pd.Series, students: pd.Series, nq: int = 4) -> pd
     return q.clip(1, nq).reindex(values.index)
 
 
+def check_basis(basis: str) -> None:
+    if basis not in BASES:
+        raise ValueError(f"quartiles are of {' or of '.join(BASES)}, not {basis!r}")
+
+
 def quartiles_of(schools: pd.DataFrame, column: str, *, basis: str = "schools",
                  students: str = "students") -> pd.Series:
     """Each school's quartile of `column`: of equal numbers of schools (Stata xtile, as the
     Educator Equity Profiles) or of students (`student_quartiles`)."""
-    if basis not in BASES:
-        raise ValueError(f"quartiles are of {' or of '.join(BASES)}, not {basis!r}")
+    check_basis(basis)
     if basis == "students":
         return student_quartiles(schools[column], schools[students])
     return quartiles(schools[column])

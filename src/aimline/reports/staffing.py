@@ -102,8 +102,7 @@ def staffing(warehouse: Path, year: int, *, lea: str | None = None,
     """The district's name, the school table, and per dimension (poverty, minority): the
     table by quartile, the highest-versus-lowest gaps and, with `move`, the gaps after
     moving that many effective teachers into the highest quartile (`educators.scenario`)."""
-    if basis not in educators.BASES:
-        raise ValueError(f"quartiles are of {' or of '.join(educators.BASES)}, not {basis!r}")
+    educators.check_basis(basis)  # before anything is read
     if inexperienced_years < 0:
         raise ValueError("inexperienced means at most that many years: 0 or more")
     lea, name, _ = district(warehouse, lea)

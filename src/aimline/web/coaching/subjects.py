@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q, QuerySet, Sum
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from aimline.web.access import Rules, Seat
@@ -75,11 +75,6 @@ def summary(done: Iterable[Entry]) -> dict[str, Any]:
     tags = Counter(t for e in done for t in e.focus)
     return {"sessions": len(done), "hours": round(sum(e.minutes or 0 for e in done) / 60, 1),
             "tags": tags.most_common()}
-
-
-def hours(record: Model) -> float:
-    minutes = entries(record).filter(status=Entry.SUBMITTED).aggregate(m=Sum("minutes"))["m"]
-    return (minutes or 0) / 60
 
 
 def readable(request: Any, s: Subject, record: Model, seat: Seat) -> QuerySet[Entry] | None:

@@ -5,6 +5,7 @@ year and warehouse version, then cached."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +24,22 @@ from aimline.web.district.access import DISTRICT
 from aimline.web.orgs.models import Organisation
 
 
-def _table(lea: str, year: int) -> tuple[str, list[dict[str, Any]]]:
+def _cached(what: str, compute: Callable[[Path], Any]) -> Any:
+    """`compute(warehouse)` once per warehouse version (its file's modification time)."""
     path = Path(settings.WAREHOUSE)
-    key = f"district-support:{lea}:{year}:{path.stat().st_mtime_ns}"
+    key = f"district-{what}:{path.stat().st_mtime_ns}"
     found = cache.get(key)
     if found is None:
-        name, t = identification(path, year, lea=lea)
-        found = (name, t.to_dict("records"))
+        found = compute(path)
         cache.set(key, found, 3600)
     return found
+
+
+def _table(lea: str, year: int) -> tuple[str, list[dict[str, Any]]]:
+    def compute(path: Path) -> tuple[str, list[dict[str, Any]]]:
+        name, t = identification(path, year, lea=lea)
+        return name, t.to_dict("records")
+    return _cached(f"support:{lea}:{year}", compute)
 
 
 def support(request: Any, year: int | None) -> dict[str, Any]:
@@ -50,12 +58,11 @@ def support(request: Any, year: int | None) -> dict[str, Any]:
 
 @login_required
 def page(request: HttpRequest) -> HttpResponse:
+    from aimline.web.audits.views import readable
     from aimline.web.district.plans import plans_of
 
     y = request.GET.get("year", "")
     d = support(request, int(y) if y.isdigit() else None)
-    from aimline.web.audits.views import readable
-
     plans = plans_of(request.scope, d["lea"])
     # the equity audit of the same year, for each school whose findings the person reads
     audit, schools = next(((a, s) for a, s in readable(request.scope)
@@ -135,15 +142,11 @@ def staffing_data(request: Any, year: int | None, basis: str) -> dict[str, Any]:
 
     lea = _mine(request, "read_staffing")
     year, years = _held(year)
-    path = Path(settings.WAREHOUSE)
-    key = f"district-staffing:{lea}:{year}:{basis}:{path.stat().st_mtime_ns}"
-    d = cache.get(key)
-    if d is None:
-        try:
-            d = staffing(path, year, lea=lea, basis=basis)
-        except ValueError as e:
-            raise Http404(str(e)) from None
-        cache.set(key, d, 3600)
+    try:
+        d = _cached(f"staffing:{lea}:{year}:{basis}",
+                    lambda path: staffing(path, year, lea=lea, basis=basis))
+    except ValueError as e:
+        raise Http404(str(e)) from None
     return {**d, "years": years}
 
 
@@ -152,13 +155,18 @@ def staffing_page(request: HttpRequest) -> HttpResponse:
     y = request.GET.get("year", "")
     basis = "students" if request.GET.get("quartiles") == "students" else "schools"
     d = staffing_data(request, int(y) if y.isdigit() else None, basis)
-    dims = [(dim, d[dim]["by_quartile"], d[dim]["gaps"]) for dim in ("poverty", "minority")]
     return render(request, "district/staffing.html", {
         **{k: d[k] for k in ("district", "year", "years", "basis", "inexperienced_years")},
-        "dims": [(dim, [(c.replace("_", " "), [_shown(v) for v in t[c]]) for c in t.columns],
-                  list(t.index), [(r.measure.replace("_", " "), _shown(100 * r.high_poverty_rate),
-                                   _shown(100 * r.low_poverty_rate), f"{r.gap_pp:+.1f}")
-                                  for r in g.itertuples()]) for dim, t, g in dims]})
+        "dims": [_dimension(dim, d[dim]) for dim in ("poverty", "minority")]})
+
+
+def _dimension(dim: str, d: dict[str, Any]) -> tuple[str, list[Any], list[int], list[Any]]:
+    """(dim, rows of the quartile table as text, the quartiles, the gaps as text)."""
+    t, g = d["by_quartile"], d["gaps"]
+    rows = [(c.replace("_", " "), [_shown(v) for v in t[c]]) for c in t.columns]
+    gaps = [(r.measure.replace("_", " "), _shown(100 * r.high_poverty_rate),
+             _shown(100 * r.low_poverty_rate), f"{r.gap_pp:+.1f}") for r in g.itertuples()]
+    return dim, rows, list(t.index), gaps
 
 
 def _shown(v: Any) -> str:
@@ -198,8 +206,12 @@ class StaffingIn(Schema):
 def api_staffing(request: HttpRequest, q: Query[StaffingIn]) -> Any:
     from ninja.errors import HttpError
 
-    if q.quartiles not in ("schools", "students"):
-        raise HttpError(422, f"quartiles are of schools or of students, not {q.quartiles!r}")
+    from aimline.equity.educators import check_basis
+
+    try:
+        check_basis(q.quartiles)
+    except ValueError as e:
+        raise HttpError(422, str(e)) from None
     d = staffing_data(request, q.year, q.quartiles)
 
     def rows(t: Any) -> list[dict[str, Any]]:

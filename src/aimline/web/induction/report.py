@@ -58,18 +58,23 @@ def data(p: Partnership, candidates: list[Candidate], user: Any) -> dict[str, An
             "coaching": outcomes.coaching_hours(c),
             "completed": getattr(c, "completion", None)})
     elements, coverage = plans.coverage(candidates)
-    shown = {c.pk for c in candidates}
-    demo = demographics(candidates, Policy.from_env().min_n)
+    cohorts = {c.cohort for c in candidates}
     return {
-        "p": p, "rows": rows, "elements": elements, "coverage": coverage,
-        "demographics": demo, "demo_tables": [(demo["gender"], "Gender"),
-                                              (demo["race_ethnicity"], "Race/ethnicity")],
+        **_shared(p, candidates), "rows": rows, "elements": elements, "coverage": coverage,
         # only the surveys whose results this person may read
         "surveys": [(s, surveys.results(s)) for s in p.surveys.filter(
             Q(staff=user) | Q(readers=user)).distinct()],
-        "retention": [r for r in outcomes.by_cohort(p, through)
-                      if p.candidates.filter(cohort=r.cohort, pk__in=shown).exists()],
-        "standards": STANDARDS, "made": dt.date.today()}
+        "retention": [r for r in outcomes.by_cohort(p, through) if r.cohort in cohorts]}
+
+
+def _shared(p: Partnership, candidates: list[Candidate]) -> dict[str, Any]:
+    """What every reader's report holds: the candidates' suppressed demographics, the
+    standards table, the date."""
+    demo = demographics(candidates, Policy.from_env().min_n)
+    return {"p": p, "demographics": demo,
+            "demo_tables": [(demo["gender"], "Gender"),
+                            (demo["race_ethnicity"], "Race/ethnicity")],
+            "standards": STANDARDS, "made": dt.date.today()}
 
 
 @dataclass(frozen=True)
@@ -87,19 +92,15 @@ def aggregates(p: Partnership, granted: set[str]) -> dict[str, Any]:
     """A partner's report, as the MOU grants it: no row about any one candidate; the
     demographics and retention per cohort under the site's suppression policy; the survey
     results (suppressed at each survey's minimum) only where the MOU grants them too."""
-    cands = list(p.candidates.select_related("user"))
-    min_n = Policy.from_env().min_n
-    demo = demographics(cands, min_n)
+    d = _shared(p, list(p.candidates.select_related("user")))
+    min_n = d["demographics"]["min_n"]
     through = outcomes.school_year(dt.date.today())
     return {
-        "p": p, "aggregate": True, "rows": [], "elements": [], "coverage": [],
-        "demographics": demo, "demo_tables": [(demo["gender"], "Gender"),
-                                              (demo["race_ethnicity"], "Race/ethnicity")],
+        **d, "aggregate": True, "rows": [], "elements": [], "coverage": [],
         "surveys": [(s, surveys.results(s)) for s in p.surveys.all()]
         if Grant.SURVEYS in granted else [],
         "retention": [r if r.known >= min_n else Hidden(r.cohort)
-                      for r in outcomes.by_cohort(p, through)],
-        "standards": STANDARDS, "made": dt.date.today()}
+                      for r in outcomes.by_cohort(p, through)]}
 
 
 def demographics(candidates: list[Candidate], min_n: int) -> dict[str, Any]:

@@ -127,10 +127,15 @@ class Evidence(models.Model):
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        levels = self.candidate.partnership.rubric
-        if not 1 <= self.level <= len(levels):
-            raise ValidationError(f"level {self.level} is not on the rubric (1–{len(levels)})")
+        on_rubric(self.candidate, self.level)
         super().save(*args, **kwargs)
+
+
+def on_rubric(c: Candidate, level: int) -> None:
+    """Refuse a level the programme's rubric does not have."""
+    levels = c.partnership.rubric
+    if not 1 <= level <= len(levels):
+        raise ValidationError(f"level {level} is not on the rubric (1–{len(levels)})")
 
 
 class PortfolioScore(models.Model):
@@ -151,6 +156,10 @@ class PortfolioScore(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["candidate", "seat"],
                                                name="one_portfolio_score_per_seat")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        on_rubric(self.candidate, self.level)
+        super().save(*args, **kwargs)
 
 
 class Completion(models.Model):
