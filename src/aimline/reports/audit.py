@@ -111,7 +111,7 @@ PROFILE = (("pct_ed", "economically_disadvantaged"), ("pct_el", "english_learner
            ("pct_swd", "disability"))
 
 
-def _profile(raw: pd.DataFrame, year: int) -> pd.DataFrame:
+def student_profile(raw: pd.DataFrame, year: int) -> pd.DataFrame:
     """Enrolment and group shares per school from chronic_absence's true (unsuppressed)
     student counts (students with >= 10 days): for the analytics only. A group with no
     student is 0%; nothing is read from a suppressed cell."""
@@ -172,7 +172,7 @@ def build(warehouse: Path, year: int, *, lea: str | None = None,
     if progress:
         progress("gaps and peers")
     g = gaps(ind, better, state=state)
-    profile = _profile(raw, year).join(info[["name", "level"]])
+    profile = student_profile(raw, year).join(info[["name", "level"]])
     shown = published_profile(profile, policy)
     chosen = list(schools) if schools else list(profile.index)
     unknown = [s for s in chosen if s not in profile.index]

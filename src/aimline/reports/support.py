@@ -17,7 +17,7 @@ from aimline.equity import identify as rules
 from aimline.equity import mentors
 from aimline.metrics import engine
 from aimline.metrics.policy import Policy
-from aimline.reports.audit import _profile, district
+from aimline.reports.audit import district, student_profile
 
 
 def identification(warehouse: Path, year: int, *, lea: str | None = None,
@@ -46,7 +46,7 @@ def identification(warehouse: Path, year: int, *, lea: str | None = None,
     table = rules.identify(ind, schools, year, index=index, share=share,
                            graduation_cut=graduation_cut, min_n=max(min_n, policy.min_n),
                            criteria=criteria)
-    profile = _profile(ind, year)[list(mentors.FEATURES)]
+    profile = student_profile(ind, year)[list(mentors.FEATURES)]
     # a mentor school is for the schools in comprehensive support; any school not in it,
     # stronger and alike, may mentor (one with a group in targeted support included)
     pairs = mentors.pair(table.join(profile, on="school_id").assign(identified=table.csi),
