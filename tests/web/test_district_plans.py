@@ -11,7 +11,7 @@ from django.conf import settings
 
 from aimline.metrics import engine
 from aimline.reports.support import identification
-from aimline.web.district.models import SupportPlan
+from aimline.web.district.models import Agreement, SupportPlan, clause
 from aimline.web.orgs.models import Role
 from aimline.web.targets.models import Target
 from tests.web.cast import client_for
@@ -125,3 +125,39 @@ def test_the_demo_has_plans_for_schools_that_need_support_with_goals_and_mentors
         if isinstance(row.mentor, str):
             assert p.mentor.code == row.mentor
         assert p.supports.exists() and p.reviews.exists()
+        if p.mentor and p.targets.exists():
+            assert p.agreement.mentor == p.mentor
+            assert p.agreement.results_target in p.targets.all()
+    assert Agreement.objects.filter(plan__in=plans).exists()
+
+
+def test_the_pairing_agreement_pays_the_mentor_only_on_the_measured_result() -> None:
+    plan = started()
+    admin, step = client_for("admin"), f"/district/plans/{plan.pk}/do/"
+    terms = {"areas": "Chronic absence; first-year teachers", "commitments": "The principal "
+             "mentors twice a month; teachers visit each term", "starts": "2026-07-01",
+             "ends": "2028-06-30", "payment": "40000"}
+    # before the mentor school and a goal are agreed there is nothing to agree on
+    assert admin.post(step + "agreement/", {**terms, "target": "1"}).status_code == 400
+    other = plan.district.schools.exclude(code=plan.school.code).first()
+    admin.post(step + "mentor/", {"mentor": other.code, "reason": "Same feeder pattern"})
+    admin.post(step + "goal/", {"metric": "chronic_absence", "target": "1",
+                                "due": "2028-06-30"})
+    goal = plan.targets.get()
+    for bad in ({"ends": "2026-08-01"}, {"payment": "lots"}, {"payment": "-5"},
+                {"areas": " "}, {"target": str(goal.pk + 999)}):
+        r = admin.post(step + "agreement/", {**terms, "target": str(goal.pk), **bad})
+        assert r.status_code == 400, bad
+        assert not Agreement.objects.filter(plan=plan).exists()
+    assert client_for("analyst").post(step + "agreement/", {**terms, "target": goal.pk}
+                                      ).status_code == 302
+    a = Agreement.objects.get(plan=plan)
+    assert a.mentor == other and a.results_target == goal and a.payment == 40000
+    page = admin.get(f"/district/plans/{plan.pk}/").content.decode()
+    assert "$40000 paid only if" in page and ">pending<" in page
+    assert admin.post(step + "agreement/", {**terms, "target": goal.pk}).status_code == 400
+    # the clause follows the goal's evaluation and the term
+    assert clause("attained", dt.date(2028, 6, 30), dt.date(2027, 1, 1)) == "due"
+    assert clause("on_track", dt.date(2028, 6, 30), dt.date(2027, 1, 1)) == "pending"
+    assert clause("missed", dt.date(2028, 6, 30), dt.date(2028, 7, 1)) == "not earned"
+    assert clause(None, dt.date(2028, 6, 30), dt.date(2028, 7, 1)) == "not earned"

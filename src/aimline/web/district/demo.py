@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from aimline.reports.support import identification
-from aimline.web.district.models import Review, Support, SupportPlan
+from aimline.web.district.models import Agreement, Review, Support, SupportPlan
 from aimline.web.orgs.models import Organisation
 from aimline.web.orgs.scope import scope_for
 from aimline.web.targets import service
@@ -39,6 +39,14 @@ def create(warehouse: Path, district: Organisation, year: int) -> None:
         Support.objects.create(plan=plan, kind="coaching", what="Leadership coaching for "
                                "the principal, twice a month", owner="Chief academic officer")
         _goal(plan, reader, admin)
+        goal = plan.targets.first()
+        if mentor is not None and goal is not None:
+            Agreement.objects.create(
+                plan=plan, mentor=mentor, areas_of_need="Chronic absence; coaching for "
+                "early-career teachers", commitments="The mentor principal meets the "
+                "principal twice a month; its attendance team trains this one's; teachers "
+                "visit each other's classrooms each term", starts=plan.starts,
+                ends=plan.ends, payment=40000, results_target=goal, agreed_by=admin)
         Review.objects.create(plan=plan, on=dt.date(year, 10, 15), by=admin,
                               notes="Attendance team meets weekly; family outreach began.")
 

@@ -6,6 +6,7 @@ when every goal is attained in the data."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -90,3 +91,50 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-on", "-pk"]
+
+
+class Agreement(models.Model):
+    """The written pairing agreement between the struggling school and its mentor: the
+    areas of need, a term of about two years, what the mentor school commits to, and the
+    results clause — the mentor school is paid only if the struggling school attains one of
+    the plan's goals, as measured in the warehouse (`clause`)."""
+
+    plan = models.OneToOneField(SupportPlan, on_delete=models.CASCADE,
+                                related_name="agreement")
+    mentor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                               help_text="The mentor school, as agreed on the plan then")
+    areas_of_need = models.TextField()
+    commitments = models.TextField(help_text="What the mentor school does: principal "
+                                             "mentoring, teacher visits, shared planning")
+    starts = models.DateField()
+    ends = models.DateField()
+    payment = models.DecimalField(max_digits=10, decimal_places=2,
+                                  help_text="Dollars, paid only under the results clause")
+    results_target = models.ForeignKey("targets.Target", on_delete=models.PROTECT,
+                                       related_name="+", help_text="The plan's goal the "
+                                                                   "payment turns on")
+    agreed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    agreed_at = models.DateTimeField(auto_now_add=True)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.plan.mentor_id is None or self.plan.mentor_id != self.mentor_id:
+            raise ValidationError("agree the mentor school on the plan first")
+        if not self.areas_of_need.strip() or not self.commitments.strip():
+            raise ValidationError("write the areas of need and the mentor's commitments")
+        if not dt.timedelta(days=180) <= self.ends - self.starts <= dt.timedelta(days=1100):
+            raise ValidationError("the term runs from six months to three years (about "
+                                  "two is usual)")
+        if self.payment < 0:
+            raise ValidationError("the payment is a sum of dollars, 0 or more")
+        if not self.plan.targets.filter(pk=self.results_target_id).exists():
+            raise ValidationError("the results clause turns on one of the plan's goals")
+        super().save(*args, **kwargs)
+
+
+def clause(state: str | None, ends: dt.date, today: dt.date) -> str:
+    """Where the results clause stands, from the goal's latest evaluation: "due" once the
+    goal is attained, "not earned" once the term is over without it,
+    else "pending"."""
+    if state == "attained":
+        return "due"
+    return "not earned" if today > ends else "pending"

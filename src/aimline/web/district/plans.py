@@ -7,6 +7,7 @@ exits when all are attained). Who may do each is `access.DISTRICT`."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from aimline.metrics import catalog
 from aimline.web.access import At
 from aimline.web.district.access import DISTRICT
-from aimline.web.district.models import Review, Support, SupportPlan
+from aimline.web.district.models import Agreement, Review, Support, SupportPlan, clause
 from aimline.web.orgs.models import Organisation
 from aimline.web.steps import step_view
 from aimline.web.targets import progress, service
@@ -101,6 +102,19 @@ def _do(request: HttpRequest, plan: SupportPlan, what: str) -> str:
                            group_value=post.get("group_value", "all") or "all")
         plan.targets.add(t)
         return f"Goal set: {catalog.get(t.metric).title} from {t.baseline:g} to {t.target:g}"
+    if what == "agreement":
+        if hasattr(plan, "agreement"):
+            raise ValidationError("the plan has its agreement; it is kept as agreed")
+        target = plan.targets.filter(pk=int(post.get("target") or 0)).first()
+        if target is None:
+            raise ValidationError("the results clause turns on one of the plan's goals")
+        Agreement.objects.create(
+            plan=plan, mentor_id=plan.mentor_id, areas_of_need=post.get("areas", ""),
+            commitments=post.get("commitments", ""),
+            starts=dt.date.fromisoformat(post["starts"]),
+            ends=dt.date.fromisoformat(post["ends"]), payment=_dollars(post.get("payment", "")),
+            results_target=target, agreed_by=me)
+        return "Pairing agreement recorded"
     if what == "review":
         if not post.get("notes", "").strip():
             raise ValidationError("write what the review found")
@@ -120,7 +134,15 @@ def _do(request: HttpRequest, plan: SupportPlan, what: str) -> str:
                                    for t, s in zip(goals, states, strict=True))
 
 
+def _dollars(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"the payment is a sum of dollars, not {text!r}") from None
+
+
 STEPS = {"mentor": "keep_plans", "support": "keep_plans", "goal": "keep_plans",
+         "agreement": "keep_plans",
          "review": "review_plan", "exit": "keep_plans"}
 step = step_view(STEPS, find, _do, "district_plan")
 
@@ -143,9 +165,15 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
             request.scope.aggregate_schools) else []
     proposed = Organisation.objects.filter(kind=Organisation.SCHOOL,
                                            code=plan.proposed_mentor).first()
+    agreement = getattr(plan, "agreement", None)
+    if agreement is not None:
+        last = agreement.results_target.evaluations.first()
+        agreement.clause = clause(last.state if last else None, agreement.ends,
+                                  dt.date.today())
+        agreement.measure = catalog.get(agreement.results_target.metric).title
     return render(request, "district/plan.html", {
         "plan": plan, "may": DISTRICT.may(request.scope, facts), "goals": goals,
-        "mentor_charts": mentor_charts, "proposed": proposed,
+        "mentor_charts": mentor_charts, "proposed": proposed, "agreement": agreement,
         "supports": plan.supports.all(), "kinds": Support.KINDS,
         "reviews": plan.reviews.select_related("by"),
         "schools": plan.district.schools.exclude(pk=plan.school_id).order_by("name"),
