@@ -17,6 +17,9 @@ CAST = {
     "supervisor": "principal supervisor of four elementary schools (the elementary network)",
     "principal": "principal of the first high school (school A of the high-school network)",
     "teacher": "teacher at the principal's school with a roster of 25 students",
+    # the growth demo (`growth.demo`)
+    "mteacher": "teacher at the principal's school with a staff id and no roster: earned "
+                "a micro-credential after one \"not yet\"; on the career ladder",
     "netlead": "lead of the high-school network: its schools' aggregates, no students",
     "coach": "improvement coach of the high-school network, as the lead sees it",
     "partner": "university partner under an MOU without student data: aggregates, audits",

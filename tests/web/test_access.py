@@ -15,6 +15,7 @@ from aimline.web import access
 from aimline.web.access import At, Audit, Net, Team
 from aimline.web.audits.access import AUDITS
 from aimline.web.district.access import DISTRICT
+from aimline.web.growth.access import GROWTH, WORK
 from aimline.web.induction.access import INDUCTION, PARTNERSHIPS
 from aimline.web.leaders.access import CIRCLES, LEADERS, Seat
 from aimline.web.loads.access import LOADS
@@ -60,6 +61,17 @@ EXPECTED = [
     (DISTRICT, "review_plan", At("D", "A"), {ADMIN, ANALYST, SUPERVISOR}),
     (DISTRICT, "keep_plans", At("D", "A"), {ADMIN, ANALYST}),
     (DISTRICT, "keep_plans", At("E", "Z"), set()),
+    # teachers' growth (the district's issue): its people read the programme; teachers
+    # and principals earn at their own school; the ladder for the district-wide roles and
+    # a principal's school; the admins define it
+    (GROWTH, "read", At("D"), {ADMIN, ANALYST, SUPERVISOR, PRINCIPAL, TEACHER}),
+    (GROWTH, "read", At("E"), set()),
+    (GROWTH, "earn", At("D", "A"), {PRINCIPAL, TEACHER}),
+    (GROWTH, "earn", At("D", "B"), set()),
+    (GROWTH, "read_ladder", At("D", "A"), {ADMIN, ANALYST, SUPERVISOR, PRINCIPAL}),
+    (GROWTH, "read_ladder", At("D", "B"), {ADMIN, ANALYST}),
+    (GROWTH, "keep", At("D"), {ADMIN}),
+    (GROWTH, "keep", At("E"), set()),
     (ORGS, "manage_people", "D", {ADMIN}),
     # outside scope: nobody
     (ORGS, "manage_people", "E", set()),  # another district's people: nobody
@@ -124,6 +136,14 @@ SEATED = [
                               "Partner staff the MOU grants the report"}),
     (PARTNERSHIPS, "manage", {"Programme staff"}),
     (PARTNERSHIPS, "hire", {"A district's coordinator"}),
+    # a submission: the teacher's own, what reviewers review, the district's admin;
+    # public only what the district publishes
+    (WORK, "read", {"The teacher (or an author)", "A reviewer of it", "The district's admin",
+                    "A colleague (a published project)", "Anyone (a public project)"}),
+    (WORK, "revise", {"The teacher (or an author)"}),
+    (WORK, "decide", {"A reviewer of it"}),
+    (WORK, "publish", {"The teacher (or an author)"}),
+    (WORK, "make_public", {"The district's admin"}),
     (SURVEYS, "results", {"Survey staff", "A reader (e.g. the district coordinator)"}),
     (SURVEYS, "manage", {"Survey staff"}),
     (SURVEYS, "answer", {"A person with a link"}),

@@ -63,6 +63,7 @@ def _expected() -> dict[str, tuple[set[str], set[str], bool]]:
                        False),
         "principal": (role_schools("principal"), students_at(role_schools("principal")), False),
         "teacher": (role_schools("teacher"), roster, False),
+        "mteacher": (role_schools("mteacher"), set(), False),
         "netlead": (net, set(), False),
         "coach": (net, set(), False),
         "partner": (district, set(), False),  # the demo MOU grants no student records

@@ -105,6 +105,16 @@ class Rules:
             raise PermissionDenied(f"not allowed: {a.description[0].lower()}"
                                    f"{a.description[1:]}")
 
+    def district(self, scope: Scope, action: str) -> str:
+        """The first of the person's districts where they may take `action` (a table
+        ruling at `At`); 403 where there is none."""
+        mine = [d for d in sorted(scope.districts) if self.allows(scope, action, At(d))]
+        if not mine:
+            raise PermissionDenied(f"not allowed in a district of yours: "
+                                   f"{self.actions[action].description[0].lower()}"
+                                   f"{self.actions[action].description[1:]}")
+        return mine[0]
+
     def may(self, scope: Scope, obj: Any = None) -> dict[str, bool]:
         """Every action's answer, for a template: `{% if may.approve_aim %}`."""
         return {name: a.rule(scope, obj) for name, a in self.actions.items()}
@@ -114,6 +124,7 @@ def tables() -> tuple[Rules, ...]:
     """Every practice's table, in the order docs/access.md shows them."""
     from aimline.web.audits.access import AUDITS
     from aimline.web.district.access import DISTRICT
+    from aimline.web.growth.access import GROWTH, WORK
     from aimline.web.induction.access import INDUCTION, PARTNERSHIPS
     from aimline.web.leaders.access import CIRCLES, LEADERS
     from aimline.web.loads.access import LOADS
@@ -122,8 +133,8 @@ def tables() -> tuple[Rules, ...]:
     from aimline.web.students.access import STUDENTS
     from aimline.web.surveys.access import SURVEYS
 
-    return (NETWORKS, TEAMS, AUDITS, STUDENTS, LOADS, ORGS, DISTRICT, LEADERS, CIRCLES,
-            INDUCTION, PARTNERSHIPS, SURVEYS)
+    return (NETWORKS, TEAMS, AUDITS, STUDENTS, LOADS, ORGS, DISTRICT, GROWTH, WORK,
+            LEADERS, CIRCLES, INDUCTION, PARTNERSHIPS, SURVEYS)
 
 
 # ----- the table in docs/access.md ------------------------------------------------------
@@ -156,7 +167,7 @@ def cast() -> dict[str, Scope]:
 NET = Net(1, frozenset({"A"}))
 OBJECTS = {"networks": NET, "teams": Team(NET, "A"),
            "audits": Audit("D", frozenset({"A", "B"})), "students": None, "loads": "D",
-           "orgs": "D", "district": At("D", "A")}
+           "orgs": "D", "district": At("D", "A"), "growth": At("D", "A")}
 
 
 def markdown() -> str:

@@ -13,6 +13,7 @@ from aimline.data.synth import story
 from aimline.web.audits import builds as audits
 from aimline.web.audits.models import EquityAudit
 from aimline.web.district import demo as demo_district
+from aimline.web.growth import demo as demo_growth
 from aimline.web.induction import demo as demo_induction
 from aimline.web.leaders import demo as demo_leaders
 from aimline.web.networks import demo as demo_network
@@ -88,6 +89,8 @@ def create(warehouse: Path) -> list[tuple[str, str, str]]:
         out += [(u.username, what, label) for u, what, label in demo_leaders.people()]
         demo_induction.create(district, levels, int(year))
         demo_district.create(warehouse, district, int(year))
+        demo_growth.create(warehouse, district, int(year))
+        out.append(("mteacher", "Teacher (growth)", "a micro-credential, the ladder"))
         out += [(u.username, what, label) for u, what, label in demo_induction.people()]
         if not EquityAudit.objects.filter(district=district).exists():
             a = EquityAudit.objects.create(district=district, title=f"{year} equity audit",

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "aimline.web.surveys.apps.SurveysConfig",
     "aimline.web.induction.apps.InductionConfig",
     "aimline.web.district.apps.DistrictConfig",
+    "aimline.web.growth.apps.GrowthConfig",
     # after the site's apps, so its templates (allauth/layouts/base.html) come first
     "allauth",
     "allauth.account",

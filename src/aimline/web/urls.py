@@ -106,6 +106,7 @@ urlpatterns = [
     path("leaders/", include("aimline.web.leaders.urls")),
     path("coaching/", include("aimline.web.coaching.urls")),
     path("district/", include("aimline.web.district.urls")),
+    path("growth/", include("aimline.web.growth.urls")),
     path("induction/", include("aimline.web.induction.urls")),
     path("surveys/", include("aimline.web.surveys.urls")),
     path("s/<str:token>/", survey_views.take, name="survey_take"),

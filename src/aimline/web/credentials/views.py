@@ -89,7 +89,7 @@ def issuer(request: HttpRequest, pk: int) -> JsonResponse:
     """An issuing organisation's OB 3.0 Profile (public: credentials name it)."""
     from aimline.web.orgs.models import Organisation
 
-    org = Organisation.objects.filter(pk=pk, kind__in=["university", "support"]).first()
+    org = Organisation.objects.filter(pk=pk, kind__in=["university", "support", "district"]).first()
     if org is None:
         raise Http404("no such issuer")
     return JsonResponse({"@context": ["https://www.w3.org/ns/credentials/v2",

@@ -130,11 +130,7 @@ def _held(year: int | None) -> tuple[int, list[int]]:
 
 
 def _mine(request: Any, action: str) -> str:
-    scope = request.scope
-    mine = [d for d in sorted(scope.districts) if DISTRICT.allows(scope, action, At(d))]
-    if not mine:
-        DISTRICT.require(scope, action, At(""))  # 403: no district of one's own
-    return mine[0]
+    return DISTRICT.district(request.scope, action)
 
 
 def staffing_data(request: Any, year: int | None, basis: str) -> dict[str, Any]:

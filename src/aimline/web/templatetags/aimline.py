@@ -12,10 +12,12 @@ def get(mapping: dict[str, Any], key: str) -> Any:
 
 
 @register.filter
-def may_district(scope: Any, action: str) -> bool:
-    """Whether the person may take a district action (`district.access.DISTRICT`) in a
-    district of their own: the nav shows no link its rules would refuse."""
-    from aimline.web.access import At
-    from aimline.web.district.access import DISTRICT
+def may_in_district(scope: Any, action: str) -> bool:
+    """Whether the person may take an action ("practice.action", e.g.
+    "district.read_support") of a table ruling at a district (`access.At`) in a district
+    of their own: the nav shows no link its rules would refuse."""
+    from aimline.web.access import At, tables
 
-    return any(DISTRICT.allows(scope, action, At(d)) for d in scope.districts)
+    practice, name = action.split(".")
+    rules = next(t for t in tables() if t.practice == practice)
+    return any(rules.allows(scope, name, At(d)) for d in scope.districts)

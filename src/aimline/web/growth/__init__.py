@@ -1,0 +1,1 @@
+"""Teachers' growth: micro-credentials, the career ladder, action research."""
