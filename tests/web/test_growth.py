@@ -107,7 +107,7 @@ def test_an_upload_over_five_megabytes_is_refused() -> None:
     assert not sub.artifacts.exists()
 
 
-def _ready(mc: MicroCredential, teacher: User, school) -> Submission:  # noqa: ANN001
+def _ready(mc: MicroCredential, teacher: User, school) -> Submission:
     s = review.start(mc, teacher, school)
     review.answer(s, {q: "An answer" for q in mc.questions})
     for c in mc.criteria.all():

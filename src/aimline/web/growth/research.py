@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from aimline.web.access import Seat
+from aimline.web.access import At, Seat
 from aimline.web.growth import seats
 from aimline.web.growth.access import GROWTH, WORK
 from aimline.web.growth.models import Project

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from aimline.web.credentials import issuing
 from aimline.web.credentials.models import Credential
+from aimline.web.growth.ladder import hours
 from aimline.web.growth.models import (
     Artifact,
     Criterion,
@@ -33,7 +34,6 @@ from aimline.web.growth.models import (
     MicroCredential,
     Submission,
 )
-from aimline.web.growth.ladder import hours
 from aimline.web.growth.seats import reviews
 from aimline.web.orgs.models import Organisation
 
