@@ -1,5 +1,6 @@
 """The district's role: `aimline district identify` (which schools need support, and
-why) and `aimline staffing` (staffing for equity)."""
+why), `aimline district principals` (principal assignments), `aimline district
+disproportionality` (IDEA) and `aimline staffing` (staffing for equity)."""
 
 from __future__ import annotations
 
@@ -196,3 +197,56 @@ def disproportionality_cmd(
     console.print(t)
     console.print("Not calculated: fewer than 10 removed or 30 enrolled in the group, or "
                   "in all the others.")
+
+
+@district_app.command("principals")
+def principals_cmd(
+    year: Annotated[int, typer.Option(help="School year")],
+    warehouse: WarehouseOpt = None,
+    district: Annotated[str | None, typer.Option(
+        help="The district (lea_id); needed when the warehouse holds several")] = None,
+    experienced_years: Annotated[int, typer.Option(
+        help="Experienced: at least this many years")] = 5,
+    quartiles: Annotated[str, typer.Option(
+        help="Quartiles of equal numbers of 'schools' or of 'students'")] = "schools",
+) -> None:
+    """Principal assignments: each school's principal, their years of experience, years at
+    the school and in schools now in support; where the experienced principals are, by
+    support status and by poverty quartile.
+
+    Example: aimline district principals --year 2026
+    """
+    from aimline.reports.principals import principals
+    from aimline.reports.support import identification
+
+    path = wh.resolve(warehouse)
+    try:
+        with bar() as progress:
+            task = progress.add_task("Identifying the schools in support", total=None)
+            _, ident = identification(path, year, lea=district)
+            progress.update(task, description="Identified", total=1, completed=1)
+        d = principals(path, year, lea=district, basis=quartiles,
+                       support=dict(zip(ident.school_id, ident.support, strict=True)),
+                       experienced_years=experienced_years)
+    except ValueError as e:
+        fail(str(e))
+    t = Table(title=f"{d['district']}, {year - 1}–{year}: principals")
+    for c in ("school", "principal", "years", "at the school", "in struggling schools",
+              "support"):
+        t.add_column(c, justify="left" if c in ("school", "principal", "support")
+                     else "right")
+    for r in d["principals"].itertuples():
+        t.add_row(f"{escape(r.name)} ({r.school_id})", r.staff_id, str(r.years_experience),
+                  str(r.years_at_school), str(r.years_in_struggling), r.support)
+    console.print(t)
+    for title, table in (("by support status", d["by_support"]),
+                         ("by poverty quartile", d["by_poverty_quartile"])):
+        if table is None:
+            continue
+        s = Table(title=f"Principals {title} (experienced: {experienced_years}+ years)")
+        for c in ("", "principals", "mean years", "experienced %", "years in struggling"):
+            s.add_column(c, justify="right" if c else "left")
+        for k, r in table.iterrows():
+            s.add_row(str(k), str(r.principals), f"{r.mean_years:.1f}",
+                      f"{r.experienced_pct:.0f}", str(r.years_in_struggling))
+        console.print(s)
