@@ -95,3 +95,22 @@ def test_the_scenario_arithmetic_on_hand_made_schools() -> None:
     assert row.gap_after_pp == pytest.approx(100 * (4 / 15 - 2 / 15))
     with pytest.raises(ValueError, match="15 experienced, in-field, effective"):
         educators.scenario(s, q, 16)
+
+
+def test_retention_of_effective_and_less_effective_teachers_on_hand_made_teachers() -> None:
+    from aimline.reports.staffing import retention_by_effectiveness
+
+    # quartile 1: 10 effective (8 stay), 10 less effective (5 stay); quartile 4: 10
+    # effective (6 stay) and only 3 less effective (all stay: too few to show)
+    rows = ([(1, True, 1)] * 8 + [(1, True, 0)] * 2 + [(1, False, 1)] * 5
+            + [(1, False, 0)] * 5 + [(4, True, 1)] * 6 + [(4, True, 0)] * 4
+            + [(4, False, 1)] * 3)
+    status = pd.DataFrame(rows, columns=["quartile", "effective", "stay"])
+    t = retention_by_effectiveness(status, status.quartile, min_n=10)
+    assert t.loc[1, "stay_effective_pct"] == 80 and t.loc[1, "stay_less_effective_pct"] == 50
+    assert t.loc[4, "stay_effective_pct"] == 60 and t.loc[4, "less_effective_followed"] == 3
+    assert pd.isna(t.loc[4, "stay_less_effective_pct"])
+    # a teacher with no rating last year counts in neither
+    more = pd.concat([status, pd.DataFrame([(1, None, 1)], columns=status.columns)])
+    t2 = retention_by_effectiveness(more, more.quartile, min_n=10)
+    assert t2.loc[1, "effective_followed"] == 10 and t2.loc[1, "less_effective_followed"] == 10

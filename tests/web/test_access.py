@@ -61,6 +61,11 @@ EXPECTED = [
     (DISTRICT, "review_plan", At("D", "A"), {ADMIN, ANALYST, SUPERVISOR}),
     (DISTRICT, "keep_plans", At("D", "A"), {ADMIN, ANALYST}),
     (DISTRICT, "keep_plans", At("E", "Z"), set()),
+    (DISTRICT, "plan_people", At("D"), {ADMIN}),
+    (DISTRICT, "plan_people", At("E"), set()),
+    (DISTRICT, "read_cluster", At("D", "A"), {ADMIN, ANALYST, SUPERVISOR, PRINCIPAL}),
+    (DISTRICT, "read_cluster", At("D", "B"), {ADMIN, ANALYST}),
+    (DISTRICT, "keep_clusters", At("D", "A"), {ADMIN, ANALYST}),
     # teachers' growth (the district's issue): its people read the programme; teachers
     # and principals earn at their own school; the ladder for the district-wide roles and
     # a principal's school; the admins define it

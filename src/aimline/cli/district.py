@@ -123,9 +123,11 @@ def staffing_cmd(
         for q in table.index:
             t.add_column(f"Q{q}", justify="right")
         for col in table.columns:
-            t.add_row(col.replace("_", " "), *(f"{v:.1f}" if isinstance(v, float) else str(v)
-                                               for v in table[col]))
+            t.add_row(col.replace("_", " "), *(
+                ("—" if v != v else f"{v:.1f}") if isinstance(v, float) else str(v)
+                for v in table[col]))
         console.print(t)
+        console.print("— : fewer than 10 teachers followed, not shown.", style="dim")
         g = Table(title=f"Highest versus lowest {dim} quartile")
         for c in ("measure", "highest %", "lowest %", "gap (points)", "ratio"):
             g.add_column(c, justify="right" if c != "measure" else "left")

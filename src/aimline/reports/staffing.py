@@ -82,26 +82,58 @@ def _retention(warehouse: Path, year: int, lea: str) -> pd.DataFrame:
     """Each teacher of `year` - 1 and where they were in `year` (educators.retention)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         t = con.execute("""
-            WITH prev AS (SELECT a.staff_id AS tid, a.school_id AS school
+            WITH prev AS (SELECT a.staff_id AS tid, a.school_id AS school,
+                                 a.effectiveness IN ('effective', 'highly_effective')
+                                     AS effective
                           FROM staff_assignments a JOIN schools s USING (school_id)
                           WHERE s.lea_id = ? AND a.school_year = ? AND a.role = 'teacher'),
                  now AS (SELECT a.staff_id, min(a.school_id) AS school,
                                 bool_or(a.role = 'teacher') AS teaching
                          FROM staff_assignments a JOIN schools s USING (school_id)
                          WHERE s.lea_id = ? AND a.school_year = ? GROUP BY a.staff_id)
-            SELECT prev.tid, prev.school, now.school AS next_year_school,
+            SELECT prev.tid, prev.school, prev.effective, now.school AS next_year_school,
                    coalesce(now.teaching, false) AS next_year_is_teacher
             FROM prev LEFT JOIN now ON now.staff_id = prev.tid""",
                         [lea, year - 1, lea, year]).df()
     return educators.retention(t.assign(year=year - 1))
 
 
+def retention_by_effectiveness(status: pd.DataFrame, group: pd.Series, *, min_n: int = 10
+                               ) -> pd.DataFrame:
+    """Per group: the share of last year's effective (effective or highly effective)
+    teachers who stayed in their school, and of the less effective (developing,
+    ineffective); a share of fewer than `min_n` teachers is not shown (None)."""
+    rows = {}
+    for g, part in status.groupby(group):
+        row = {}
+        for name, mask in (("effective", part.effective.fillna(False).astype(bool)),
+                           ("less_effective", ~part.effective.fillna(True).astype(bool))):
+            n = int(mask.sum())
+            row[f"stay_{name}_pct"] = 100 * part.stay[mask].mean() if n >= min_n else None
+            row[f"{name}_followed"] = n
+        rows[g] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def retention_at(warehouse: Path, year: int, lea: str, schools: list[str], *,
+                 min_n: int = 10) -> dict[str, Any]:
+    """Retention of effective and less effective teachers at `schools` (an incentive
+    programme's) and at the district's other schools, from `year` - 1 to `year`."""
+    status = _retention(warehouse, year, lea)
+    where = status.school.isin(schools).map({True: "its schools", False: "other schools"})
+    t = retention_by_effectiveness(status, where, min_n=min_n)
+    return {k: {c: None if v != v else v for c, v in t.loc[k].items()}  # NaN: not shown
+            if k in t.index else None for k in ("its schools", "other schools")}
+
+
 def staffing(warehouse: Path, year: int, *, lea: str | None = None,
-             inexperienced_years: int = 2, basis: str = "schools", move: int = 0
-             ) -> dict[str, Any]:
+             inexperienced_years: int = 2, basis: str = "schools", move: int = 0,
+             min_n: int = 10) -> dict[str, Any]:
     """The district's name, the school table, and per dimension (poverty, minority): the
     table by quartile, the highest-versus-lowest gaps and, with `move`, the gaps after
-    moving that many effective teachers into the highest quartile (`educators.scenario`)."""
+    moving that many effective teachers into the highest quartile (`educators.scenario`).
+    Retention of effective and less effective teachers is shown only for `min_n` or more
+    teachers followed."""
     educators.check_basis(basis)  # before anything is read
     if inexperienced_years < 0:
         raise ValueError("inexperienced means at most that many years: 0 or more")
@@ -128,6 +160,8 @@ def staffing(warehouse: Path, year: int, *, lea: str | None = None,
             shares = educators.retention_by(kept, kept.quartile.astype(int))
             table["retention_stay_pct"] = 100 * shares.stay
             table["teachers_followed"] = shares.n
+            table = table.join(retention_by_effectiveness(kept, kept.quartile.astype(int),
+                                                          min_n=min_n))
         out[dim] = {"by_quartile": table,
                     "gaps": educators.gaps(schools, poverty=column, measures=MEASURES,
                                            quartile=q),

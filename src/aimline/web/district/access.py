@@ -1,6 +1,7 @@
-"""Who sees the district's own view of its schools: which need support and why. The
-district's people (admins, analysts, supervisors, principals), each the schools of their
-scope; not partners or network roles, whose work the audits serve."""
+"""Who sees the district's own view of its schools: which need support and why, their
+plans, clusters, staffing and principals. The district's people (admins, analysts,
+supervisors, principals), each the schools of their scope; not partners or network roles,
+whose work the audits serve."""
 
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ def _keeps_plans(s: Scope, at: At) -> bool:
     return _in(s, at, DISTRICT_PEOPLE[:2])
 
 
+def _plans_people(s: Scope, at: At) -> bool:
+    return _in(s, at, DISTRICT_PEOPLE[:1])
+
+
 DISTRICT = Rules("district", "The district's role: schools that need support, their support "
                  "plans, staffing for equity. The object is district D (for a plan, "
                  "school A's plan in D); rows are the schools in the person's scope.", [
@@ -47,5 +52,14 @@ DISTRICT = Rules("district", "The district's role: schools that need support, th
            "charts, reviews, the exit (a principal: their school's)", _reads_plan),
     Action("review_plan", "Record a quarterly review of a school's plan", _reviews_plan),
     Action("keep_plans", "Start a support plan, agree the mentor school (another than "
-           "proposed with a reason), add supports and goals, check the exit", _keeps_plans),
+           "proposed with a reason), add supports and goals, record the pairing "
+           "agreement, check the exit", _keeps_plans),
+    Action("plan_people", "Record a principal's rotation into a school that needs support, "
+           "or an incentive programme (who is eligible, the amount, the schools)",
+           _plans_people),
+    Action("read_cluster", "Read a cluster of schools: its joint plan, shared resources and "
+           "its measures over all its schools together (published aggregates; for a "
+           "principal or supervisor, a cluster their school is in)", _reads_plan),
+    Action("keep_clusters", "Form a cluster, add shared resources and measures",
+           _keeps_plans),
 ])

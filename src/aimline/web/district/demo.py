@@ -1,7 +1,8 @@
 """The demo district's support plans: the first three schools that need support (as
 `reports.support` identifies them in the demo warehouse), each with its mentor agreed
-(the proposed one), a support or two, a goal on chronic absence frozen from the data, and
-a first review; made through the same calls as the site."""
+(the proposed one), a support or two, a goal on chronic absence frozen from the data, a
+pairing agreement and a first review; a principal's rotation, an incentive programme and
+a cluster of the schools in support with their mentors."""
 
 from __future__ import annotations
 
@@ -11,8 +12,19 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from aimline.reports import principals
+from aimline.reports.staffing import school_frame
 from aimline.reports.support import identification
-from aimline.web.district.models import Agreement, Review, Support, SupportPlan
+from aimline.web.district.models import (
+    Agreement,
+    Cluster,
+    Incentive,
+    Review,
+    Rotation,
+    Shared,
+    Support,
+    SupportPlan,
+)
 from aimline.web.orgs.models import Organisation
 from aimline.web.orgs.scope import scope_for
 from aimline.web.targets import service
@@ -49,6 +61,46 @@ def create(warehouse: Path, district: Organisation, year: int) -> None:
                 ends=plan.ends, payment=40000, results_target=goal, agreed_by=admin)
         Review.objects.create(plan=plan, on=dt.date(year, 10, 15), by=admin,
                               notes="Attendance team meets weekly; family outreach began.")
+    _people(warehouse, district, year, admin, table)
+
+
+def _people(warehouse: Path, district: Organisation, year: int, by: Any,
+            table: Any) -> None:
+    """A part-time rotation of the most experienced principal into the first school in
+    comprehensive support, an incentive programme for the highest-poverty schools, and a
+    cluster of the schools with plans and their mentors."""
+    csi = [r["school_id"] for r in table.to_dict("records") if r["support"] == "CSI"]
+    heads = principals.history(warehouse, district.code, year)
+    heads = heads[heads.school_year == year].sort_values("years_experience")
+    if csi and len(heads):
+        top = heads.iloc[-1]
+        to = district.schools.get(code=csi[0])
+        if top.school_id != to.code:
+            Rotation.objects.create(
+                district=district, staff_id=top.staff_id, kind=Rotation.PART_TIME,
+                from_school=district.schools.get(code=top.school_id), to_school=to,
+                days_a_week=2, school_year=year + 1, recorded_by=by,
+                reason=f"{int(top.years_experience)} years as a principal; led the "
+                       "district's attendance turnaround")
+    poorest = school_frame(warehouse, year, district.code).sort_values("pct_ed").index[-2:]
+    i = Incentive.objects.create(
+        district=district, name="Highest-poverty schools: effective-teacher bonus",
+        eligible="Teachers rated effective or highly effective who teach in these schools; "
+                 "the largest bonus to the highly effective", amount=5000, starts=year,
+        recorded_by=by)
+    i.schools.set(district.schools.filter(code__in=list(poorest)))
+    planned = SupportPlan.objects.filter(district=district)
+    members = {p.school_id for p in planned} | {p.mentor_id for p in planned if p.mentor_id}
+    if len(members) >= 2:
+        c = Cluster.objects.create(district=district, name="Attendance cluster",
+                                   plan="One attendance team across the schools in support "
+                                        "and their mentors; shared family-outreach staff; "
+                                        "joint PD each quarter.", created_by=by)
+        c.schools.set(members)
+        Shared.objects.create(cluster=c, kind="teacher", what="Two family-outreach "
+                              "specialists shared across the cluster", amount=2)
+        Shared.objects.create(cluster=c, kind="pd_funds", what="Quarterly joint PD days",
+                              amount=20000)
 
 
 def _goal(plan: SupportPlan, reader: Reader, by: Any) -> None:

@@ -138,3 +138,90 @@ def clause(state: str | None, ends: dt.date, today: dt.date) -> str:
     if state == "attained":
         return "due"
     return "not earned" if today > ends else "pending"
+
+
+class Rotation(models.Model):
+    """A principal's planned move, or part-time time, into a school that needs support:
+    the district puts its experienced principals where they are needed. Whether it
+    happened is read from the staff assignments (`people.carried_out`)."""
+
+    MOVE, PART_TIME = "move", "part_time"
+    KINDS = [(MOVE, "Reassigned as the school's principal"),
+             (PART_TIME, "Part-time: days a week in the school, keeping their own")]
+    district = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                 limit_choices_to={"kind": "district"})
+    staff_id = models.CharField(max_length=64, help_text="The principal's staff id")
+    from_school = models.ForeignKey(Organisation, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    to_school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=KINDS, default=MOVE)
+    days_a_week = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    school_year = models.PositiveSmallIntegerField(help_text="From this school year")
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-school_year", "-pk"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for s in (self.from_school, self.to_school):
+            if s is not None and s.district_id != self.district_id:
+                raise ValidationError("both schools are the district's")
+        if self.from_school_id == self.to_school_id:
+            raise ValidationError("a rotation goes to another school")
+        if not self.reason.strip():
+            raise ValidationError("say why: the school's need, the principal's strengths")
+        if self.kind == self.PART_TIME and not (self.days_a_week and
+                                                0 < self.days_a_week <= 5):
+            raise ValidationError("part-time: how many days a week (up to 5)")
+        super().save(*args, **kwargs)
+
+
+class Incentive(models.Model):
+    """An incentive programme: who is eligible, the amount, the schools."""
+
+    district = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                 limit_choices_to={"kind": "district"})
+    name = models.CharField(max_length=200)
+    eligible = models.TextField(help_text="Who is eligible, e.g. teachers rated highly "
+                                          "effective who teach in these schools")
+    amount = models.DecimalField(max_digits=9, decimal_places=2, help_text="Dollars a year")
+    schools = models.ManyToManyField(Organisation, related_name="+",
+                                     limit_choices_to={"kind": "school"})
+    starts = models.PositiveSmallIntegerField(help_text="From this school year")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-starts", "name"]
+
+
+class Cluster(models.Model):
+    """Schools around one joint plan, with shared resources and the cluster's measures
+    (targets over all its schools together)."""
+
+    district = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                 limit_choices_to={"kind": "district"})
+    name = models.CharField(max_length=200)
+    schools = models.ManyToManyField(Organisation, related_name="+",
+                                     limit_choices_to={"kind": "school"})
+    plan = models.TextField(help_text="The joint plan")
+    targets = models.ManyToManyField("targets.Target", blank=True, related_name="+")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Shared(models.Model):
+    """A resource the cluster's schools share: teachers, PD funds, a coach."""
+
+    KINDS = [("teacher", "Shared teachers (FTE)"), ("pd_funds", "PD funds (dollars)"),
+             ("coach", "A shared coach (FTE)"), ("other", "Other")]
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="shared")
+    kind = models.CharField(max_length=10, choices=KINDS)
+    what = models.CharField(max_length=300)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)

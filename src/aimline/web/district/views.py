@@ -24,7 +24,7 @@ from aimline.web.district.access import DISTRICT
 from aimline.web.orgs.models import Organisation
 
 
-def _cached(what: str, compute: Callable[[Path], Any]) -> Any:
+def cached(what: str, compute: Callable[[Path], Any]) -> Any:
     """`compute(warehouse)` once per warehouse version (its file's modification time)."""
     path = Path(settings.WAREHOUSE)
     key = f"district-{what}:{path.stat().st_mtime_ns}"
@@ -35,19 +35,19 @@ def _cached(what: str, compute: Callable[[Path], Any]) -> Any:
     return found
 
 
-def _table(lea: str, year: int) -> tuple[str, list[dict[str, Any]]]:
+def support_table(lea: str, year: int) -> tuple[str, list[dict[str, Any]]]:
     def compute(path: Path) -> tuple[str, list[dict[str, Any]]]:
         name, t = identification(path, year, lea=lea)
         return name, t.to_dict("records")
-    return _cached(f"support:{lea}:{year}", compute)
+    return cached(f"support:{lea}:{year}", compute)
 
 
 def support(request: Any, year: int | None) -> dict[str, Any]:
     """The person's district, the years held, the year shown, and its rows in scope."""
     scope = request.scope
     lea = _mine(request, "read_support")
-    year, years = _held(year)
-    name, rows = _table(lea, year)
+    year, years = held_year(year)
+    name, rows = support_table(lea, year)
     names = {r["school_id"]: r["name"] for r in rows}
     shown = [{**r, "mentor_name": names.get(r["mentor"]) if isinstance(r["mentor"], str)
               else None} for r in rows if r["school_id"] in scope.aggregate_schools]
@@ -116,7 +116,7 @@ def api_support(request: HttpRequest, q: Query[YearIn]) -> Any:
     return {"district": d["district"], "year": d["year"], "rows": rows}
 
 
-def _held(year: int | None) -> tuple[int, list[int]]:
+def held_year(year: int | None) -> tuple[int, list[int]]:
     """The year asked (default: the latest) and the years the warehouse holds; 404 for a
     year it does not."""
     path = Path(settings.WAREHOUSE)
@@ -137,9 +137,9 @@ def staffing_data(request: Any, year: int | None, basis: str) -> dict[str, Any]:
     from aimline.reports.staffing import staffing
 
     lea = _mine(request, "read_staffing")
-    year, years = _held(year)
+    year, years = held_year(year)
     try:
-        d = _cached(f"staffing:{lea}:{year}:{basis}",
+        d = cached(f"staffing:{lea}:{year}:{basis}",
                     lambda path: staffing(path, year, lea=lea, basis=basis))
     except ValueError as e:
         raise Http404(str(e)) from None
@@ -166,7 +166,10 @@ def _dimension(dim: str, d: dict[str, Any]) -> tuple[str, list[Any], list[int], 
 
 
 def _shown(v: Any) -> str:
-    return f"{v:.1f}" if isinstance(v, float) else str(v)
+    """A number as the tables show it; a share too small to show (NaN) as a dash."""
+    if isinstance(v, float):
+        return "—" if v != v else f"{v:.1f}"
+    return str(v)
 
 
 class Quartile(Schema):
@@ -211,8 +214,10 @@ def api_staffing(request: HttpRequest, q: Query[StaffingIn]) -> Any:
     d = staffing_data(request, q.year, q.quartiles)
 
     def rows(t: Any) -> list[dict[str, Any]]:
-        return [{"quartile": int(i), "values": {k: (v.item() if hasattr(v, "item") else v)
-                                                for k, v in r.items()}}
+        def plain(v: Any) -> Any:
+            v = v.item() if hasattr(v, "item") else v
+            return None if isinstance(v, float) and v != v else v  # not shown: too few
+        return [{"quartile": int(i), "values": {k: plain(v) for k, v in r.items()}}
                 for i, r in t.iterrows()]
 
     def gaps(g: Any) -> list[dict[str, Any]]:
