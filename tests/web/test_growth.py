@@ -308,3 +308,39 @@ def test_growth_is_the_districts_people_only() -> None:
         assert client_for(who).get("/growth/").status_code == 403, who
     other = client_for("other_admin").get("/growth/").content.decode()
     assert run_chart().name not in other  # another district's programme
+
+
+def test_the_district_defines_micro_credentials_and_ladder_steps_on_the_site() -> None:
+    admin = client_for("admin")
+    ok = {"name": "Warm demanders", "competency": "High expectations with care",
+          "key_method": "Warm-demander talk moves", "research": "Hammond (2015)",
+          "questions": "Which class?\nWhat did you try?",
+          "rubric": "Names the expectation | Said plainly | Vague\n"
+                    "Follows up | Within the lesson | Not at all",
+          "components": "Expectation\nCare", "reviewers": "principal", "hours": "8",
+          "decision_days": "10"}
+    for bad in ({"rubric": "Only one part"}, {"rubric": ""}, {"research": ""},
+                {"reviewers": "netlead"}, {"hours": "-1"}, {"questions": " "},
+                {"decision_days": "0"}):
+        r = admin.post("/growth/define/credential/", {**ok, **bad})
+        assert r.status_code == 400, bad
+        assert not MicroCredential.objects.filter(name="Warm demanders").exists()
+    assert client_for("teacher").post("/growth/define/credential/", ok).status_code == 403
+    assert admin.post("/growth/define/credential/", ok).status_code == 302
+    mc = MicroCredential.objects.get(name="Warm demanders")
+    assert [c.text for c in mc.criteria.all()] == ["Names the expectation", "Follows up"]
+    assert mc.questions == ["Which class?", "What did you try?"] and mc.decision_days == 10
+    assert list(mc.reviewers.values_list("username", flat=True)) == ["principal"]
+    before = LadderStep.objects.filter(district=mc.district).count()
+    step = {"name": "Demonstration teacher", "min_years": "4", "min_evaluation": "effective",
+            "credentials": [mc.pk], "min_hours": "8"}
+    assert admin.post("/growth/define/step/", {**step, "min_evaluation": "great"}
+                      ).status_code == 400
+    assert admin.post("/growth/define/step/", {**step, "credentials": [mc.pk + 999]}
+                      ).status_code == 400
+    assert LadderStep.objects.filter(district=mc.district).count() == before
+    assert admin.post("/growth/define/step/", step).status_code == 302
+    s = LadderStep.objects.get(name="Demonstration teacher")
+    assert s.order == before + 1 and list(s.credentials.all()) == [mc]
+    mine = client_for("mteacher").get("/growth/").content.decode()
+    assert "15 hours" in mine  # the run-chart micro-credential counts its hours

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aimline.web.growth import research, submissions, views
+from aimline.web.growth import keeping, research, submissions, views
 
 urlpatterns = [
     path("", views.index, name="growth"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("submissions/<int:pk>/artifacts/<int:aid>/", submissions.artifact,
          name="growth_artifact"),
     path("ladder/", views.ladder_page, name="growth_ladder"),
+    path("define/<str:what>/", keeping.define, name="growth_define"),
     path("library/", research.library, name="growth_library"),
     path("library/<str:code>/public/", research.public_library, name="growth_public"),
     path("research/new/", research.new, name="growth_project_new"),

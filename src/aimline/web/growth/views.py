@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from aimline.web.access import At
 from aimline.web.growth import ladder, review
 from aimline.web.growth.access import GROWTH
-from aimline.web.growth.models import MicroCredential, Project, Submission
+from aimline.web.growth.models import LadderStep, MicroCredential, Project, Submission
 from aimline.web.orgs.models import Organisation, Role
 
 
@@ -54,10 +54,13 @@ def index(request: HttpRequest) -> HttpResponse:
     mine = Submission.objects.filter(teacher=request.user, credential__district=district,
                                      resubmission__isnull=True).select_related("credential")
     keeps = GROWTH.allows(request.scope, "keep", facts)
+    _, hours = ladder.earned([request.user])[request.user.pk]
     return render(request, "growth/index.html", {
         "district": district, "credentials": credentials, "mine": mine,
         "school": own_school(request, district), "place": my_place(request.user, district),
         "steps": ladder.steps_of(district)[0], "keeps": keeps,
+        "evaluations": LadderStep.EVALUATIONS,
+        "hours": ladder.hours(hours) if hours else "",
         "turnaround": [(mc, review.turnaround(mc)) for mc in credentials] if keeps else [],
         "reviewing": Submission.objects.filter(
             state=Submission.SUBMITTED, credential__in=[
