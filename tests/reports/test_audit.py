@@ -247,3 +247,14 @@ def test_the_award_screen_names_measures_in_words(built: audit.Audit) -> None:
     assert any(c.startswith("short by") for c in cells)
     codes = [c for c in cells if re.search(r"\([a-z]+_[a-z_0-9]+\)", c)]
     assert not codes, codes[:3]
+
+
+def test_the_audit_shows_staffing_for_equity_as_the_staffing_report_computes_it(
+        built: audit.Audit, wh: Path) -> None:
+    from aimline.reports.staffing import as_text, staffing
+
+    d = staffing(wh, built.year)
+    assert built.staffing == {dim: as_text(d[dim]) for dim in ("poverty", "minority")}
+    gap = d["poverty"]["gaps"].set_index("measure").loc["inexperienced", "gap_pp"]
+    html = words(audit.render_html(built))
+    assert "Staffing for equity" in html and f"{gap:+.1f}" in html

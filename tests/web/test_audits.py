@@ -7,6 +7,7 @@ import io
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.conf import settings
 from pypdf import PdfReader
 
 from aimline.web.audits import jobs as audit_jobs
@@ -257,3 +258,13 @@ def test_publishing_builds_outside_the_write_transaction(monkeypatch: pytest.Mon
     finish(a)
     assert seen == [outer]
     assert a.status == "published" and a.publications.count() == 1
+
+
+def test_the_audit_page_shows_staffing_for_equity() -> None:
+    from aimline.reports.staffing import staffing
+
+    a = demo_audit()
+    gap = staffing(settings.WAREHOUSE, a.year, lea="0100001")["poverty"]["gaps"].set_index(
+        "measure").loc["inexperienced", "gap_pp"]
+    page = client_for("partner").get(f"/audits/{a.pk}/").content.decode()
+    assert "Staffing for equity" in page and f"{gap:+.1f}" in page

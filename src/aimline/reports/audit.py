@@ -83,6 +83,9 @@ class Audit:
     status: str = "Draft: not yet reviewed or published"  # on the cover
     screen: pd.DataFrame | None = None  # criteria.apply: school x criterion
     criteria: criteria_sets.CriteriaSet | None = None
+    # staffing for equity (`reports.staffing.as_text`), by poverty and minority quartile;
+    # None where the district loads no staff assignments
+    staffing: dict[str, Any] | None = None
 
 
 class AuditError(engine.MetricsError):
@@ -196,6 +199,7 @@ def build(warehouse: Path, year: int, *, lea: str | None = None,
             notes.append(f"Criteria that compare with the state average ({criteria.name}) "
                          "cannot be decided without a state reference.")
     return Audit(
+        staffing=_staffing(warehouse, year, lea, notes),
         district=district_name, year=year, years=span,
         generated=dt.date.today().isoformat(), indicators=ind, gaps=g,
         profile=shown.reset_index(names="school_id"), odds=odds_table, odds_model=model,
@@ -203,6 +207,19 @@ def build(warehouse: Path, year: int, *, lea: str | None = None,
         summary=_summary(ind, g, odds_table, year, profile), notes=notes,
         metrics=[catalog.get(m) for m in METRICS], policy=policy, screen=screened,
         criteria=criteria)
+
+
+def _staffing(warehouse: Path, year: int, lea: str, notes: list[str]
+              ) -> dict[str, Any] | None:
+    # imported here: reports.staffing reads the audited district through this module
+    from aimline.reports.staffing import DIMENSIONS, as_text, staffing
+
+    try:
+        d = staffing(warehouse, year, lea=lea)
+    except ValueError as e:
+        notes.append(f"Staffing for equity is omitted: {e}")
+        return None
+    return {dim: as_text(d[dim]) for dim in DIMENSIONS}
 
 
 def _odds(raw: pd.DataFrame, ind: pd.DataFrame, profile: pd.DataFrame, shown: pd.DataFrame,

@@ -168,3 +168,21 @@ def staffing(warehouse: Path, year: int, *, lea: str | None = None,
                     "scenario": educators.scenario(schools, q, move, measures=MEASURES)
                     if move else None}
     return out
+
+
+def shown(v: Any) -> str:
+    """A number as the staffing tables show it; a share too small to show (NaN) as a dash."""
+    if isinstance(v, float):
+        return "—" if v != v else f"{v:.1f}"
+    return str(v)
+
+
+def as_text(dim: dict[str, Any]) -> dict[str, Any]:
+    """One dimension of `staffing` as the pages and the audit show it: the quartiles, each
+    row's values as text, the highest-versus-lowest gaps."""
+    t, g = dim["by_quartile"], dim["gaps"]
+    return {"quartiles": [int(q) for q in t.index],
+            "rows": [(c.replace("_", " "), [shown(v) for v in t[c]]) for c in t.columns],
+            "gaps": [(r.measure.replace("_", " "), shown(100 * r.high_poverty_rate),
+                      shown(100 * r.low_poverty_rate), f"{r.gap_pp:+.1f}")
+                     for r in g.itertuples()]}

@@ -41,7 +41,7 @@ def snapshot(built: report.Audit) -> dict[str, Any]:
         "summary": built.summary, "notes": built.notes, "odds_svg": built.odds_svg,
         "odds_model": built.odds_model,
         "overview": records(built.overview.reset_index()),
-        "metrics": [m.id for m in built.metrics],
+        "metrics": [m.id for m in built.metrics], "staffing": built.staffing,
         "screen": {"name": built.criteria.name, "source": built.criteria.source,
                    "labels": [c.label for c in built.criteria.criteria],
                    "rows": report.screen_rows(built)} if built.criteria else None,

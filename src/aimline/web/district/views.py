@@ -17,6 +17,7 @@ from django.shortcuts import render
 from ninja import Query, Router, Schema
 
 from aimline.metrics import engine
+from aimline.reports.staffing import as_text
 from aimline.reports.support import identification
 from aimline.web.access import At
 from aimline.web.api_errors import answers
@@ -153,23 +154,7 @@ def staffing_page(request: HttpRequest) -> HttpResponse:
     d = staffing_data(request, int(y) if y.isdigit() else None, basis)
     return render(request, "district/staffing.html", {
         **{k: d[k] for k in ("district", "year", "years", "basis", "inexperienced_years")},
-        "dims": [_dimension(dim, d[dim]) for dim in ("poverty", "minority")]})
-
-
-def _dimension(dim: str, d: dict[str, Any]) -> tuple[str, list[Any], list[int], list[Any]]:
-    """(dim, rows of the quartile table as text, the quartiles, the gaps as text)."""
-    t, g = d["by_quartile"], d["gaps"]
-    rows = [(c.replace("_", " "), [_shown(v) for v in t[c]]) for c in t.columns]
-    gaps = [(r.measure.replace("_", " "), _shown(100 * r.high_poverty_rate),
-             _shown(100 * r.low_poverty_rate), f"{r.gap_pp:+.1f}") for r in g.itertuples()]
-    return dim, rows, list(t.index), gaps
-
-
-def _shown(v: Any) -> str:
-    """A number as the tables show it; a share too small to show (NaN) as a dash."""
-    if isinstance(v, float):
-        return "—" if v != v else f"{v:.1f}"
-    return str(v)
+        "dims": [(dim, as_text(d[dim])) for dim in ("poverty", "minority")]})
 
 
 class Quartile(Schema):
