@@ -75,7 +75,7 @@ example-grand-bend: $(STAMP)
 
 screenshots: $(TEST_STAMP)
 	AIMLINE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/web/test_browser.py tests/web/test_browser_everyday.py tests/web/test_browser_leaders.py \
-		tests/web/test_browser_induction.py
+		tests/web/test_browser_induction.py tests/web/test_browser_district.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
