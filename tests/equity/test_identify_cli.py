@@ -67,6 +67,8 @@ def test_bad_input_is_refused_and_nothing_is_written(wh: Path, tmp_path: Path) -
             (["--district", "NOPE"], "no district NOPE"),
             (["--share", "5"], "between 0 and 1"),
             (["--mentor-capacity", "0"], "at least one school"),
+            (["--keep", "1001"], "SCHOOL:MENTOR pairs"),
+            (["--keep", "1001:1001"], "cannot mentor itself"),
             (["--year", "1999"], "1999")):
         r = runner.invoke(app, ["district", "identify", "--year", year, "-w", str(wh),
                                 "--out", str(out), *args])

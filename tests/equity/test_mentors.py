@@ -63,6 +63,12 @@ def test_kept_pairs_stay_and_bad_constraints_are_refused() -> None:
     got = mentors.pair(SCHOOLS, capacity=1, keep=[("S1", "M2")])
     by = dict(zip(got.seeker, got.provider, strict=True))
     assert by["S1"] == "M2" and got.set_index("seeker").kept["S1"]
+    # an agreed pair no longer allowed (M3 is weaker than S2) is not kept
+    got = mentors.pair(SCHOOLS, capacity=1, keep=[("S2", "M3")])
+    assert dict(zip(got.seeker, got.provider, strict=True))["S2"] != "M3"
+    assert not got.kept.fillna(False).any()
+    with pytest.raises(ValueError, match="cannot mentor itself"):
+        mentors.pair(SCHOOLS, keep=[("S1", "S1")])
     with pytest.raises(ValueError, match="cannot mentor itself"):
         mentors.pair(SCHOOLS, exclude=[("S1", "S1")])
     with pytest.raises(ValueError, match="at least one"):

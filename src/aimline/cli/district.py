@@ -37,6 +37,8 @@ def identify_cmd(
                                           "docs/equity.md), a named set, or none")] = "none",
     mentor_capacity: Annotated[int, typer.Option(
         help="Schools in comprehensive support one mentor school takes at most")] = 2,
+    keep: Annotated[str, typer.Option(
+        help="Pairings already agreed, kept where still allowed: SCHOOL:MENTOR,...")] = "",
     out: Annotated[Path | None, typer.Option(help="Also write the table: .csv or .xlsx")
                    ] = None,
 ) -> None:
@@ -52,6 +54,9 @@ def identify_cmd(
     if out is not None and out.suffix not in (".csv", ".xlsx"):
         fail(f"--out must end in .csv or .xlsx (got {out.name!r})")
     path = wh.resolve(warehouse)
+    pairs = [tuple(p.strip().split(":")) for p in keep.split(",") if p.strip()]
+    if any(len(p) != 2 or not all(p) for p in pairs):
+        fail(f"--keep is SCHOOL:MENTOR pairs, comma-separated (got {keep!r})")
     try:
         chosen = criteria_sets.resolve(criteria)
         with bar() as progress:
@@ -60,7 +65,8 @@ def identify_cmd(
                                          index=[m.strip() for m in index.split(",")],
                                          share=share, graduation_cut=graduation_cut,
                                          min_n=min_n, criteria=chosen,
-                                         mentor_capacity=mentor_capacity)
+                                         mentor_capacity=mentor_capacity,
+                                         keep=pairs)  # type: ignore[arg-type]
             progress.update(task, description="Identified", total=1, completed=1)
     except (ValueError, KeyError) as e:
         fail(str(e))

@@ -62,7 +62,10 @@ def pair(schools: pd.DataFrame, *, capacity: int = 2, keep: Iterable[tuple[str, 
          exclude: Iterable[tuple[str, str]] = (), features: Sequence[str] = FEATURES,
          weight: float = 0.5) -> pd.DataFrame:
     """The pairs made (seeker, provider, score, similarity, strength, kept) and, for each
-    school needing support left without a mentor, a row with provider empty."""
+    school needing support left without a mentor, a row with provider empty. `keep`:
+    pairs already agreed, kept (and counted against capacity) where they are still
+    allowed — the seeker still needs a mentor, the mentor is still stronger, of its level
+    and not in support itself; others are left out."""
     if capacity < 1:
         raise ValueError("a mentor school takes at least one school")
     keep, exclude = list(keep), list(exclude)
@@ -70,6 +73,8 @@ def pair(schools: pd.DataFrame, *, capacity: int = 2, keep: Iterable[tuple[str, 
         if s == m:
             raise ValueError(f"school {s} cannot mentor itself")
     table = scores(schools, features=features, weight=weight)
+    allowed = set(zip(table.seeker, table.provider, strict=True))
+    keep = [k for k in keep if k in allowed]
     made = (assign(table, capacity, exclude, keep=keep) if len(table)
             else table.assign(kept=pd.Series(dtype=bool)))
     alone = [s for s in schools[schools.identified.astype(bool)].school_id

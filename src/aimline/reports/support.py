@@ -24,11 +24,12 @@ def identification(warehouse: Path, year: int, *, lea: str | None = None,
                    index: Sequence[str] = rules.INDEX, share: float = 0.05,
                    graduation_cut: float = 67.0, min_n: int = 10,
                    criteria: criteria_sets.CriteriaSet | None = None,
-                   policy: Policy | None = None, mentor_capacity: int = 2
-                   ) -> tuple[str, pd.DataFrame]:
+                   policy: Policy | None = None, mentor_capacity: int = 2,
+                   keep: Sequence[tuple[str, str]] = ()) -> tuple[str, pd.DataFrame]:
     """(the district's name, one row per school as `identify.identify` gives it, with the
     proposed `mentor`, its `similarity` and `strength`; each mentor school takes at most
-    `mentor_capacity` schools)."""
+    `mentor_capacity` schools; `keep`: (school, mentor) pairs already agreed, kept where
+    still allowed)."""
     if mentor_capacity < 1:
         raise ValueError("a mentor school takes at least one school (--mentor-capacity)")
     if not 0 < share < 1:
@@ -50,7 +51,7 @@ def identification(warehouse: Path, year: int, *, lea: str | None = None,
     # a mentor school is for the schools in comprehensive support; any school not in it,
     # stronger and alike, may mentor (one with a group in targeted support included)
     pairs = mentors.pair(table.join(profile, on="school_id").assign(identified=table.csi),
-                         capacity=mentor_capacity)
+                         capacity=mentor_capacity, keep=keep)
     pairs = pairs.rename(columns={"seeker": "school_id", "provider": "mentor"})
     return name, table.merge(pairs[["school_id", "mentor", "similarity", "strength"]],
                              on="school_id", how="left")

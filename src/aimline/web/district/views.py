@@ -37,10 +37,18 @@ def cached(what: str, compute: Callable[[Path], Any]) -> Any:
 
 
 def support_table(lea: str, year: int) -> tuple[str, list[dict[str, Any]]]:
+    """Identification for the district and year; the mentor schools its active plans of
+    that year have agreed are kept (where still allowed) and count against capacity."""
+    from aimline.web.district.models import SupportPlan
+
+    keep = sorted(SupportPlan.objects.filter(
+        district__code=lea, school_year=year, status=SupportPlan.ACTIVE,
+        mentor__isnull=False).values_list("school__code", "mentor__code"))
+
     def compute(path: Path) -> tuple[str, list[dict[str, Any]]]:
-        name, t = identification(path, year, lea=lea)
+        name, t = identification(path, year, lea=lea, keep=keep)
         return name, t.to_dict("records")
-    return cached(f"support:{lea}:{year}", compute)
+    return cached(f"support:{lea}:{year}:{keep}", compute)
 
 
 def support(request: Any, year: int | None) -> dict[str, Any]:
