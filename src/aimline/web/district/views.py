@@ -48,7 +48,8 @@ def support_table(lea: str, year: int) -> tuple[str, list[dict[str, Any]]]:
     def compute(path: Path) -> tuple[str, list[dict[str, Any]]]:
         name, t = identification(path, year, lea=lea, keep=keep)
         return name, t.to_dict("records")
-    return cached(f"support:{lea}:{year}:{keep}", compute)
+    kept = ",".join(f"{a}-{b}" for a, b in keep)
+    return cached(f"support:{lea}:{year}:{kept}", compute)
 
 
 def support(request: Any, year: int | None) -> dict[str, Any]:
