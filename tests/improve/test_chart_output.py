@@ -75,3 +75,16 @@ def test_a_chart_with_no_rules_claims_no_runs_verdict_and_no_signal_legend() -> 
     assert "Rules: none" in subtitle and "Runs:" not in subtitle
     text = json.dumps(s)
     assert '"legend": null' in text and '"runs_signal": true' not in text
+
+
+def test_another_population_is_drawn_beside_on_the_same_axes(shifted: spc.ChartResult
+                                                             ) -> None:
+    from aimline.improve import vega
+
+    other = pd.DataFrame({"x": shifted.points.x[:5], "y": [9.0, 8.5, np.nan, 8.0, 7.5]})
+    s = vega.spec(shifted, compare=other, compare_label="Mentor school")
+    text = json.dumps(s)
+    assert "Grey: Mentor school" in text and "NaN" not in text
+    drawn = [d for d in s["datasets"].values() if d and d[0].get("label") == "Mentor school"]
+    assert len(drawn) == 1 and [r["y"] for r in drawn[0]] == [9.0, 8.5, None, 8.0, 7.5]
+    assert "Grey:" not in json.dumps(vega.spec(shifted))

@@ -129,6 +129,10 @@ def test_the_demo_has_plans_for_schools_that_need_support_with_goals_and_mentors
             assert p.agreement.mentor == p.mentor
             assert p.agreement.results_target in p.targets.all()
     assert Agreement.objects.filter(plan__in=plans).exists()
+    # the mentor school on the same charts as the school's goal
+    p = plans.filter(mentor__isnull=False, targets__isnull=False).first()
+    page = client_for("admin").get(f"/district/plans/{p.pk}/").content.decode()
+    assert f"Grey: {p.mentor.name}" in page
 
 
 def test_the_pairing_agreement_pays_the_mentor_only_on_the_measured_result() -> None:

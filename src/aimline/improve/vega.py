@@ -18,6 +18,7 @@ LINE = "#5DA5DA"  # qicharts2's palette: data, signal, target
 SIGNAL = "#E8710A"
 TARGET = "#059748"
 CENTRE = "#4D4D4D"
+COMPARE = "#A6ACAF"  # another population beside the chart
 NO_SIGNAL = "No signal"
 SIGNAL_COLOURS = ["#E8710A", "#C0392B", "#8E44AD", "#B7950B", "#1F618D", "#117864", "#6E2C00"]
 
@@ -52,7 +53,10 @@ def _runs_line(res: ChartResult) -> str:
 
 
 def spec(res: ChartResult, *, width: int = 640, height: int = 300, y_title: str = "",
-         x_title: str = "", caption: str = "") -> dict[str, Any]:
+         x_title: str = "", caption: str = "", compare: pd.DataFrame | None = None,
+         compare_label: str = "") -> dict[str, Any]:
+    """The chart's Vega-Lite spec. `compare` (x, y): another population's values drawn
+    beside it in grey, on the same axes (no limits or rules of its own)."""
     d = res.points.copy()
     d["status"] = _status(res)
     if not res.rule_set.rules:
@@ -92,6 +96,13 @@ def spec(res: ChartResult, *, width: int = 640, height: int = 300, y_title: str 
     ]
     if d["target"].notna().any():
         layers.append(base.mark_line(color=TARGET, strokeDash=[2, 2]).encode(x=x, y="target:Q"))
+    if compare is not None and len(compare):
+        other = compare.assign(label=compare_label or "comparison")
+        if xt == "temporal":
+            other["x"] = pd.to_datetime(other["x"])
+        line = alt.Chart(other).mark_line(color=COMPARE, strokeWidth=1.5, point=True)
+        layers.insert(0, line.encode(x=alt.X("x", type=xt), y="y:Q",  # type: ignore[arg-type]
+                                     tooltip=["label:N", alt.Tooltip("y:Q", format=".4~g")]))
     if res.annotations:
         notes = pd.DataFrame([{"x": a.x, "label": a.label, "kind": a.kind}
                               for a in res.annotations])
@@ -105,7 +116,9 @@ def spec(res: ChartResult, *, width: int = 640, height: int = 300, y_title: str 
         layers.append(ann.mark_text(align="right", baseline="bottom", dx=-3, dy=-2,
                                     angle=270, fontSize=9, color="#566573").encode(
             x=alt.X("x", type=xt), y=alt.value(2), text="label:N"))  # type: ignore[arg-type]
-    subtitle = [s for s in (f"Rules: {res.rule_set.label}", _runs_line(res), *res.notes) if s]
+    beside = f"Grey: {compare_label}" if compare is not None and len(compare) else ""
+    subtitle = [s for s in (f"Rules: {res.rule_set.label}", _runs_line(res), beside,
+                            *res.notes) if s]
     chart = alt.layer(*layers, data=d).properties(
         width=width, height=height,
         title=alt.TitleParams(res.title, subtitle=subtitle, anchor="start"))

@@ -36,10 +36,7 @@ def trend(rows: pd.DataFrame, metric_id: str, period: str, **options: Any) -> Tr
     number of school years. `options` go to `spc.chart` (annotations, freeze, part)."""
     m = catalog.get(metric_id)
     rows = rows.sort_values(["school_year", "period_end"])
-    if period == "year":
-        x = rows.school_year.astype(int).astype(str).to_numpy()
-    else:
-        x = pd.to_datetime(rows.period_end).to_numpy()
+    x = _x(rows, period)
     num, den = rows.numerator.to_numpy(float), rows.denominator.to_numpy(float)
     visible = ~np.isnan(num) & ~np.isnan(den)
     if visible.sum() < 2:
@@ -54,6 +51,19 @@ def trend(rows: pd.DataFrame, metric_id: str, period: str, **options: Any) -> Tr
     res = spc.chart(kind.kind, y=num, n=den, x=x, multiply=100, rules="anhoej",
                     title=f"{m.short_title} — {spc.TITLES[kind.kind]}", **options)
     return Trend(res, kind.reason)
+
+
+def _x(rows: pd.DataFrame, period: str) -> np.ndarray:
+    if period == "year":
+        return rows.school_year.astype(int).astype(str).to_numpy()
+    return pd.to_datetime(rows.period_end).to_numpy()
+
+
+def series(rows: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Another population's published values on the same x as `trend` draws them (x, y),
+    to draw beside a chart: a suppressed value is a gap."""
+    rows = rows.sort_values(["school_year", "period_end"])
+    return pd.DataFrame({"x": _x(rows, period), "y": rows.value.to_numpy(float)})
 
 
 def fired(res: spc.ChartResult) -> list[tuple[str, int]]:
@@ -86,7 +96,9 @@ def _svg(spec_json: str) -> str:
     return vlc.vegalite_to_svg(spec_json)
 
 
-def svg(res: spc.ChartResult, *, y_title: str, width: int = 560, height: int = 220) -> str:
+def svg(res: spc.ChartResult, *, y_title: str, width: int = 560, height: int = 220,
+        compare: pd.DataFrame | None = None, compare_label: str = "") -> str:
     import json
 
-    return _svg(json.dumps(vega.spec(res, width=width, height=height, y_title=y_title)))
+    return _svg(json.dumps(vega.spec(res, width=width, height=height, y_title=y_title,
+                                     compare=compare, compare_label=compare_label)))

@@ -151,18 +151,16 @@ step = step_view(STEPS, find, _do, "district_plan")
 def page(request: HttpRequest, pk: int) -> HttpResponse:
     plan, facts = find(request, pk)
     reader = Reader(request.scope)
-    goals = []
-    for t in plan.targets.all():
-        goals.append({"t": t, "metric": catalog.get(t.metric), "latest": t.evaluations.first(),
-                      "chart": progress.chart(reader, request.scope, metric=t.metric,
-                                              schools=t.schools, group_type=t.group_type,
-                                              group_value=t.group_value, target=t.target)})
-    mentor_schools = [plan.mentor.code] if plan.mentor else []
-    mentor_charts = [{"metric": g["metric"], "chart": progress.chart(
-        reader, request.scope, metric=g["t"].metric, schools=mentor_schools,
-        group_type=g["t"].group_type, group_value=g["t"].group_value)}
-        for g in goals] if mentor_schools and set(mentor_schools) <= set(
-            request.scope.aggregate_schools) else []
+    # the mentor school on the same charts, where the person sees its aggregates
+    mentor = ([plan.mentor.code] if plan.mentor and plan.mentor.code in
+              request.scope.aggregate_schools else None)
+    goals = [{"t": t, "metric": catalog.get(t.metric), "latest": t.evaluations.first(),
+              "chart": progress.chart(reader, request.scope, metric=t.metric,
+                                      schools=t.schools, group_type=t.group_type,
+                                      group_value=t.group_value, target=t.target,
+                                      compare=mentor, compare_label=plan.mentor.name
+                                      if mentor else "")}
+             for t in plan.targets.all()]
     proposed = Organisation.objects.filter(kind=Organisation.SCHOOL,
                                            code=plan.proposed_mentor).first()
     agreement = getattr(plan, "agreement", None)
@@ -173,7 +171,7 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
         agreement.measure = catalog.get(agreement.results_target.metric).title
     return render(request, "district/plan.html", {
         "plan": plan, "may": DISTRICT.may(request.scope, facts), "goals": goals,
-        "mentor_charts": mentor_charts, "proposed": proposed, "agreement": agreement,
+        "proposed": proposed, "agreement": agreement,
         "supports": plan.supports.all(), "kinds": Support.KINDS,
         "reviews": plan.reviews.select_related("by"),
         "schools": plan.district.schools.exclude(pk=plan.school_id).order_by("name"),

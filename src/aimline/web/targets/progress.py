@@ -30,10 +30,11 @@ def cycles(scope: Any, schools: list[str]) -> list[spc.Annotation]:
 
 
 def chart(reader: Reader, scope: Any, *, metric: str, schools: list[str], group_type: str,
-          group_value: str, target: float | None = None, period: str = "month"
-          ) -> dict[str, Any]:
+          group_value: str, target: float | None = None, period: str = "month",
+          compare: list[str] | None = None, compare_label: str = "") -> dict[str, Any]:
     """{"svg", "reason", "fired", "tested"} for a template. A metric measured once a year
-    (course marks, graduation) is drawn by school year."""
+    (course marks, graduation) is drawn by school year. `compare`: other schools (read
+    through the same reader) whose values for the same group are drawn beside, in grey."""
     m = catalog.get(metric)
     if period not in m.periods and "month" in m.periods:
         return {"svg": "", "reason": f"{m.short_title} is not reported by {period}: see it "
@@ -51,5 +52,9 @@ def chart(reader: Reader, scope: Any, *, metric: str, schools: list[str], group_
                          annotations=cycles(scope, schools))
     if trend.result is None:
         return {"svg": "", "reason": trend.reason, "fired": [], "tested": False}
-    return {"svg": charts.svg(trend.result, y_title=m.title), "reason": trend.reason,
+    beside = charts.series(service.population_series(
+        reader, metric=metric, schools=compare, group_type=group_type,
+        group_value=group_value, period=period), period) if compare else None
+    return {"svg": charts.svg(trend.result, y_title=m.title, compare=beside,
+                              compare_label=compare_label), "reason": trend.reason,
             "fired": charts.fired(trend.result), "tested": bool(trend.result.rule_set.rules)}
