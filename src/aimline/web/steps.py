@@ -6,6 +6,7 @@ object is found with the person's seat checked, what each step does, where to go
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,20 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+
+
+def decimal(text: str, what: str) -> Decimal | None:
+    """A number a form gave (None where left empty); refused, naming it, where it is not
+    one or is below 0."""
+    if not text.strip():
+        return None
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"{what} is a number, not {text!r}") from None
+    if not d.is_finite() or d < 0:
+        raise ValidationError(f"{what} is 0 or more (got {text!r})")
+    return d
 
 
 def refusing(request: HttpRequest, do: Callable[[], str], then: HttpResponse

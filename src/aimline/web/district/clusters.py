@@ -21,7 +21,7 @@ from aimline.web.district.models import Cluster, Shared
 from aimline.web.district.views import held_year
 from aimline.web.orgs.models import Organisation
 from aimline.web.orgs.scope import population_scope
-from aimline.web.steps import refusing, step_view
+from aimline.web.steps import decimal, refusing, step_view
 from aimline.web.targets import progress, service
 from aimline.web.warehouse import Reader
 
@@ -90,9 +90,8 @@ def _do(request: HttpRequest, c: Cluster, what: str) -> str:
     if what == "shared":
         if post.get("kind") not in dict(Shared.KINDS) or not post.get("what", "").strip():
             raise ValidationError("choose the kind of resource and say what it is")
-        amount = post.get("amount", "").strip()
         Shared.objects.create(cluster=c, kind=post["kind"], what=post["what"].strip()[:300],
-                              amount=float(amount) if amount else None)
+                              amount=decimal(post.get("amount", ""), "the amount"))
         return "Shared resource added"
     codes = sorted(s.code for s in c.schools.all())
     t = service.freeze(_reader(c), request.user, metric=post.get("metric", ""),

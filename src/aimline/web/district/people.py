@@ -6,7 +6,6 @@ less effective teachers at their schools (`reports.staffing.retention_at`)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -20,7 +19,7 @@ from aimline.web.district.access import DISTRICT
 from aimline.web.district.models import Incentive, Rotation
 from aimline.web.district.views import cached, held_year, support_table
 from aimline.web.orgs.models import Organisation
-from aimline.web.steps import refusing
+from aimline.web.steps import decimal, refusing
 
 
 def carried_out(r: Rotation, history: Any) -> bool | None:
@@ -75,15 +74,6 @@ def _school(district: Organisation, code: str) -> Organisation:
     return s
 
 
-def _number(text: str, what: str) -> Decimal | None:
-    if not text.strip():
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(f"{what} is a number, not {text!r}") from None
-
-
 @login_required
 @require_POST
 def plan(request: HttpRequest, what: str) -> HttpResponse:
@@ -102,7 +92,7 @@ def plan(request: HttpRequest, what: str) -> HttpResponse:
                 from_school=_school(district, frm) if frm else None,
                 to_school=_school(district, post.get("to_school", "")),
                 kind=post.get("kind", Rotation.MOVE),
-                days_a_week=_number(post.get("days_a_week", ""), "days a week"),
+                days_a_week=decimal(post.get("days_a_week", ""), "days a week"),
                 school_year=int(post.get("school_year", "0")), reason=post.get("reason", ""),
                 recorded_by=request.user)
             return "Rotation recorded"
@@ -110,7 +100,7 @@ def plan(request: HttpRequest, what: str) -> HttpResponse:
         if not codes or not post.get("name", "").strip() or not post.get("eligible",
                                                                            "").strip():
             raise ValidationError("name the programme, who is eligible and its schools")
-        amount = _number(post.get("amount", ""), "the amount")
+        amount = decimal(post.get("amount", ""), "the amount")
         if amount is None or amount <= 0:
             raise ValidationError("the amount is dollars a year, more than 0")
         i = Incentive.objects.create(district=district, name=post["name"].strip()[:200],

@@ -7,7 +7,6 @@ exits when all are attained). Who may do each is `access.DISTRICT`."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -21,7 +20,7 @@ from aimline.web.access import At
 from aimline.web.district.access import DISTRICT
 from aimline.web.district.models import Agreement, Review, Support, SupportPlan, clause
 from aimline.web.orgs.models import Organisation
-from aimline.web.steps import step_view
+from aimline.web.steps import decimal, step_view
 from aimline.web.targets import progress, service
 from aimline.web.targets.evaluation import STATES
 from aimline.web.warehouse import Reader
@@ -90,7 +89,7 @@ def _do(request: HttpRequest, plan: SupportPlan, what: str) -> str:
         if post.get("kind") not in kinds or not post.get("what", "").strip():
             raise ValidationError("choose the kind of support and say what it is")
         Support.objects.create(plan=plan, kind=post["kind"], what=post["what"].strip()[:300],
-                               amount=post.get("amount") or None,
+                               amount=decimal(post.get("amount", ""), "the amount"),
                                owner=post.get("owner", "")[:120])
         return "Support added"
     if what == "goal":
@@ -108,11 +107,14 @@ def _do(request: HttpRequest, plan: SupportPlan, what: str) -> str:
         target = plan.targets.filter(pk=int(post.get("target") or 0)).first()
         if target is None:
             raise ValidationError("the results clause turns on one of the plan's goals")
+        payment = decimal(post.get("payment", ""), "the payment")
+        if payment is None:
+            raise ValidationError("the payment: a sum of dollars (0 where none)")
         Agreement.objects.create(
             plan=plan, mentor_id=plan.mentor_id, areas_of_need=post.get("areas", ""),
             commitments=post.get("commitments", ""),
             starts=dt.date.fromisoformat(post["starts"]),
-            ends=dt.date.fromisoformat(post["ends"]), payment=_dollars(post.get("payment", "")),
+            ends=dt.date.fromisoformat(post["ends"]), payment=payment,
             results_target=target, agreed_by=me)
         return "Pairing agreement recorded"
     if what == "review":
@@ -132,13 +134,6 @@ def _do(request: HttpRequest, plan: SupportPlan, what: str) -> str:
         return "Every goal attained: the school exits support"
     return "Not yet: " + "; ".join(f"{catalog.get(t.metric).short_title}: {STATES[s]}"
                                    for t, s in zip(goals, states, strict=True))
-
-
-def _dollars(text: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(f"the payment is a sum of dollars, not {text!r}") from None
 
 
 STEPS = {"mentor": "keep_plans", "support": "keep_plans", "goal": "keep_plans",

@@ -4,7 +4,6 @@ rubric line is "criterion | what demonstrated looks like | what not yet looks li
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 from aimline.web.growth.access import GROWTH
 from aimline.web.growth.models import Criterion, LadderStep, MicroCredential
 from aimline.web.orgs.models import Organisation
-from aimline.web.steps import refusing
+from aimline.web.steps import decimal, refusing
 
 
 def lines(text: str) -> list[str]:
@@ -36,16 +35,6 @@ def rubric(text: str) -> list[tuple[str, str, str]]:
     if not out:
         raise ValidationError("a micro-credential has a rubric of at least one criterion")
     return out
-
-
-def _number(text: str, what: str) -> Decimal:
-    try:
-        d = Decimal(text or "0")
-    except InvalidOperation:
-        raise ValidationError(f"{what} is a number, not {text!r}") from None
-    if d < 0:
-        raise ValidationError(f"{what} is 0 or more")
-    return d
 
 
 def _reviewers(names: str, district: Organisation) -> list[Any]:
@@ -76,7 +65,7 @@ def _credential(post: Any, district: Organisation) -> str:
     mc = MicroCredential.objects.create(
         district=district, **words, components=lines(post.get("components", "")),
         resources=post.get("resources", "").strip(), questions=questions,
-        hours=_number(post.get("hours", ""), "the hours"), decision_days=days)
+        hours=decimal(post.get("hours", ""), "the hours") or 0, decision_days=days)
     mc.reviewers.set(_reviewers(post.get("reviewers", ""), district))
     Criterion.objects.bulk_create([Criterion(credential=mc, order=i, text=t,
                                              demonstrated=d, not_yet=n)
@@ -99,7 +88,7 @@ def _step(post: Any, district: Organisation) -> str:
         district=district, order=last + 1, name=post["name"].strip()[:120],
         responsibilities=post.get("responsibilities", "").strip(),
         min_years=int(post.get("min_years") or 0), min_evaluation=evaluation,
-        min_hours=_number(post.get("min_hours", ""), "the hours"))
+        min_hours=decimal(post.get("min_hours", ""), "the hours") or 0)
     step.credentials.set(credentials)
     return f"Step {step.order}, “{step.name}”, added to the ladder"
 

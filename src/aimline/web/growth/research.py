@@ -63,11 +63,7 @@ def public_library(request: HttpRequest, code: str) -> HttpResponse:
 def find(request: HttpRequest, pk: int, action: str = "read") -> tuple[Project, Seat]:
     p = Project.objects.select_related("district", "school", "cycle", "measure").filter(
         pk=pk).first()
-    seat = seats.at_project(request.user, request.scope, p) if p else Seat()
-    WORK.require(request.scope, "read", seat, hidden=True)
-    WORK.require(request.scope, action, seat)
-    assert p is not None
-    return p, seat
+    return seats.found(request, p, seats.at_project, action)
 
 
 @login_required

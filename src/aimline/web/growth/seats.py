@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from aimline.web.access import At, Seat
-from aimline.web.growth.access import ANYONE, COLLEAGUE, GROWTH, KEEPER, REVIEWER, TEACHER
+from aimline.web.growth.access import (
+    ANYONE,
+    COLLEAGUE,
+    GROWTH,
+    KEEPER,
+    REVIEWER,
+    TEACHER,
+    WORK,
+)
 from aimline.web.growth.models import MicroCredential, Project, Submission
 from aimline.web.orgs.scope import Scope
 
@@ -40,3 +49,17 @@ def at_project(user: Any, scope: Scope, p: Project) -> Seat:
     if p.published_at is not None and GROWTH.allows(scope, "read", At(p.district.code)):
         seats.add(COLLEAGUE)
     return Seat(frozenset(seats))
+
+
+T = TypeVar("T")
+
+
+def found(request: Any, obj: T | None, seat_of: Callable[[Any, Scope, T], Seat],
+          action: str) -> tuple[T, Seat]:
+    """The object and the person's seat at it: 404 where they have no seat that reads it
+    (the same as no such object), 403 where their seat does not allow `action`."""
+    seat = seat_of(request.user, request.scope, obj) if obj is not None else Seat()
+    WORK.require(request.scope, "read", seat, hidden=True)
+    WORK.require(request.scope, action, seat)
+    assert obj is not None
+    return obj, seat

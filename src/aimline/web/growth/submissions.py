@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from aimline.web.access import At, Seat
+from aimline.web.access import At
 from aimline.web.growth import review, seats
 from aimline.web.growth.access import GROWTH, WORK
 from aimline.web.growth.models import Artifact, MicroCredential, Submission
@@ -25,11 +25,7 @@ def find(request: HttpRequest, pk: int, action: str = "read") -> tuple[Submissio
     """The submission; 404 where the person has no seat at it, 403 without `action`."""
     sub = Submission.objects.select_related("credential__district", "teacher").filter(
         pk=pk).first()
-    seat = seats.at_submission(request.user, request.scope, sub) if sub else Seat()
-    WORK.require(request.scope, "read", seat, hidden=True)
-    WORK.require(request.scope, action, seat)
-    assert sub is not None
-    return sub, seat
+    return seats.found(request, sub, seats.at_submission, action)
 
 
 @login_required
