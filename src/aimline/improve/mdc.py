@@ -1,14 +1,15 @@
 """NHS Making Data Count rule primitives, as NHSRplotthedots computes them.
 
 Source: nhs-r-community/NHSRplotthedots R/ptd_calculate_point_type.R. Each works on one
-part; arrays are index-aligned with the points. Vectorised with sliding windows, since a
-district dashboard runs them on tens of thousands of charts.
+part; arrays are index-aligned with the points. Vectorised without a window per point
+(run lengths and shifted slices), since a district dashboard runs them on tens of
+thousands of charts: each gives what a sliding window over the points would
+(`tests/improve/test_mdc_windows.py` checks that on random series).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 RUN = 7  # points in a shift or trend
 
@@ -19,6 +20,15 @@ def _ends(cond: np.ndarray, size: int, length: int) -> np.ndarray:
     if len(cond):
         out[length - 1:] = cond
     return out
+
+
+def _run_lengths(v: np.ndarray) -> np.ndarray:
+    """At each point, how many consecutive points up to it hold its value (NaN equals
+    nothing, not even NaN)."""
+    i = np.arange(len(v))
+    starts = np.ones(len(v), dtype=bool)
+    starts[1:] = v[1:] != v[:-1]
+    return i - np.maximum.accumulate(np.where(starts, i, 0)) + 1
 
 
 def spread(ends: np.ndarray, length: int) -> np.ndarray:
@@ -35,8 +45,8 @@ def seven_point_one_side_mean(side: np.ndarray, length: int = RUN) -> np.ndarray
     side = np.asarray(side, dtype=float)
     if len(side) < length:
         return np.zeros(len(side), dtype=int)
-    w = sliding_window_view(side, length)
-    return _ends((w[:, 0] != 0) & np.all(w == w[:, :1], axis=1), len(side), length)
+    hit = (side != 0) & ~np.isnan(side) & (_run_lengths(side) >= length)
+    return _ends(hit[length - 1:], len(side), length)
 
 
 def part_of_seven(flags: np.ndarray, length: int = RUN) -> np.ndarray:
@@ -50,9 +60,11 @@ def seven_point_trend(y: np.ndarray, length: int = RUN) -> np.ndarray:
     y = np.asarray(y, dtype=float)
     if len(y) < length:
         return np.zeros(len(y), dtype=int)
-    w = sliding_window_view(np.sign(np.diff(y)), length - 1)
-    up, down = np.all(w == 1, axis=1), np.all(w == -1, axis=1)
-    return _ends(up.astype(int) - down.astype(int), len(y), length)
+    d = np.sign(np.diff(y))
+    long = (_run_lengths(d) >= length - 1)[length - 2:]  # windows of length - 1 steps
+    ends = d[length - 2:]
+    return _ends((long & (ends == 1)).astype(int) - (long & (ends == -1)).astype(int),
+                 len(y), length)
 
 
 def two_in_three(close: np.ndarray, side: np.ndarray) -> np.ndarray:
@@ -62,8 +74,8 @@ def two_in_three(close: np.ndarray, side: np.ndarray) -> np.ndarray:
     side = np.asarray(side, dtype=float)
     if len(close) < 3:
         return np.zeros(len(close), dtype=int)
-    c, s = sliding_window_view(close, 3), sliding_window_view(side, 3)
-    hit = (c.sum(axis=1) >= 2) & (s[:, 0] != 0) & np.all(s == s[:, :1], axis=1)
+    a, b, c = side[:-2], side[1:-1], side[2:]
+    hit = ((close[:-2] + close[1:-1] + close[2:] >= 2) & (a != 0) & (a == b) & (b == c))
     return spread(_ends(hit, len(close), 3), 3)
 
 
