@@ -1,8 +1,9 @@
 """10,000 charts of 52 points (school x group x measure), with signals.
 
 Question: can a district dashboard chart every school x group x measure without waiting?
-Targets ("Speed at state scale"): Anhøj rules <= 2 s, the NHS rule set <= 3 s, one core. Compares the batch form (chart_many) with a
-loop of chart() calls, after checking both give identical points.
+Targets ("Speed at state scale"): Anhøj rules <= 2 s, the NHS rule set <= 3 s, one core.
+Compares the batch form (chart_many) with a loop of chart() calls, after checking both
+give identical points.
 """
 
 from __future__ import annotations
