@@ -137,7 +137,7 @@ METRICS: tuple[Metric, ...] = (
                    "dividing (a student enrolled longer weighs more).",
         source="Average daily attendance as states compute it; Attendance Works",
         units=_attendance_rate, periods=ATTENDANCE_PERIODS, options=dict(PARTIAL),
-        needs=NEEDS),
+        needs=NEEDS, per_student=True),
     Metric(
         id="chronic_absence", title="Chronically absent (%)", unit="percent",
         higher_is_better=False,
@@ -149,7 +149,8 @@ METRICS: tuple[Metric, ...] = (
                    "each (and once, with summed days, in the district row).",
         source="EDFacts FS195 / DG814 (chronic absenteeism), U.S. Department of Education",
         units=_chronic, periods=STUDENT_PERIODS,
-        options={"threshold_pct": 10, "min_days": 10, **PARTIAL}, needs=NEEDS),
+        options={"threshold_pct": 10, "min_days": 10, **PARTIAL}, needs=NEEDS,
+        per_student=True),
     *[Metric(
         id=f"attendance_tier_{tier}", title=f"Attendance tier: {tier.replace('_', ' ')} (%)",
         unit="percent", higher_is_better=tier == "satisfactory",
@@ -160,7 +161,7 @@ METRICS: tuple[Metric, ...] = (
         source="Attendance Works, 'Attendance tiers' (satisfactory < 5%, at risk 5-<10%, "
                "moderate chronic 10-<20%, severe chronic >= 20%)",
         units=_tier(tier), periods=STUDENT_PERIODS, options={"min_days": 10, **PARTIAL},
-        needs=NEEDS)
+        needs=NEEDS, per_student=True)
       for tier, _range in (("satisfactory", "below 5%"), ("at_risk", "5% to under 10%"),
                            ("moderate", "10% to under 20%"), ("severe", "20% or more"))],
 )

@@ -43,6 +43,10 @@ class Metric:
     # suspensions): for a district and year whose table was never loaded it has no rows,
     # rather than a 0% it never measured (`engine.covered`)
     needs: tuple[str, ...] = ()
+    # its units hold one row per unit, student and period (attendance, from `membership`):
+    # a cell's students are then its rows with a denominator, counted rather than
+    # de-duplicated (a distinct count over every group's rows is most of the query's time)
+    per_student: bool = False
 
     @property
     def short_title(self) -> str:

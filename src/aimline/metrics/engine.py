@@ -119,7 +119,7 @@ def _expression(metric: catalog.Metric, t: tables.Tables, period: Period,
     parts = []
     for grain in scopes:
         units = metric.build(t, grain, period, **options)  # type: ignore[arg-type]
-        agg = groups.aggregate(units, t)
+        agg = groups.aggregate(units, t, per_student=metric.per_student)
         parts.append(agg.mutate(metric=ibis.literal(metric.id), scope=ibis.literal(grain)))
     return ibis.union(*parts)
 

@@ -65,11 +65,13 @@ def title(group_type: str, group_value: str) -> str:
     return s[0].upper() + s[1:]
 
 
-def aggregate(units: ir.Table, t: Tables) -> ir.Table:
+def aggregate(units: ir.Table, t: Tables, *, per_student: bool = False) -> ir.Table:
     """unit_id, period_no, group_type, group_value, numerator, denominator, students.
 
     `students` counts the distinct people of the cell with a non-zero denominator: what
-    suppression counts (a proficiency cell holds results, an attendance cell days)."""
+    suppression counts (a proficiency cell holds results, an attendance cell days).
+    `per_student`: the units hold one row per unit, student and period, so the rows with
+    a denominator are those people (`catalog.Metric.per_student`)."""
     s = t.students
     st = s.select(sid=s.student_id, race_ethnicity=s.race_ethnicity, sex=s.sex,
                   **{f: s[f].cast("string").lower() for f in FLAGS})
@@ -81,4 +83,5 @@ def aggregate(units: ir.Table, t: Tables) -> ir.Table:
     long = long.filter(long.group_value.notnull())
     return long.group_by(["unit_id", "period_no", "group_type", "group_value"]).aggregate(
         numerator=long.num.sum(), denominator=long.den.sum(),
-        students=long.student_id.nunique(where=long.den > 0))
+        students=(long.student_id.count(where=long.den > 0) if per_student
+                  else long.student_id.nunique(where=long.den > 0)))
