@@ -78,7 +78,7 @@ def school_frame(warehouse: Path, year: int, lea: str, *, inexperienced_years: i
     return out.set_index("school_id").sort_index()
 
 
-def _retention(warehouse: Path, year: int, lea: str) -> pd.DataFrame:
+def teacher_status(warehouse: Path, year: int, lea: str) -> pd.DataFrame:
     """Each teacher of `year` - 1 and where they were in `year` (educators.retention)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         t = con.execute("""
@@ -115,11 +115,11 @@ def retention_by_effectiveness(status: pd.DataFrame, group: pd.Series, *, min_n:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def retention_at(warehouse: Path, year: int, lea: str, schools: list[str], *,
-                 min_n: int = 10) -> dict[str, Any]:
+def retention_at(status: pd.DataFrame, schools: list[str], *, min_n: int = 10
+                 ) -> dict[str, Any]:
     """Retention of effective and less effective teachers at `schools` (an incentive
-    programme's) and at the district's other schools, from `year` - 1 to `year`."""
-    status = _retention(warehouse, year, lea)
+    programme's) and at the district's other schools, from the teachers' one-year status
+    (`teacher_status`)."""
     where = status.school.isin(schools).map({True: "its schools", False: "other schools"})
     t = retention_by_effectiveness(status, where, min_n=min_n)
     return {k: {c: None if v != v else v for c, v in t.loc[k].items()}  # NaN: not shown
@@ -142,7 +142,7 @@ def staffing(warehouse: Path, year: int, *, lea: str | None = None,
     if len(schools) < 4:
         raise ValueError(f"{len(schools)} school(s) with teachers in {year}: quartiles need "
                          "at least four (does the district load staff assignments?)")
-    status = _retention(warehouse, year, lea)
+    status = teacher_status(warehouse, year, lea)
     out: dict[str, Any] = {"district": name, "lea": lea, "year": year, "basis": basis,
                            "inexperienced_years": inexperienced_years, "schools": schools}
     for dim, column in DIMENSIONS.items():

@@ -35,7 +35,7 @@ def carried_out(r: Rotation, history: Any) -> bool | None:
 @login_required
 def principals_page(request: HttpRequest) -> HttpResponse:
     from aimline.reports.principals import principals
-    from aimline.reports.staffing import retention_at
+    from aimline.reports.staffing import retention_at, teacher_status
 
     lea = DISTRICT.district(request.scope, "read_staffing")
     y = request.GET.get("year", "")
@@ -53,10 +53,11 @@ def principals_page(request: HttpRequest) -> HttpResponse:
     for r in rotations:
         r.done = carried_out(r, d["history"])
     incentives = list(Incentive.objects.filter(district=district).prefetch_related("schools"))
-    for i in incentives:
-        codes = sorted(s.code for s in i.schools.all())
-        i.retention = cached(f"incentive:{lea}:{year}:{','.join(codes)}",
-                              lambda path, codes=codes: retention_at(path, year, lea, codes))
+    if incentives:  # the teachers' status read once, then each programme's schools
+        status = cached(f"teacher-status:{lea}:{year}",
+                        lambda path: teacher_status(path, year, lea))
+        for i in incentives:
+            i.retention = retention_at(status, [s.code for s in i.schools.all()])
     return render(request, "district/principals.html", {
         "district": district, "year": year, "years": years, "d": d,
         "by_support": d["by_support"].reset_index().to_dict("records"),
