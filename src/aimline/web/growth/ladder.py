@@ -76,13 +76,33 @@ def place(steps: list[LadderStep], f: Facts, names: dict[int, str]) -> Place:
     return Place(held, None, [])
 
 
-def steps_of(district: Any) -> tuple[list[LadderStep], dict[int, str]]:
-    steps = list(LadderStep.objects.filter(district=district).prefetch_related("credentials"))
-    names: dict[int, str] = {}
-    for s in steps:
-        s._required = {m.pk for m in s.credentials.all()}  # type: ignore[attr-defined]
-        names |= {m.pk: m.name for m in s.credentials.all()}
-    return steps, names
+Earned = tuple[frozenset[int], Decimal]  # micro-credential ids, the hours they count for
+NONE_EARNED: Earned = (frozenset(), Decimal(0))
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """A district's steps in order, each with `_required` set, and the names of the
+    micro-credentials they ask for."""
+
+    steps: list[LadderStep]
+    names: dict[int, str]
+
+    @classmethod
+    def of(cls, district: Any) -> Ladder:
+        steps = list(LadderStep.objects.filter(district=district).prefetch_related(
+            "credentials"))
+        names: dict[int, str] = {}
+        for s in steps:
+            s._required = {m.pk for m in s.credentials.all()}  # type: ignore[attr-defined]
+            names |= {m.pk: m.name for m in s.credentials.all()}
+        return cls(steps, names)
+
+    def place_of(self, t: Teacher | None, got: Earned = NONE_EARNED) -> Place:
+        """A teacher's place from their staff data (None: not in it) and what they have
+        earned on the site."""
+        return place(self.steps, Facts(t.years if t else None, t.evaluation if t else None,
+                                       *got), self.names)
 
 
 @dataclass(frozen=True)
@@ -117,7 +137,7 @@ def teachers(lea: str, *, staff_ids: list[str] | None = None, path: Any = None
             for sid, school, y, e, now in rows]
 
 
-def earned(users: list[Any]) -> dict[int, tuple[frozenset[int], Decimal]]:
+def earned(users: list[Any]) -> dict[int, Earned]:
     """Each user's earned micro-credentials and the hours they count for."""
     out: dict[int, tuple[set[int], Decimal]] = {u.pk: (set(), Decimal(0)) for u in users}
     for s in Submission.objects.filter(teacher__in=users, state=Submission.EARNED

@@ -5,7 +5,6 @@ research `research.py`; who may do what is `access.py`."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -33,16 +32,14 @@ def _district(request: Any, action: str = "read") -> Organisation:
                              code=GROWTH.district(request.scope, action))
 
 
-def my_place(user: Any, district: Organisation) -> ladder.Place | None:
+def my_place(user: Any, district: Organisation, lad: ladder.Ladder, got: ladder.Earned
+             ) -> ladder.Place | None:
     """A person's own place on the ladder, where their teacher role has a staff id."""
     role = Role.objects.filter(user=user, role=Role.TEACHER).exclude(staff_id="").first()
     if role is None:
         return None
-    steps, names = ladder.steps_of(district)
     found = ladder.teachers(district.code, staff_ids=[role.staff_id])
-    years, evaluation = (found[0].years, found[0].evaluation) if found else (None, None)
-    ids, hours = ladder.earned([user])[user.pk]
-    return ladder.place(steps, ladder.Facts(years, evaluation, ids, hours), names)
+    return lad.place_of(found[0] if found else None, got)
 
 
 @login_required
@@ -54,11 +51,13 @@ def index(request: HttpRequest) -> HttpResponse:
     mine = Submission.objects.filter(teacher=request.user, credential__district=district,
                                      resubmission__isnull=True).select_related("credential")
     keeps = GROWTH.allows(request.scope, "keep", facts)
-    _, hours = ladder.earned([request.user])[request.user.pk]
+    lad, got = ladder.Ladder.of(district), ladder.earned([request.user])[request.user.pk]
+    hours = got[1]
     return render(request, "growth/index.html", {
         "district": district, "credentials": credentials, "mine": mine,
-        "school": own_school(request, district), "place": my_place(request.user, district),
-        "steps": ladder.steps_of(district)[0], "keeps": keeps,
+        "school": own_school(request, district),
+        "place": my_place(request.user, district, lad, got), "steps": lad.steps,
+        "keeps": keeps,
         "evaluations": LadderStep.EVALUATIONS,
         "hours": ladder.hours(hours) if hours else "",
         "turnaround": [(mc, review.turnaround(mc)) for mc in credentials] if keeps else [],
@@ -94,14 +93,14 @@ def ladder_page(request: HttpRequest) -> HttpResponse:
     roles = {r.staff_id: r.user for r in Role.objects.filter(
         role=Role.TEACHER, staff_id__in=[t.staff_id for t in staff]).select_related("user")}
     got = ladder.earned(list(roles.values()))
-    steps, names = ladder.steps_of(district)
-    rows, counts = [], {s.pk: 0 for s in steps}
+    lad = ladder.Ladder.of(district)
+    rows, counts = [], {s.pk: 0 for s in lad.steps}
     for t in staff:
         user = roles.get(t.staff_id)
-        ids, hours = got[user.pk] if user else (frozenset(), Decimal(0))
-        p = ladder.place(steps, ladder.Facts(t.years, t.evaluation, ids, hours), names)
+        p = lad.place_of(t, got[user.pk] if user else ladder.NONE_EARNED)
         if p.step is not None:
             counts[p.step.pk] += 1
         rows.append({"t": t, "user": user, "place": p})
     return render(request, "growth/ladder.html", {
-        "district": district, "rows": rows, "steps": [(s, counts[s.pk]) for s in steps]})
+        "district": district, "rows": rows,
+        "steps": [(s, counts[s.pk]) for s in lad.steps]})
