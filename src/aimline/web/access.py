@@ -99,20 +99,24 @@ class Rules:
     def require(self, scope: Scope, action: str, obj: Any = None, *,
                 hidden: bool = False) -> None:
         if not self.allows(scope, action, obj):
-            a = self.actions[action]
             if hidden:
-                raise Http404(f"not found ({a.name})")
-            raise PermissionDenied(f"not allowed: {a.description[0].lower()}"
-                                   f"{a.description[1:]}")
+                raise Http404(f"not found ({action})")
+            raise PermissionDenied(f"not allowed: {self._words(action)}")
+
+    def _words(self, action: str) -> str:
+        d = self.actions[action].description
+        return d[0].lower() + d[1:]
+
+    def districts(self, scope: Scope, action: str) -> list[str]:
+        """The person's districts where they may take `action` (a table ruling at `At`)."""
+        return [d for d in sorted(scope.districts) if self.allows(scope, action, At(d))]
 
     def district(self, scope: Scope, action: str) -> str:
-        """The first of the person's districts where they may take `action` (a table
-        ruling at `At`); 403 where there is none."""
-        mine = [d for d in sorted(scope.districts) if self.allows(scope, action, At(d))]
+        """The first of them; 403 where there is none."""
+        mine = self.districts(scope, action)
         if not mine:
             raise PermissionDenied(f"not allowed in a district of yours: "
-                                   f"{self.actions[action].description[0].lower()}"
-                                   f"{self.actions[action].description[1:]}")
+                                   f"{self._words(action)}")
         return mine[0]
 
     def may(self, scope: Scope, obj: Any = None) -> dict[str, bool]:

@@ -16,8 +16,8 @@ def may_in_district(scope: Any, action: str) -> bool:
     """Whether the person may take an action ("practice.action", e.g.
     "district.read_support") of a table ruling at a district (`access.At`) in a district
     of their own: the nav shows no link its rules would refuse."""
-    from aimline.web.access import At, tables
+    from aimline.web.access import tables
 
     practice, name = action.split(".")
     rules = next(t for t in tables() if t.practice == practice)
-    return any(rules.allows(scope, name, At(d)) for d in scope.districts)
+    return bool(rules.districts(scope, name))
