@@ -112,7 +112,7 @@ def staffing_cmd(
 
     Example: aimline staffing --year 2026
     """
-    from aimline.reports.staffing import DIMENSIONS, staffing
+    from aimline.reports.staffing import DIMENSIONS, shown, staffing
 
     if out is not None and out.suffix != ".xlsx":
         fail(f"--out must end in .xlsx (got {out.name!r})")
@@ -129,9 +129,7 @@ def staffing_cmd(
         for q in table.index:
             t.add_column(f"Q{q}", justify="right")
         for col in table.columns:
-            t.add_row(col.replace("_", " "), *(
-                ("—" if v != v else f"{v:.1f}") if isinstance(v, float) else str(v)
-                for v in table[col]))
+            t.add_row(col.replace("_", " "), *(shown(v) for v in table[col]))
         console.print(t)
         console.print("— : fewer than 10 teachers followed, not shown.", style="dim")
         g = Table(title=f"Highest versus lowest {dim} quartile")
